@@ -1,0 +1,63 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is installed
+# from this repository's own files (pyproject.toml, package.json, package-lock.json).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/pdz
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: setup run test test-postgres test-sqlite lint chromium worker clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(PY_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.env:
+	printf 'DJANGO_DEBUG=true\n' > .env
+
+setup: $(PY_STAMP) $(NODE_STAMP)
+
+## Start the portal with demo data at http://127.0.0.1:8000 (SQLite, tasks in-process).
+run: setup .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Portale su http://127.0.0.1:8000 — accedi con uno degli account qui sopra."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## A Celery worker, for when REDIS_URL is set.
+worker: setup
+	$(VENV)/bin/celery -A pdz worker --loglevel=info
+
+## Headless Chromium for the browser tests, from Debian's package.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installo chromium (pacchetto Debian)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=pdz.settings_test $(PY) manage.py makemigrations --check --dry-run
+
+## Every test: on PostgreSQL with Redis (as in production), then on the embedded SQLite default.
+test: setup chromium lint test-postgres test-sqlite
+
+test-postgres: setup chromium
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest
+
+test-sqlite: setup chromium
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .test-media

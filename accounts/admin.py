@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from .models import Ruolo, User
+
+
+class RuoloInline(admin.TabularInline):
+    model = Ruolo
+    extra = 0
+    autocomplete_fields = ["ambito", "comune", "ente"]
+
+
+@admin.register(User)
+class PdzUserAdmin(UserAdmin):
+    inlines = [RuoloInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_superuser"]
+
+
+@admin.register(Ruolo)
+class RuoloAdmin(admin.ModelAdmin):
+    list_display = ["user", "tipo", "ambito", "comune", "ente", "attivo"]
+    list_filter = ["tipo", "ambito", "attivo"]
+    search_fields = ["user__username", "user__last_name", "comune__nome", "ente__denominazione"]
+    autocomplete_fields = ["user", "ambito", "comune", "ente"]
+    list_select_related = ["user", "ambito", "comune", "ente"]

@@ -1,0 +1,23 @@
+from django.utils.functional import SimpleLazyObject
+
+from .permissions import ambiti_visibili, can_manage_ambito, is_amministratore, ruoli_di
+
+
+def navigation(request):
+    """The user's ambiti and roles for the header and the navigation, computed lazily so that
+    pages which do not show them pay no query."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+
+    def ambiti():
+        return [
+            {"ambito": a, "gestisce": can_manage_ambito(user, a)}
+            for a in ambiti_visibili(user).order_by("nome")
+        ]
+
+    return {
+        "nav_ambiti": SimpleLazyObject(ambiti),
+        "nav_ruoli": SimpleLazyObject(lambda: ruoli_di(user)),
+        "nav_is_amministratore": is_amministratore(user),
+    }

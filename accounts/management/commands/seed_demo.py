@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.demo import ACCOUNT_DEMO, PASSWORD_DEMO, carica_account_demo
+from ambiti.demo import carica_enti_demo
+from ambiti.territorio import carica_territorio
+from obiettivi.demo import carica_aree_policy
+
+
+class Command(BaseCommand):
+    help = (
+        "Carica il territorio reale dei tre ambiti, le aree di policy e i dati e gli account "
+        "dimostrativi. Eseguirlo più volte non cambia nulla."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--solo-territorio",
+            action="store_true",
+            help="Carica solo territorio e aree di policy, senza enti e account dimostrativi.",
+        )
+        parser.add_argument(
+            "--consenti-in-produzione",
+            action="store_true",
+            help="Crea gli account dimostrativi anche con DEBUG disattivato.",
+        )
+
+    def handle(self, *args, solo_territorio, consenti_in_produzione, **options):
+        demo = not solo_territorio
+        if demo and not settings.DEBUG and not consenti_in_produzione:
+            raise CommandError(
+                "Gli account dimostrativi hanno una password nota: con DEBUG disattivato usa "
+                "--solo-territorio, oppure --consenti-in-produzione se sai cosa stai facendo."
+            )
+        with transaction.atomic():
+            territorio = carica_territorio()
+            aree = carica_aree_policy()
+            if demo:
+                enti = carica_enti_demo()
+                carica_account_demo(enti)
+        self.stdout.write(
+            f"Territorio: {territorio['ambiti']} ambiti, {territorio['comuni']} comuni "
+            f"({territorio['comuni_creati']} nuovi). Aree di policy: {len(aree)}."
+        )
+        if demo:
+            self.stdout.write(f"\nAccount dimostrativi (password per tutti: {PASSWORD_DEMO}):")
+            for account in ACCOUNT_DEMO:
+                self.stdout.write(f"  {account.username:<20} {account.descrizione}")

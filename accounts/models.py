@@ -1,0 +1,129 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who signs in. What she may do comes from her roles (Ruolo) and, for the
+    administrator of the whole portal, from Django's superuser flag."""
+
+    email = models.EmailField(_("indirizzo e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("utente")
+        verbose_name_plural = _("utenti")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class RuoloQuerySet(models.QuerySet):
+    def attivi(self):
+        return self.filter(attivo=True)
+
+
+class Ruolo(models.Model):
+    """One role of a user, bound to the scope the role works in (DESIGN.md §3)."""
+
+    class Tipo(models.TextChoices):
+        UFFICIO_PIANO = "ufficio_piano", _("Ufficio di Piano")
+        OPERATORE = "operatore", _("Operatore")
+        ENTE = "ente", _("Ente partecipante")
+        SINDACO = "sindaco", _("Sindaco")
+        DELEGATO = "delegato", _("Delegato del sindaco")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="ruoli", verbose_name=_("utente")
+    )
+    tipo = models.CharField(_("ruolo"), max_length=20, choices=Tipo.choices)
+    ambito = models.ForeignKey(
+        "ambiti.Ambito", on_delete=models.CASCADE, related_name="ruoli", verbose_name=_("ambito")
+    )
+    comune = models.ForeignKey(
+        "ambiti.Comune",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ruoli",
+        verbose_name=_("comune"),
+        help_text=_("Per sindaci e delegati."),
+    )
+    ente = models.ForeignKey(
+        "ambiti.Ente",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ruoli",
+        verbose_name=_("ente"),
+        help_text=_("Per chi rappresenta un ente partecipante."),
+    )
+    attivo = models.BooleanField(_("attivo"), default=True)
+    assegnato_il = models.DateTimeField(_("assegnato il"), auto_now_add=True)
+
+    objects = RuoloQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "tipo"]
+        verbose_name = _("ruolo")
+        verbose_name_plural = _("ruoli")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(tipo__in=["sindaco", "delegato"], comune__isnull=False)
+                    | (~Q(tipo__in=["sindaco", "delegato"]) & Q(comune__isnull=True))
+                ),
+                name="comune_solo_e_sempre_per_sindaco_o_delegato",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(tipo="ente", ente__isnull=False) | (~Q(tipo="ente") & Q(ente__isnull=True))
+                ),
+                name="ente_solo_e_sempre_per_ente_partecipante",
+            ),
+            # A sindaco or delegato speaks for one comune; Ufficio di Piano staff and operators
+            # work for one ambito.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(tipo__in=["sindaco", "delegato"]),
+                name="un_solo_comune_per_sindaco_o_delegato",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(tipo="ufficio_piano"),
+                name="un_solo_ambito_per_ufficio_piano",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(tipo="operatore"),
+                name="un_solo_ambito_per_operatore",
+            ),
+            models.UniqueConstraint(
+                fields=["comune"],
+                condition=Q(tipo="sindaco", attivo=True),
+                name="un_sindaco_in_carica_per_comune",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "ambito", "ente"],
+                condition=Q(tipo="ente"),
+                name="ente_partecipante_unico_per_ambito",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.comune or self.ente or self.ambito
+        return f"{self.get_tipo_display()} — {scope}"
+
+    def clean(self):
+        errors = {}
+        if self.comune_id and self.ambito_id and self.comune.ambito_id != self.ambito_id:
+            errors["comune"] = _("Il comune deve appartenere all'ambito del ruolo.")
+        if (
+            self.ente_id
+            and self.ambito_id
+            and not self.ente.iscrizioni.filter(ambito_id=self.ambito_id).exists()
+        ):
+            errors["ente"] = _("L'ente deve essere iscritto al registro dell'ambito.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,80 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from obiettivi.models import AreaPolicy
+
+from .models import Comune, Ente, Iscrizione, SubAmbito
+
+
+class ComuneFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Cerca"), method="cerca")
+    provincia = django_filters.ChoiceFilter(label=_("Provincia"), choices=[])
+    sub_ambito = django_filters.ModelChoiceFilter(
+        label=_("Sub-ambito"), queryset=SubAmbito.objects.none()
+    )
+    ordina = django_filters.OrderingFilter(
+        label=_("Ordina per"),
+        fields=[("nome", "nome"), ("popolazione", "popolazione"), ("codice_istat", "istat")],
+        field_labels={
+            "nome": _("Nome"),
+            "popolazione": _("Popolazione"),
+            "codice_istat": _("Codice ISTAT"),
+        },
+    )
+
+    class Meta:
+        model = Comune
+        fields = ["q", "provincia", "sub_ambito"]
+
+    def __init__(self, *args, ambito, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["sub_ambito"].queryset = ambito.sub_ambiti.all()
+        province = (
+            Comune.objects.nell_ambito(ambito)
+            .order_by("provincia")
+            .values_list("provincia", flat=True)
+            .distinct()
+        )
+        self.filters["provincia"].extra["choices"] = [(p, p) for p in province]
+        self.form.fields["q"].widget.attrs.update(
+            {"placeholder": _("Nome o codice ISTAT"), "type": "search"}
+        )
+
+    def cerca(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(nome__icontains=value) | Q(codice_istat__startswith=value))
+
+
+class IscrizioneFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Cerca"), method="cerca")
+    tipo = django_filters.ChoiceFilter(
+        label=_("Tipo di ente"), field_name="ente__tipo", choices=Ente.Tipo.choices
+    )
+    area = django_filters.ModelChoiceFilter(
+        label=_("Area di policy"), field_name="aree_policy", queryset=AreaPolicy.objects.all()
+    )
+    aderisce_adp = django_filters.BooleanFilter(
+        label=_("Adesione all'AdP"),
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Sì")), ("false", _("No"))]),
+    )
+    stato = django_filters.ChoiceFilter(label=_("Stato"), choices=Iscrizione.Stato.choices)
+
+    class Meta:
+        model = Iscrizione
+        fields = ["q", "tipo", "area", "aderisce_adp", "stato"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget.attrs.update(
+            {"placeholder": _("Denominazione, codice fiscale o referente"), "type": "search"}
+        )
+
+    def cerca(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(ente__denominazione__icontains=value)
+            | Q(ente__codice_fiscale__iexact=value)
+            | Q(ente__referente__icontains=value)
+        )

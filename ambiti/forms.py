@@ -1,0 +1,109 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from obiettivi.models import AreaPolicy
+
+from .models import Ente, Iscrizione
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class EnteForm(forms.ModelForm):
+    prefix = "ente"
+
+    class Meta:
+        model = Ente
+        fields = [
+            "denominazione",
+            "tipo",
+            "codice_fiscale",
+            "referente",
+            "email",
+            "pec",
+            "telefono",
+            "indirizzo",
+            "sito_web",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "denominazione",
+            Row(Column("tipo"), Column("codice_fiscale")),
+            Row(Column("referente"), Column("telefono")),
+            Row(Column("email"), Column("pec")),
+            Row(Column("indirizzo"), Column("sito_web")),
+        )
+
+    def clean_codice_fiscale(self):
+        codice = self.cleaned_data["codice_fiscale"].strip().upper().replace(" ", "")
+        if (
+            codice
+            and Ente.objects.exclude(pk=self.instance.pk).filter(codice_fiscale=codice).exists()
+        ):
+            raise forms.ValidationError(_("Esiste già un ente con questo codice fiscale."))
+        return codice
+
+
+class IscrizioneForm(forms.ModelForm):
+    prefix = "iscrizione"
+
+    aree_policy = forms.ModelMultipleChoiceField(
+        label=_("Aree di policy scelte"),
+        queryset=AreaPolicy.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Iscrizione
+        fields = [
+            "data_iscrizione",
+            "stato",
+            "aree_policy",
+            "aderisce_adp",
+            "data_adesione_adp",
+            "note",
+        ]
+        widgets = {
+            "data_iscrizione": DateInput(),
+            "data_adesione_adp": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["data_iscrizione"].initial = timezone.localdate()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(Column("data_iscrizione"), Column("stato")),
+            "aree_policy",
+            Row(Column("aderisce_adp"), Column("data_adesione_adp")),
+            "note",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("aderisce_adp") and not cleaned.get("data_adesione_adp"):
+            self.add_error(
+                "data_adesione_adp", _("Indicare la data di adesione all'Accordo di Programma.")
+            )
+        if cleaned.get("data_adesione_adp") and not cleaned.get("aderisce_adp"):
+            self.add_error(
+                "data_adesione_adp", _("Indicare la data solo se l'ente aderisce all'AdP.")
+            )
+        return cleaned

@@ -1,0 +1,292 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_codice_fiscale_ente
+
+codice_istat_validator = RegexValidator(r"^\d{6}$", _("Il codice ISTAT è formato da 6 cifre."))
+sigla_provincia_validator = RegexValidator(
+    r"^[A-Z]{2}$", _("La sigla della provincia è formata da 2 lettere maiuscole.")
+)
+
+
+class Ats(models.Model):
+    """Agenzia di Tutela della Salute: the regional health agency the ambiti belong to."""
+
+    nome = models.CharField(_("nome"), max_length=150, unique=True)
+
+    class Meta:
+        ordering = ["nome"]
+        verbose_name = _("ATS")
+        verbose_name_plural = _("ATS")
+
+    def __str__(self):
+        return self.nome
+
+
+class Asst(models.Model):
+    """Azienda Socio-Sanitaria Territoriale: signs the Accordo di Programma of its ambiti."""
+
+    nome = models.CharField(_("nome"), max_length=150, unique=True)
+    ats = models.ForeignKey(
+        Ats, on_delete=models.PROTECT, related_name="asst", verbose_name=_("ATS")
+    )
+
+    class Meta:
+        ordering = ["nome"]
+        verbose_name = _("ASST")
+        verbose_name_plural = _("ASST")
+
+    def __str__(self):
+        return self.nome
+
+
+class AmbitoQuerySet(models.QuerySet):
+    def con_totali(self):
+        return self.annotate(
+            numero_comuni=Count("comuni", distinct=True),
+            popolazione_totale=Sum("comuni__popolazione"),
+        )
+
+
+class Ambito(models.Model):
+    """An ambito territoriale sociale: the comuni that write one Piano di Zona together."""
+
+    nome = models.CharField(_("nome"), max_length=150, unique=True)
+    slug = models.SlugField(_("identificativo nell'indirizzo"), max_length=60, unique=True)
+    regione = models.CharField(_("regione"), max_length=60, default="Lombardia")
+    # Nullable because the capofila is one of the ambito's own comuni, created after the ambito.
+    ente_capofila = models.ForeignKey(
+        "Comune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ente capofila"),
+    )
+    ente_gestore = models.CharField(
+        _("ente gestore"),
+        max_length=200,
+        blank=True,
+        help_text=_("Lasciare vuoto se la gestione è affidata per sub-ambito."),
+    )
+    ats = models.ForeignKey(
+        Ats, on_delete=models.PROTECT, related_name="ambiti", verbose_name=_("ATS")
+    )
+    asst = models.ManyToManyField(Asst, related_name="ambiti", verbose_name=_("ASST competenti"))
+    email_ufficio_piano = models.EmailField(_("e-mail dell'Ufficio di Piano"), blank=True)
+
+    objects = AmbitoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nome"]
+        verbose_name = _("ambito territoriale")
+        verbose_name_plural = _("ambiti territoriali")
+
+    def __str__(self):
+        return self.nome
+
+    def clean(self):
+        if self.ente_capofila_id and self.ente_capofila.ambito_id != self.pk:
+            raise ValidationError(
+                {"ente_capofila": _("L'ente capofila deve essere un comune dell'ambito.")}
+            )
+
+
+class SubAmbito(models.Model):
+    ambito = models.ForeignKey(
+        Ambito, on_delete=models.CASCADE, related_name="sub_ambiti", verbose_name=_("ambito")
+    )
+    nome = models.CharField(_("nome"), max_length=150)
+    ente_gestore = models.CharField(_("ente gestore"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["ambito", "nome"]
+        verbose_name = _("sub-ambito")
+        verbose_name_plural = _("sub-ambiti")
+        constraints = [
+            models.UniqueConstraint(fields=["ambito", "nome"], name="sub_ambito_unico_per_ambito")
+        ]
+
+    def __str__(self):
+        return self.nome
+
+
+class ComuneQuerySet(models.QuerySet):
+    def nell_ambito(self, ambito):
+        return self.filter(ambito=ambito)
+
+
+class Comune(models.Model):
+    codice_istat = models.CharField(
+        _("codice ISTAT"), max_length=6, unique=True, validators=[codice_istat_validator]
+    )
+    nome = models.CharField(_("nome"), max_length=150)
+    provincia = models.CharField(
+        _("provincia"), max_length=2, validators=[sigla_provincia_validator]
+    )
+    ambito = models.ForeignKey(
+        Ambito, on_delete=models.PROTECT, related_name="comuni", verbose_name=_("ambito")
+    )
+    sub_ambito = models.ForeignKey(
+        SubAmbito,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comuni",
+        verbose_name=_("sub-ambito"),
+    )
+    # The population in force, copied from the latest Popolazione row that was applied: lists and
+    # vote weights read it without a join, and the history stays in Popolazione.
+    popolazione = models.PositiveIntegerField(_("popolazione residente"))
+    popolazione_data = models.DateField(_("data di riferimento della popolazione"))
+    popolazione_fonte = models.CharField(_("fonte della popolazione"), max_length=120)
+
+    objects = ComuneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nome"]
+        verbose_name = _("comune")
+        verbose_name_plural = _("comuni")
+        indexes = [models.Index(fields=["ambito", "nome"], name="comune_ambito_nome_idx")]
+
+    def __str__(self):
+        return self.nome
+
+    def clean(self):
+        if self.sub_ambito_id and self.sub_ambito.ambito_id != self.ambito_id:
+            raise ValidationError(
+                {"sub_ambito": _("Il sub-ambito deve appartenere all'ambito del comune.")}
+            )
+
+
+class Popolazione(models.Model):
+    """One resident count of a comune, as published by a source for a reference date."""
+
+    comune = models.ForeignKey(
+        Comune, on_delete=models.CASCADE, related_name="rilevazioni", verbose_name=_("comune")
+    )
+    data_riferimento = models.DateField(_("data di riferimento"))
+    fonte = models.CharField(_("fonte"), max_length=120)
+    residenti = models.PositiveIntegerField(_("residenti"))
+    importata_il = models.DateTimeField(_("importata il"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["comune", "-data_riferimento"]
+        verbose_name = _("rilevazione della popolazione")
+        verbose_name_plural = _("rilevazioni della popolazione")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comune", "fonte", "data_riferimento"],
+                name="una_rilevazione_per_comune_fonte_data",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.comune} {self.data_riferimento:%m/%Y}: {self.residenti}"
+
+
+class Ente(models.Model):
+    """A body that takes part in the co-programming: third sector, public, diocesan, union."""
+
+    class Tipo(models.TextChoices):
+        ODV = "odv", _("Organizzazione di volontariato (ODV)")
+        APS = "aps", _("Associazione di promozione sociale (APS)")
+        COOPERATIVA = "cooperativa", _("Cooperativa sociale")
+        CONSORZIO = "consorzio", _("Consorzio di cooperative sociali")
+        FONDAZIONE = "fondazione", _("Fondazione")
+        IMPRESA_SOCIALE = "impresa_sociale", _("Impresa sociale")
+        ENTE_RELIGIOSO = "ente_religioso", _("Ente religioso o diocesano")
+        SINDACATO = "sindacato", _("Organizzazione sindacale")
+        ENTE_PUBBLICO = "ente_pubblico", _("Ente pubblico")
+        ALTRO = "altro", _("Altro ente del terzo settore")
+
+    denominazione = models.CharField(_("denominazione"), max_length=200)
+    tipo = models.CharField(_("tipo di ente"), max_length=20, choices=Tipo.choices)
+    codice_fiscale = models.CharField(
+        _("codice fiscale"),
+        max_length=16,
+        blank=True,
+        validators=[validate_codice_fiscale_ente],
+        help_text=_("11 cifre (o 16 caratteri per le persone fisiche)."),
+    )
+    indirizzo = models.CharField(_("indirizzo"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    pec = models.EmailField(_("PEC"), blank=True)
+    telefono = models.CharField(_("telefono"), max_length=30, blank=True)
+    sito_web = models.URLField(_("sito web"), blank=True)
+    referente = models.CharField(_("referente"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["denominazione"]
+        verbose_name = _("ente")
+        verbose_name_plural = _("enti")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["codice_fiscale"],
+                condition=~Q(codice_fiscale=""),
+                name="codice_fiscale_ente_unico",
+            )
+        ]
+
+    def __str__(self):
+        return self.denominazione
+
+
+class IscrizioneQuerySet(models.QuerySet):
+    def attive(self):
+        return self.filter(stato=Iscrizione.Stato.ATTIVA)
+
+
+class Iscrizione(models.Model):
+    """The registration of an ente in the register of participating bodies of one ambito."""
+
+    class Stato(models.TextChoices):
+        ATTIVA = "attiva", _("Attiva")
+        SOSPESA = "sospesa", _("Sospesa")
+        CESSATA = "cessata", _("Cessata")
+
+    ambito = models.ForeignKey(
+        Ambito, on_delete=models.CASCADE, related_name="iscrizioni", verbose_name=_("ambito")
+    )
+    ente = models.ForeignKey(
+        Ente, on_delete=models.PROTECT, related_name="iscrizioni", verbose_name=_("ente")
+    )
+    data_iscrizione = models.DateField(_("data di iscrizione"))
+    stato = models.CharField(_("stato"), max_length=10, choices=Stato.choices, default=Stato.ATTIVA)
+    aree_policy = models.ManyToManyField(
+        "obiettivi.AreaPolicy",
+        blank=True,
+        related_name="iscrizioni",
+        verbose_name=_("aree di policy scelte"),
+    )
+    aderisce_adp = models.BooleanField(_("aderisce all'Accordo di Programma"), default=False)
+    data_adesione_adp = models.DateField(_("data di adesione all'AdP"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    creata_il = models.DateTimeField(auto_now_add=True)
+    modificata_il = models.DateTimeField(auto_now=True)
+
+    objects = IscrizioneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ente__denominazione"]
+        verbose_name = _("iscrizione al registro")
+        verbose_name_plural = _("iscrizioni al registro")
+        constraints = [
+            models.UniqueConstraint(fields=["ambito", "ente"], name="una_iscrizione_per_ambito"),
+            models.CheckConstraint(
+                condition=Q(aderisce_adp=True) | Q(data_adesione_adp__isnull=True),
+                name="data_adesione_solo_se_aderisce",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ente} — {self.ambito}"
+
+    def clean(self):
+        if self.data_adesione_adp and not self.aderisce_adp:
+            raise ValidationError(
+                {"data_adesione_adp": _("Indicare la data solo se l'ente aderisce all'AdP.")}
+            )

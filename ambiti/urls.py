@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ambiti"
+
+urlpatterns = [
+    path("<slug:slug>/", views.dashboard, name="dashboard"),
+    path("<slug:slug>/comuni/", views.comuni, name="comuni"),
+    path("<slug:slug>/registro/", views.registro, name="registro"),
+    path("<slug:slug>/registro/nuovo/", views.iscrizione_nuova, name="iscrizione-nuova"),
+    path("<slug:slug>/registro/<int:pk>/", views.iscrizione_dettaglio, name="iscrizione-dettaglio"),
+    path(
+        "<slug:slug>/registro/<int:pk>/modifica/",
+        views.iscrizione_modifica,
+        name="iscrizione-modifica",
+    ),
+]

@@ -1,0 +1,171 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.permissions import (
+    can_manage_registro,
+    get_ambito_for_manager,
+    get_ambito_for_user,
+    get_iscrizione_for_manager,
+    get_iscrizione_for_user,
+)
+
+from .filters import ComuneFilter, IscrizioneFilter
+from .forms import EnteForm, IscrizioneForm
+from .models import Comune, Ente, Iscrizione
+
+ISCRIZIONI_PER_PAGINA = 50
+
+
+def _partial_or_page(request, template, context, partial):
+    if request.htmx and not request.htmx.boosted:
+        template = f"{template}#{partial}"
+    return render(request, template, context)
+
+
+@require_GET
+def dashboard(request, slug):
+    ambito = get_ambito_for_user(request.user, slug)
+    sub_ambiti = ambito.sub_ambiti.annotate(
+        numero_comuni=Count("comuni"), popolazione=Sum("comuni__popolazione")
+    )
+    comuni = Comune.objects.nell_ambito(ambito).aggregate(
+        numero=Count("pk"), popolazione=Sum("popolazione")
+    )
+    fonti = (
+        Comune.objects.nell_ambito(ambito)
+        .values("popolazione_fonte", "popolazione_data")
+        .annotate(numero=Count("pk"))
+        .order_by("-popolazione_data")
+    )
+    registro = ambito.iscrizioni.aggregate(
+        attive=Count("pk", filter=Q(stato=Iscrizione.Stato.ATTIVA)),
+        aderenti=Count("pk", filter=Q(stato=Iscrizione.Stato.ATTIVA, aderisce_adp=True)),
+    )
+    return render(
+        request,
+        "ambiti/dashboard.html",
+        {
+            "ambito": ambito,
+            "asst": ambito.asst.all(),
+            "sub_ambiti": sub_ambiti,
+            "comuni": comuni,
+            "fonti": fonti,
+            "registro": registro,
+            "puo_gestire": can_manage_registro(request.user, ambito),
+        },
+    )
+
+
+@require_GET
+def comuni(request, slug):
+    ambito = get_ambito_for_user(request.user, slug)
+    queryset = Comune.objects.nell_ambito(ambito).select_related("sub_ambito")
+    filtro = ComuneFilter(request.GET, queryset=queryset, ambito=ambito)
+    elenco = list(filtro.qs)
+    context = {
+        "ambito": ambito,
+        "filtro": filtro,
+        "comuni": elenco,
+        "totale_popolazione": sum(c.popolazione for c in elenco),
+    }
+    return _partial_or_page(request, "ambiti/comuni.html", context, "risultati")
+
+
+@require_GET
+def registro(request, slug):
+    ambito = get_ambito_for_user(request.user, slug)
+    queryset = (
+        Iscrizione.objects.filter(ambito=ambito)
+        .select_related("ente")
+        .prefetch_related("aree_policy")
+    )
+    filtro = IscrizioneFilter(request.GET, queryset=queryset)
+    pagina = Paginator(filtro.qs.distinct(), ISCRIZIONI_PER_PAGINA).get_page(
+        request.GET.get("pagina")
+    )
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    context = {
+        "ambito": ambito,
+        "filtro": filtro,
+        "pagina": pagina,
+        "query": query.urlencode(),
+        "puo_gestire": can_manage_registro(request.user, ambito),
+    }
+    return _partial_or_page(request, "ambiti/registro.html", context, "risultati")
+
+
+@require_GET
+def iscrizione_dettaglio(request, slug, pk):
+    ambito = get_ambito_for_user(request.user, slug)
+    iscrizione = get_iscrizione_for_user(request.user, ambito, pk)
+    return render(
+        request,
+        "ambiti/iscrizione_dettaglio.html",
+        {
+            "ambito": ambito,
+            "iscrizione": iscrizione,
+            "puo_gestire": can_manage_registro(request.user, ambito),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def iscrizione_nuova(request, slug):
+    ambito = get_ambito_for_manager(request.user, slug)
+    ente = None
+    if request.method == "POST":
+        # The same legal body may already sit in another ambito's register: it is one Ente.
+        codice = request.POST.get("ente-codice_fiscale", "").strip().upper().replace(" ", "")
+        ente = Ente.objects.filter(codice_fiscale=codice).first() if codice else None
+    ente_form = EnteForm(request.POST or None, instance=ente)
+    iscrizione_form = IscrizioneForm(request.POST or None)
+    if request.method == "POST":
+        gia_iscritto = ente is not None and ente.iscrizioni.filter(ambito=ambito).exists()
+        if gia_iscritto:
+            ente_form.add_error(
+                "codice_fiscale", _("Questo ente è già iscritto al registro dell'ambito.")
+            )
+        if ente_form.is_valid() and iscrizione_form.is_valid() and not gia_iscritto:
+            with transaction.atomic():
+                iscrizione = iscrizione_form.save(commit=False)
+                iscrizione.ente = ente_form.save()
+                iscrizione.ambito = ambito
+                iscrizione.save()
+                iscrizione_form.save_m2m()
+            messages.success(request, _("Ente iscritto al registro."))
+            return redirect("ambiti:iscrizione-dettaglio", slug=ambito.slug, pk=iscrizione.pk)
+    return render(
+        request,
+        "ambiti/iscrizione_form.html",
+        {"ambito": ambito, "ente_form": ente_form, "iscrizione_form": iscrizione_form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def iscrizione_modifica(request, slug, pk):
+    ambito = get_ambito_for_user(request.user, slug)
+    iscrizione = get_iscrizione_for_manager(request.user, ambito, pk)
+    ente_form = EnteForm(request.POST or None, instance=iscrizione.ente)
+    iscrizione_form = IscrizioneForm(request.POST or None, instance=iscrizione)
+    if request.method == "POST" and ente_form.is_valid() and iscrizione_form.is_valid():
+        with transaction.atomic():
+            ente_form.save()
+            iscrizione_form.save()
+        messages.success(request, _("Iscrizione aggiornata."))
+        return redirect("ambiti:iscrizione-dettaglio", slug=ambito.slug, pk=iscrizione.pk)
+    return render(
+        request,
+        "ambiti/iscrizione_form.html",
+        {
+            "ambito": ambito,
+            "iscrizione": iscrizione,
+            "ente_form": ente_form,
+            "iscrizione_form": iscrizione_form,
+        },
+    )

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "pdz — amministrazione"
+admin.site.site_title = "pdz"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("salute/", views.health, name="health"),
+    path("account/", include("accounts.urls")),
+    path("ambiti/", include("ambiti.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TavoliConfig(AppConfig):
+    name = "tavoli"
+    verbose_name = "Tavoli tematici"
