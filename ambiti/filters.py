@@ -38,9 +38,8 @@ class ComuneFilter(django_filters.FilterSet):
             .distinct()
         )
         self.filters["provincia"].extra["choices"] = [(p, p) for p in province]
-        self.form.fields["q"].widget.attrs.update(
-            {"placeholder": _("Nome o codice ISTAT"), "type": "search"}
-        )
+        self.form.fields["q"].widget.attrs.update({"placeholder": _("Nome o codice ISTAT")})
+        self.form.fields["q"].widget.input_type = "search"
 
     def cerca(self, queryset, name, value):
         value = value.strip()
@@ -68,8 +67,9 @@ class IscrizioneFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.form.fields["q"].widget.attrs.update(
-            {"placeholder": _("Denominazione, codice fiscale o referente"), "type": "search"}
+            {"placeholder": _("Denominazione, codice fiscale o referente")}
         )
+        self.form.fields["q"].widget.input_type = "search"
 
     def cerca(self, queryset, name, value):
         value = value.strip()

@@ -44,7 +44,9 @@ def test_troppi_tentativi_bloccano_anche_la_password_giusta(client, ufficio_pian
     assert "_auth_user_id" not in client.session
 
 
-def test_il_blocco_riguarda_solo_quell_utente(client, ufficio_piano_crema, operatore_crema, settings):
+def test_il_blocco_riguarda_solo_quell_utente(
+    client, ufficio_piano_crema, operatore_crema, settings
+):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _login(client, "up_crema", "sbagliata")
     assert _login(client, "operatore_crema", PASSWORD).status_code == 302

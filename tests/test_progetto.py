@@ -56,7 +56,9 @@ def test_seed_demo_due_volte_non_cambia_nulla(settings):
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     conteggi = [m.objects.count() for m in (Comune, Ente, Iscrizione, User, Ruolo, AreaPolicy)]
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    assert [m.objects.count() for m in (Comune, Ente, Iscrizione, User, Ruolo, AreaPolicy)] == conteggi
+    assert [
+        m.objects.count() for m in (Comune, Ente, Iscrizione, User, Ruolo, AreaPolicy)
+    ] == conteggi
     assert conteggi[0] == 123
     assert conteggi[5] == 10
     tipi = set(Ruolo.objects.values_list("tipo", flat=True))

@@ -11,9 +11,7 @@ from ambiti.territorio import carica_territorio
 
 
 def test_tre_ambiti_con_i_loro_comuni(territorio):
-    conteggi = dict(
-        Ambito.objects.annotate(n=Count("comuni")).values_list("slug", "n")
-    )
+    conteggi = dict(Ambito.objects.annotate(n=Count("comuni")).values_list("slug", "n"))
     assert conteggi == {"cremonese": 48, "cremasco": 48, "oglio-po": 27}
     assert Comune.objects.count() == 123
 
