@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -5,11 +7,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+def _token_calendario():
+    return secrets.token_urlsafe(24)
+
+
 class User(AbstractUser):
     """A person who signs in. What she may do comes from her roles (Ruolo) and, for the
     administrator of the whole portal, from Django's superuser flag."""
 
     email = models.EmailField(_("indirizzo e-mail"), blank=True)
+    # Calendar apps cannot sign in: the personal feed URL carries this secret instead.
+    token_calendario = models.CharField(
+        max_length=64, unique=True, default=_token_calendario, editable=False
+    )
 
     class Meta:
         verbose_name = _("utente")

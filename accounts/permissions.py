@@ -6,6 +6,7 @@ object exists (another ambito's data), PermissionDenied when she may see it but 
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from ambiti.models import Ambito, Iscrizione
@@ -100,3 +101,116 @@ def get_iscrizione_for_manager(user, ambito, pk) -> Iscrizione:
     if not can_manage_registro(user, ambito):
         raise PermissionDenied
     return iscrizione
+
+
+# --- Tavoli tematici --------------------------------------------------------------------------
+# Who sees a table: the ambito's Ufficio di Piano, the table's operators and coordinators, and
+# its members (an ente partecipante through its role, or a named person with an account).
+
+
+def _tavoli_ids(user, attributo):
+    """Ids of the tables the user operates, coordinates or belongs to, read once per request."""
+    cache = getattr(user, "_pdz_tavoli", None)
+    if cache is None:
+        from tavoli.models import Membro, Tavolo
+
+        enti = [r.ente_id for r in ruoli_di(user) if r.tipo == Tipo.ENTE]
+        operatori = {r.ambito_id for r in ruoli_di(user) if r.tipo == Tipo.OPERATORE}
+        cache = {"operati": set(), "coordinati": set(), "membro": set()}
+        for tavolo_id, ambito_id in Tavolo.objects.filter(operatori=user).values_list(
+            "pk", "ambito_id"
+        ):
+            if ambito_id in operatori:
+                cache["operati"].add(tavolo_id)
+        cache["coordinati"] = set(
+            Tavolo.objects.filter(coordinatori=user).values_list("pk", flat=True)
+        )
+        cache["membro"] = set(
+            Membro.objects.filter(Q(utente=user) | Q(ente_id__in=enti)).values_list(
+                "tavolo_id", flat=True
+            )
+        )
+        user._pdz_tavoli = cache
+    return cache[attributo]
+
+
+def can_manage_tavoli(user, ambito) -> bool:
+    return can_manage_ambito(user, ambito)
+
+
+def can_edit_incontri(user, tavolo) -> bool:
+    """Schedule meetings and record attendance, outcomes and minutes."""
+    return (
+        can_manage_ambito(user, tavolo.ambito)
+        or tavolo.pk in _tavoli_ids(user, "operati")
+        or tavolo.pk in _tavoli_ids(user, "coordinati")
+    )
+
+
+def can_approve_verbale(user, tavolo) -> bool:
+    return can_manage_ambito(user, tavolo.ambito) or tavolo.pk in _tavoli_ids(user, "coordinati")
+
+
+def is_membro_tavolo(user, tavolo) -> bool:
+    return tavolo.pk in _tavoli_ids(user, "membro")
+
+
+def can_view_tavolo(user, tavolo) -> bool:
+    return can_edit_incontri(user, tavolo) or is_membro_tavolo(user, tavolo)
+
+
+def can_view_verbale(user, incontro) -> bool:
+    """Editors see the draft; members see the minutes once sent for review or approved."""
+    if can_edit_incontri(user, incontro.tavolo):
+        return True
+    return is_membro_tavolo(user, incontro.tavolo) and (
+        incontro.stato != incontro.Stato.BOZZA or bool(incontro.testo_approvato)
+    )
+
+
+def can_comment_verbale(user, incontro) -> bool:
+    return incontro.stato == incontro.Stato.IN_REVISIONE and can_view_tavolo(user, incontro.tavolo)
+
+
+def tavoli_visibili(user, ambito):
+    from tavoli.models import Tavolo
+
+    tavoli = Tavolo.objects.filter(ambito=ambito)
+    if can_manage_ambito(user, ambito):
+        return tavoli
+    ids = (
+        _tavoli_ids(user, "operati") | _tavoli_ids(user, "coordinati") | _tavoli_ids(user, "membro")
+    )
+    return tavoli.filter(pk__in=ids)
+
+
+def get_tavolo_for_user(user, ambito, pk):
+    from tavoli.models import Tavolo
+
+    tavolo = (
+        Tavolo.objects.select_related("ambito", "sub_ambito").filter(ambito=ambito, pk=pk).first()
+    )
+    if tavolo is None or not can_view_tavolo(user, tavolo):
+        raise Http404
+    return tavolo
+
+
+def get_tavolo_for_editor(user, ambito, pk):
+    tavolo = get_tavolo_for_user(user, ambito, pk)
+    if not can_edit_incontri(user, tavolo):
+        raise PermissionDenied
+    return tavolo
+
+
+def get_incontro_for_user(user, tavolo, pk):
+    incontro = tavolo.incontri.filter(pk=pk).first()
+    if incontro is None:
+        raise Http404
+    incontro.tavolo = tavolo
+    return incontro
+
+
+def get_incontro_for_editor(user, tavolo, pk):
+    if not can_edit_incontri(user, tavolo):
+        raise PermissionDenied
+    return get_incontro_for_user(user, tavolo, pk)

@@ -18,6 +18,7 @@ class DateInput(forms.DateInput):
 
 class EnteForm(forms.ModelForm):
     prefix = "ente"
+    condiviso = False
 
     class Meta:
         model = Ente
@@ -45,6 +46,13 @@ class EnteForm(forms.ModelForm):
             Row(Column("email"), Column("pec")),
             Row(Column("indirizzo"), Column("sito_web")),
         )
+
+    def blocca_dati_condivisi(self):
+        """The ente sits in other ambiti' registers too: its shared data is the
+        administrator's to change, not one ambito's."""
+        for field in self.fields.values():
+            field.disabled = True
+        self.condiviso = True
 
     def clean_codice_fiscale(self):
         codice = self.cleaned_data["codice_fiscale"].strip().upper().replace(" ", "")
@@ -102,8 +110,5 @@ class IscrizioneForm(forms.ModelForm):
             self.add_error(
                 "data_adesione_adp", _("Indicare la data di adesione all'Accordo di Programma.")
             )
-        if cleaned.get("data_adesione_adp") and not cleaned.get("aderisce_adp"):
-            self.add_error(
-                "data_adesione_adp", _("Indicare la data solo se l'ente aderisce all'AdP.")
-            )
+        # A date without adhesion is refused by Iscrizione.clean, which the form also runs.
         return cleaned

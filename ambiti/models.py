@@ -271,7 +271,7 @@ class Iscrizione(models.Model):
     objects = IscrizioneQuerySet.as_manager()
 
     class Meta:
-        ordering = ["ente__denominazione"]
+        ordering = ["ente__denominazione", "pk"]
         verbose_name = _("iscrizione al registro")
         verbose_name_plural = _("iscrizioni al registro")
         constraints = [

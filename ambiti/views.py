@@ -12,6 +12,7 @@ from accounts.permissions import (
     get_ambito_for_user,
     get_iscrizione_for_manager,
     get_iscrizione_for_user,
+    is_amministratore,
 )
 
 from .filters import ComuneFilter, IscrizioneFilter
@@ -124,6 +125,8 @@ def iscrizione_nuova(request, slug):
         codice = request.POST.get("ente-codice_fiscale", "").strip().upper().replace(" ", "")
         ente = Ente.objects.filter(codice_fiscale=codice).first() if codice else None
     ente_form = EnteForm(request.POST or None, instance=ente)
+    if ente is not None:
+        ente_form.blocca_dati_condivisi()
     iscrizione_form = IscrizioneForm(request.POST or None)
     if request.method == "POST":
         gia_iscritto = ente is not None and ente.iscrizioni.filter(ambito=ambito).exists()
@@ -134,7 +137,7 @@ def iscrizione_nuova(request, slug):
         if ente_form.is_valid() and iscrizione_form.is_valid() and not gia_iscritto:
             with transaction.atomic():
                 iscrizione = iscrizione_form.save(commit=False)
-                iscrizione.ente = ente_form.save()
+                iscrizione.ente = ente or ente_form.save()
                 iscrizione.ambito = ambito
                 iscrizione.save()
                 iscrizione_form.save_m2m()
@@ -152,10 +155,17 @@ def iscrizione_modifica(request, slug, pk):
     ambito = get_ambito_for_user(request.user, slug)
     iscrizione = get_iscrizione_for_manager(request.user, ambito, pk)
     ente_form = EnteForm(request.POST or None, instance=iscrizione.ente)
+    condiviso = (
+        not is_amministratore(request.user)
+        and iscrizione.ente.iscrizioni.exclude(ambito=ambito).exists()
+    )
+    if condiviso:
+        ente_form.blocca_dati_condivisi()
     iscrizione_form = IscrizioneForm(request.POST or None, instance=iscrizione)
     if request.method == "POST" and ente_form.is_valid() and iscrizione_form.is_valid():
         with transaction.atomic():
-            ente_form.save()
+            if not condiviso:
+                ente_form.save()
             iscrizione_form.save()
         messages.success(request, _("Iscrizione aggiornata."))
         return redirect("ambiti:iscrizione-dettaglio", slug=ambito.slug, pk=iscrizione.pk)
