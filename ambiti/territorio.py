@@ -16,6 +16,15 @@ from .models import Ambito, Asst, Ats, Comune, Popolazione, SubAmbito
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 COMUNI_CSV = DATA_DIR / "comuni_ambiti.csv"
+CAMPI_COMUNE = [
+    "nome",
+    "provincia",
+    "ambito",
+    "sub_ambito",
+    "popolazione",
+    "popolazione_data",
+    "popolazione_fonte",
+]
 
 
 @dataclass(frozen=True)
@@ -99,29 +108,42 @@ def carica_territorio(path: Path = COMUNI_CSV) -> dict[str, int]:
         ambiti[definizione.nome] = ambito
 
     sub_ambiti = {(s.ambito_id, s.nome): s for s in SubAmbito.objects.all()}
-    creati = 0
+    esistenti = Comune.objects.in_bulk(field_name="codice_istat")
+    nuovi, cambiati, rilevazioni = [], [], []
     for riga in righe:
         ambito = ambiti[riga["ambito"]]
         fonte, data = parse_fonte(riga["population_source"])
-        comune, creato = Comune.objects.update_or_create(
-            codice_istat=riga["istat_code"],
-            defaults={
-                "nome": riga["name"],
-                "provincia": riga["province"],
-                "ambito": ambito,
-                "sub_ambito": sub_ambiti.get((ambito.pk, riga["sub_ambito"])),
-                "popolazione": int(riga["population"]),
-                "popolazione_data": data,
-                "popolazione_fonte": fonte,
-            },
-        )
-        Popolazione.objects.update_or_create(
-            comune=comune,
-            fonte=fonte,
-            data_riferimento=data,
-            defaults={"residenti": int(riga["population"])},
-        )
-        creati += creato
+        valori = {
+            "nome": riga["name"],
+            "provincia": riga["province"],
+            "ambito": ambito,
+            "sub_ambito": sub_ambiti.get((ambito.pk, riga["sub_ambito"])),
+            "popolazione": int(riga["population"]),
+            "popolazione_data": data,
+            "popolazione_fonte": fonte,
+        }
+        comune = esistenti.get(riga["istat_code"])
+        if comune is None:
+            comune = Comune(codice_istat=riga["istat_code"], **valori)
+            nuovi.append(comune)
+        elif any(getattr(comune, campo) != valore for campo, valore in valori.items()):
+            for campo, valore in valori.items():
+                setattr(comune, campo, valore)
+            cambiati.append(comune)
+        rilevazioni.append((comune, fonte, data, int(riga["population"])))
+    # Bulk writes: the whole territory in a handful of queries, on a fresh or a loaded database.
+    Comune.objects.bulk_create(nuovi)
+    Comune.objects.bulk_update(cambiati, CAMPI_COMUNE)
+    Popolazione.objects.bulk_create(
+        [
+            Popolazione(comune=c, fonte=fonte, data_riferimento=data, residenti=residenti)
+            for c, fonte, data, residenti in rilevazioni
+        ],
+        update_conflicts=True,
+        unique_fields=["comune", "fonte", "data_riferimento"],
+        update_fields=["residenti"],
+    )
+    creati = len(nuovi)
 
     capofila = Comune.objects.in_bulk(
         [d.capofila_istat for d in AMBITI if d.capofila_istat], field_name="codice_istat"

@@ -13,6 +13,7 @@ from accounts.permissions import (
     get_iscrizione_for_manager,
     get_iscrizione_for_user,
     is_amministratore,
+    tavoli_visibili,
 )
 
 from .filters import ComuneFilter, IscrizioneFilter
@@ -47,6 +48,13 @@ def dashboard(request, slug):
         attive=Count("pk", filter=Q(stato=Iscrizione.Stato.ATTIVA)),
         aderenti=Count("pk", filter=Q(stato=Iscrizione.Stato.ATTIVA, aderisce_adp=True)),
     )
+    tavoli = tavoli_visibili(request.user, ambito).aggregate(
+        numero=Count("pk", distinct=True),
+        proposte_da_valutare=Count(
+            "incontri__esiti",
+            filter=Q(incontri__esiti__tipo="proposta", incontri__esiti__valutazione="da_valutare"),
+        ),
+    )
     return render(
         request,
         "ambiti/dashboard.html",
@@ -57,6 +65,7 @@ def dashboard(request, slug):
             "comuni": comuni,
             "fonti": fonti,
             "registro": registro,
+            "tavoli": tavoli,
             "puo_gestire": can_manage_registro(request.user, ambito),
         },
     )

@@ -169,6 +169,8 @@ if _email_url:
     vars().update(env.email_url_config(_email_url))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Links in e-mails point here (the portal's public address).
+PDZ_BASE_URL = env("PDZ_BASE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="pdz <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -218,4 +220,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint narrates every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }

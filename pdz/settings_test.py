@@ -19,3 +19,5 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tasks run in the test process, Redis or not; the tests that need a real worker start one.
+CELERY_TASK_ALWAYS_EAGER = True

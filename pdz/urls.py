@@ -11,5 +11,8 @@ urlpatterns = [
     path("salute/", views.health, name="health"),
     path("account/", include("accounts.urls")),
     path("ambiti/", include("ambiti.urls")),
+    path("", include("tavoli.urls")),
+    path("", include("tavoli.urls_export")),
+    path("calendario/", include("tavoli.urls_calendario")),
     path("admin/", admin.site.urls),
 ]

@@ -127,6 +127,20 @@ class Membro(models.Model):
     def __str__(self):
         return str(self.ente) if self.ente_id else self.nome
 
+    def clean(self):
+        from accounts.models import Ruolo
+
+        if (
+            self.utente_id
+            and self.tavolo_id
+            and not Ruolo.objects.attivi()
+            .filter(user=self.utente, ambito=self.tavolo.ambito_id)
+            .exists()
+        ):
+            raise ValidationError(
+                {"utente": _("L'account deve avere un ruolo nell'ambito del tavolo.")}
+            )
+
     @property
     def indirizzo_email(self):
         return self.email or (self.ente.email if self.ente_id else "")
@@ -272,9 +286,10 @@ class Esito(models.Model):
         default=Valutazione.DA_VALUTARE,
     )
     motivazione = models.TextField(_("motivazione"), blank=True)
+    # PROTECT: deleting a proposal that others were merged into would orphan them.
     accorpata_in = models.ForeignKey(
         "self",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="accorpate",

@@ -6,6 +6,7 @@ from accounts.demo import ACCOUNT_DEMO, PASSWORD_DEMO, carica_account_demo
 from ambiti.demo import carica_enti_demo
 from ambiti.territorio import carica_territorio
 from obiettivi.demo import carica_aree_policy
+from tavoli.demo import carica_tavoli_demo
 
 
 class Command(BaseCommand):
@@ -39,11 +40,13 @@ class Command(BaseCommand):
             if demo:
                 enti = carica_enti_demo()
                 carica_account_demo(enti)
+                tavoli = carica_tavoli_demo()
         self.stdout.write(
             f"Territorio: {territorio['ambiti']} ambiti, {territorio['comuni']} comuni "
             f"({territorio['comuni_creati']} nuovi). Aree di policy: {len(aree)}."
         )
         if demo:
+            self.stdout.write(f"Tavoli tematici dimostrativi creati: {tavoli}.")
             self.stdout.write(f"\nAccount dimostrativi (password per tutti: {PASSWORD_DEMO}):")
             for account in ACCOUNT_DEMO:
                 self.stdout.write(f"  {account.username:<20} {account.descrizione}")

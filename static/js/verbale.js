@@ -1,0 +1,62 @@
+// The minutes are never lost: every keystroke is kept in this browser (localStorage) and, a few
+// seconds later, on the server as the user's draft. A real save clears both.
+(function () {
+  function csrf(form) {
+    return form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  }
+
+  function init(root) {
+    const form = root.querySelector("form[data-verbale]");
+    if (!form || form.dataset.pronto) return;
+    form.dataset.pronto = "1";
+    const area = form.querySelector("textarea[name=testo]");
+    const versione = form.querySelector("input[name=versione]").value;
+    const chiave = form.dataset.chiave;
+    const stato = form.querySelector("[data-stato-salvataggio]");
+    let timer = null;
+
+    if (form.hasAttribute("data-salvato")) {
+      localStorage.removeItem(chiave);
+    } else {
+      const locale = JSON.parse(localStorage.getItem(chiave) || "null");
+      const banner = root.querySelector("[data-bozza-locale]");
+      if (locale && locale.testo !== area.value && banner) {
+        banner.classList.remove("d-none");
+        banner.querySelector("[data-ripristina-locale]").addEventListener("click", () => {
+          area.value = locale.testo;
+          banner.classList.add("d-none");
+        });
+      }
+    }
+    const ripristina = root.querySelector("[data-ripristina-bozza]");
+    if (ripristina) {
+      ripristina.addEventListener("click", () => {
+        area.value = root.querySelector("template[data-testo-bozza]").content.textContent;
+        ripristina.closest(".alert").remove();
+      });
+    }
+
+    area.addEventListener("input", () => {
+      localStorage.setItem(chiave, JSON.stringify({ testo: area.value, versione: versione }));
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const dati = new FormData();
+        dati.append("testo", area.value);
+        dati.append("versione", versione);
+        fetch(form.dataset.autosalva, {
+          method: "POST",
+          body: dati,
+          headers: { "X-CSRFToken": csrf(form) },
+          credentials: "same-origin",
+          redirect: "manual",
+        })
+          .then((risposta) => (risposta.ok ? risposta.json() : Promise.reject(risposta)))
+          .then((json) => { stato.textContent = "Bozza salvata automaticamente alle " + json.salvata_il + "."; })
+          .catch(() => { stato.textContent = "Bozza conservata in questo browser: salvala appena possibile."; });
+      }, 2000);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => init(document));
+  document.body.addEventListener("htmx:afterSettle", (evento) => init(evento.detail.elt.parentElement || document));
+})();

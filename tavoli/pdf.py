@@ -1,0 +1,73 @@
+"""The minutes of a meeting as a printable PDF, rendered by WeasyPrint from an HTML template."""
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from .models import Esito, Presenza
+
+PROTOCOLLI_AMMESSI = ("file:", "data:")
+
+
+class SoloRisorseLocali(URLFetcher):
+    """Refuses every URL but local files and data: URIs.
+
+    The PDF is rendered inside a request: a fetch over the network could hang the worker, and a
+    URL that reached the document (a bug in escaping, a future template change) would make the
+    server request addresses of an attacker's choosing, internal ones included (SSRF).
+    """
+
+    def fetch(self, url, headers=None):
+        if not url.lower().startswith(PROTOCOLLI_AMMESSI):
+            raise ValueError(f"Risorsa esterna non ammessa nel PDF: {url}")
+        return super().fetch(url, headers)
+
+
+def _prefetch(incontro):
+    prefetch_related_objects(
+        [incontro],
+        Prefetch("presenze", queryset=Presenza.objects.select_related("membro__ente")),
+        Prefetch("esiti", queryset=Esito.objects.select_related("area_policy")),
+    )
+
+
+def _nome(user):
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def verbale_pdf(incontro, *, testo, base_url, approvato=None) -> bytes:
+    """The PDF of the minutes with the given text.
+
+    `approvato` says whether `testo` is the approved text; by default it is when it is the text
+    the meeting was last approved with. The caller chooses the text (the draft for editors, the
+    approved or reviewed one for members): this function shows whatever it is given.
+    """
+    tavolo = incontro.tavolo
+    ambito = tavolo.ambito
+    if approvato is None:
+        approvato = bool(incontro.testo_approvato) and testo == incontro.testo_approvato
+    _prefetch(incontro)
+    presenze = sorted(incontro.presenze.all(), key=lambda p: str(p.membro).casefold())
+    esiti = sorted(incontro.esiti.all(), key=lambda e: (e.ordine, e.pk))
+    context = {
+        "ambito": ambito,
+        "tavolo": tavolo,
+        "incontro": incontro,
+        "testo": testo,
+        "approvato": approvato,
+        "approvato_da": _nome(incontro.approvato_da) if approvato else "",
+        "presenze": presenze,
+        "totale_partecipanti": sum(p.partecipanti for p in presenze),
+        "bisogni": [e for e in esiti if e.tipo == Esito.Tipo.BISOGNO],
+        "risorse": [e for e in esiti if e.tipo == Esito.Tipo.RISORSA],
+        "proposte": [e for e in esiti if e.tipo == Esito.Tipo.PROPOSTA],
+        "titolo_documento": _("Verbale: %(incontro)s") % {"incontro": incontro.titolo},
+        "autore": _("Tavolo «%(tavolo)s» — Ambito %(ambito)s")
+        % {"tavolo": tavolo.titolo, "ambito": ambito.nome},
+        "generato_il": timezone.localtime(),
+    }
+    html = render_to_string("tavoli/verbale_pdf.html", context)
+    return HTML(string=html, base_url=base_url, url_fetcher=SoloRisorseLocali()).write_pdf()

@@ -1,0 +1,218 @@
+"""Operations on tables and meetings that span rows or carry a rule."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import BozzaLocale, Esito, Incontro, Presenza, RevisioneVerbale, Transizione
+
+Stato = Incontro.Stato
+
+
+class OperazioneNonAmmessa(Exception):
+    """The state of the minutes does not allow the operation; the message says why."""
+
+
+@dataclass
+class ConflittoVerbale(Exception):
+    """Someone saved the minutes after this user opened them: both texts go back to her."""
+
+    testo_attuale: str
+    versione_attuale: int
+    autore: str
+    testo_proposto: str
+
+
+def _blocca(incontro) -> Incontro:
+    return Incontro.objects.select_for_update().get(pk=incontro.pk)
+
+
+def _transizione(incontro, *, da, a, utente, nota=""):
+    Transizione.objects.create(
+        incontro=incontro,
+        da_stato=da,
+        a_stato=a,
+        revisione=incontro.revisione,
+        utente=utente,
+        nota=nota,
+    )
+
+
+@transaction.atomic
+def programma_incontro(*, incontro: Incontro, utente, invia_inviti: bool = True) -> Incontro:
+    incontro.creato_da = utente
+    incontro.save()
+    if invia_inviti:
+        from .tasks import invia_inviti_incontro
+
+        transaction.on_commit(lambda: invia_inviti_incontro.delay(incontro.pk))
+    return incontro
+
+
+@transaction.atomic
+def aggiorna_incontro(*, incontro: Incontro, invia_inviti: bool = True) -> Incontro:
+    """Changes to date, place or agenda go out as an update of the same calendar event."""
+    incontro.sequenza_ics += 1
+    incontro.save()
+    if invia_inviti:
+        from .tasks import invia_inviti_incontro
+
+        transaction.on_commit(lambda: invia_inviti_incontro.delay(incontro.pk, aggiornamento=True))
+    return incontro
+
+
+@transaction.atomic
+def salva_verbale(*, incontro: Incontro, testo: str, versione_letta: int, utente) -> Incontro:
+    attuale = _blocca(incontro)
+    if attuale.is_bloccato:
+        raise OperazioneNonAmmessa(
+            _("Il verbale è approvato: per modificarlo apri una nuova revisione.")
+        )
+    if attuale.versione != versione_letta:
+        ultima = attuale.revisioni.select_related("autore").first()
+        raise ConflittoVerbale(
+            testo_attuale=attuale.verbale,
+            versione_attuale=attuale.versione,
+            autore=str(ultima.autore) if ultima and ultima.autore else _("un altro utente"),
+            testo_proposto=testo,
+        )
+    if testo != attuale.verbale:
+        attuale.verbale = testo
+        attuale.versione += 1
+        attuale.save(update_fields=["verbale", "versione"])
+        RevisioneVerbale.objects.create(
+            incontro=attuale,
+            revisione=attuale.revisione,
+            versione=attuale.versione,
+            testo=testo,
+            autore=utente,
+        )
+    BozzaLocale.objects.filter(incontro=attuale, utente=utente).delete()
+    return attuale
+
+
+def salva_bozza(*, incontro: Incontro, testo: str, versione_base: int, utente) -> BozzaLocale:
+    bozza, _creata = BozzaLocale.objects.update_or_create(
+        incontro=incontro,
+        utente=utente,
+        defaults={"testo": testo, "versione_base": versione_base},
+    )
+    return bozza
+
+
+def _passa(incontro, *, da: tuple[str, ...], a: str, utente, messaggio: str, nota="") -> Incontro:
+    attuale = _blocca(incontro)
+    if attuale.stato not in da:
+        raise OperazioneNonAmmessa(messaggio)
+    precedente = attuale.stato
+    attuale.stato = a
+    return attuale, precedente
+
+
+@transaction.atomic
+def invia_in_revisione(*, incontro: Incontro, utente) -> Incontro:
+    attuale, precedente = _passa(
+        incontro,
+        da=(Stato.BOZZA,),
+        a=Stato.IN_REVISIONE,
+        utente=utente,
+        messaggio=_("Solo un verbale in bozza può essere inviato in revisione."),
+    )
+    if not attuale.verbale.strip():
+        raise OperazioneNonAmmessa(_("Il verbale è vuoto: scrivilo prima di inviarlo."))
+    attuale.save(update_fields=["stato"])
+    _transizione(attuale, da=precedente, a=attuale.stato, utente=utente)
+    from .tasks import notifica_verbale_in_revisione
+
+    transaction.on_commit(lambda: notifica_verbale_in_revisione.delay(attuale.pk))
+    return attuale
+
+
+@transaction.atomic
+def rimanda_in_bozza(*, incontro: Incontro, utente, nota: str = "") -> Incontro:
+    attuale, precedente = _passa(
+        incontro,
+        da=(Stato.IN_REVISIONE,),
+        a=Stato.BOZZA,
+        utente=utente,
+        messaggio=_("Solo un verbale in revisione può tornare in bozza."),
+    )
+    attuale.save(update_fields=["stato"])
+    _transizione(attuale, da=precedente, a=attuale.stato, utente=utente, nota=nota)
+    return attuale
+
+
+@transaction.atomic
+def approva_verbale(*, incontro: Incontro, utente) -> Incontro:
+    attuale, precedente = _passa(
+        incontro,
+        da=(Stato.IN_REVISIONE,),
+        a=Stato.APPROVATO,
+        utente=utente,
+        messaggio=_("Solo un verbale in revisione può essere approvato."),
+    )
+    attuale.testo_approvato = attuale.verbale
+    attuale.approvato_il = timezone.now()
+    attuale.approvato_da = utente
+    attuale.save(update_fields=["stato", "testo_approvato", "approvato_il", "approvato_da"])
+    _transizione(attuale, da=precedente, a=attuale.stato, utente=utente)
+    return attuale
+
+
+@transaction.atomic
+def apri_nuova_revisione(*, incontro: Incontro, utente, nota: str = "") -> Incontro:
+    """An approved record changes only through a new revision; the approved text is kept."""
+    attuale, precedente = _passa(
+        incontro,
+        da=(Stato.APPROVATO,),
+        a=Stato.BOZZA,
+        utente=utente,
+        messaggio=_("Si apre una nuova revisione solo di un verbale approvato."),
+    )
+    attuale.revisione += 1
+    attuale.save(update_fields=["stato", "revisione"])
+    _transizione(attuale, da=precedente, a=attuale.stato, utente=utente, nota=nota)
+    return attuale
+
+
+def verifica_modificabile(incontro: Incontro) -> None:
+    if incontro.is_bloccato:
+        raise OperazioneNonAmmessa(
+            _("Il verbale è approvato: per modificarlo apri una nuova revisione.")
+        )
+
+
+@transaction.atomic
+def registra_presenze(*, incontro: Incontro, partecipanti: dict[int, int]) -> None:
+    """`partecipanti` maps each present member's id to how many people came; absent members
+    are simply not in it."""
+    verifica_modificabile(_blocca(incontro))
+    Presenza.objects.filter(incontro=incontro).exclude(membro_id__in=partecipanti).delete()
+    esistenti = {p.membro_id: p for p in Presenza.objects.filter(incontro=incontro)}
+    nuove, cambiate = [], []
+    for membro_id, numero in partecipanti.items():
+        presenza = esistenti.get(membro_id)
+        if presenza is None:
+            nuove.append(Presenza(incontro=incontro, membro_id=membro_id, partecipanti=numero))
+        elif presenza.partecipanti != numero:
+            presenza.partecipanti = numero
+            cambiate.append(presenza)
+    Presenza.objects.bulk_create(nuove)
+    Presenza.objects.bulk_update(cambiate, ["partecipanti"])
+
+
+@transaction.atomic
+def valuta_proposta(
+    *, proposta: Esito, valutazione: str, motivazione: str, accorpata_in: Esito | None, utente
+) -> Esito:
+    proposta = Esito.objects.select_for_update().get(pk=proposta.pk)
+    proposta.valutazione = valutazione
+    proposta.motivazione = motivazione
+    proposta.accorpata_in = accorpata_in if valutazione == Esito.Valutazione.ACCORPATA else None
+    proposta.valutata_da = utente
+    proposta.valutata_il = timezone.now()
+    proposta.full_clean(exclude=["incontro", "creato_da"])
+    proposta.save()
+    return proposta
