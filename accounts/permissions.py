@@ -214,3 +214,83 @@ def get_incontro_for_editor(user, tavolo, pk):
     if not can_edit_incontri(user, tavolo):
         raise PermissionDenied
     return get_incontro_for_user(user, tavolo, pk)
+
+
+# --- Obiettivi del piano ----------------------------------------------------------------------
+# Everyone with a role in the ambito reads its objectives (members of its tables, operators,
+# sindaci of its comuni); only its Ufficio di Piano changes them.
+
+
+def can_view_obiettivi(user, ambito) -> bool:
+    return can_view_ambito(user, ambito)
+
+
+def can_manage_obiettivi(user, ambito) -> bool:
+    return can_manage_ambito(user, ambito)
+
+
+def get_obiettivo_for_user(user, ambito, pk):
+    from obiettivi.models import Obiettivo
+
+    if not can_view_obiettivi(user, ambito):
+        raise Http404
+    obiettivo = Obiettivo.objects.filter(ambito=ambito, pk=pk).con_dettagli().first()
+    if obiettivo is None:
+        raise Http404
+    return obiettivo
+
+
+def get_obiettivo_for_manager(user, ambito, pk):
+    obiettivo = get_obiettivo_for_user(user, ambito, pk)
+    if not can_manage_obiettivi(user, ambito):
+        raise PermissionDenied
+    return obiettivo
+
+
+# --- Piano di Zona ----------------------------------------------------------------------------
+# The Ufficio di Piano writes the plan. The sindaci and delegati of the ambito review it: they
+# read it from the moment it is sent for review, comment while it is in review, and always read
+# the frozen versions. Nobody else sees it.
+
+_STATI_PER_I_SINDACI = ("in_revisione", "per_assemblea", "approvato", "respinto")
+
+
+def is_sindaco_ambito(user, ambito) -> bool:
+    return _has_role(user, ambito, Tipo.SINDACO, Tipo.DELEGATO)
+
+
+def can_edit_piano(user, piano) -> bool:
+    return can_manage_ambito(user, piano.ambito)
+
+
+def can_view_piano(user, piano) -> bool:
+    return can_edit_piano(user, piano) or (
+        is_sindaco_ambito(user, piano.ambito) and piano.stato in _STATI_PER_I_SINDACI
+    )
+
+
+def can_comment_piano(user, piano) -> bool:
+    return can_edit_piano(user, piano) or (
+        is_sindaco_ambito(user, piano.ambito) and piano.stato == "in_revisione"
+    )
+
+
+def can_view_versione(user, versione) -> bool:
+    ambito = versione.piano.ambito
+    return can_manage_ambito(user, ambito) or is_sindaco_ambito(user, ambito)
+
+
+def get_piano_for_user(user, ambito, pk):
+    from piani.models import Piano
+
+    piano = Piano.objects.select_related("ambito", "periodo").filter(ambito=ambito, pk=pk).first()
+    if piano is None or not can_view_piano(user, piano):
+        raise Http404
+    return piano
+
+
+def get_piano_for_editor(user, ambito, pk):
+    piano = get_piano_for_user(user, ambito, pk)
+    if not can_edit_piano(user, piano):
+        raise PermissionDenied
+    return piano

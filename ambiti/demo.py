@@ -92,7 +92,7 @@ DATA_ADESIONE = datetime.date(2025, 1, 20)
 
 def carica_enti_demo() -> dict[str, Ente]:
     ambiti = Ambito.objects.in_bulk(field_name="slug")
-    aree = list(AreaPolicy.objects.order_by("ordine"))
+    aree = list(AreaPolicy.objects.correnti().order_by("ordine"))
     enti = {}
     for slug, nome, tipo, base, indici_aree, aderisce in ENTI_DEMO:
         ente, _ = Ente.objects.get_or_create(

@@ -52,7 +52,7 @@ class IscrizioneFilter(django_filters.FilterSet):
         label=_("Tipo di ente"), field_name="ente__tipo", choices=Ente.Tipo.choices
     )
     area = django_filters.ModelChoiceFilter(
-        label=_("Area di policy"), field_name="aree_policy", queryset=AreaPolicy.objects.all()
+        label=_("Area di policy"), field_name="aree_policy", queryset=AreaPolicy.objects.correnti()
     )
     aderisce_adp = django_filters.BooleanFilter(
         label=_("Adesione all'AdP"),

@@ -69,7 +69,7 @@ class IscrizioneForm(forms.ModelForm):
 
     aree_policy = forms.ModelMultipleChoiceField(
         label=_("Aree di policy scelte"),
-        queryset=AreaPolicy.objects.all(),
+        queryset=AreaPolicy.objects.correnti(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

@@ -1,11 +1,73 @@
 from django.contrib import admin
 
-from .models import AreaPolicy
+from .models import (
+    AreaPolicy,
+    Azione,
+    Fondo,
+    Indicatore,
+    Obiettivo,
+    Periodo,
+    Risorsa,
+    ValoreIndicatore,
+    Valutazione,
+)
+
+
+@admin.register(Periodo)
+class PeriodoAdmin(admin.ModelAdmin):
+    list_display = ["nome", "anno_inizio", "anno_fine", "riferimento_normativo"]
 
 
 @admin.register(AreaPolicy)
 class AreaPolicyAdmin(admin.ModelAdmin):
-    list_display = ["nome", "ordine", "integrazione_sociosanitaria", "trasversale"]
+    list_display = ["nome", "periodo", "ordine", "integrazione_sociosanitaria", "trasversale"]
+    list_filter = ["periodo", "integrazione_sociosanitaria", "trasversale"]
     list_editable = ["ordine"]
     prepopulated_fields = {"slug": ["nome"]}
     search_fields = ["nome"]
+
+
+@admin.register(Fondo)
+class FondoAdmin(admin.ModelAdmin):
+    list_display = ["nome", "sigla", "ordine", "attivo"]
+    list_editable = ["ordine", "attivo"]
+
+
+class AzioneInline(admin.StackedInline):
+    model = Azione
+    extra = 0
+    autocomplete_fields = ["responsabile", "partner"]
+
+
+class RisorsaInline(admin.TabularInline):
+    model = Risorsa
+    extra = 0
+
+
+@admin.register(Obiettivo)
+class ObiettivoAdmin(admin.ModelAdmin):
+    list_display = ["codice", "titolo", "ambito", "periodo", "priorita", "stato"]
+    list_filter = ["ambito", "periodo", "stato", "priorita"]
+    search_fields = ["codice", "titolo"]
+    filter_horizontal = ["aree_policy", "asst"]
+    raw_id_fields = ["proposte"]
+    inlines = [AzioneInline, RisorsaInline]
+
+
+class ValoreInline(admin.TabularInline):
+    model = ValoreIndicatore
+    extra = 0
+    exclude = ["registrato_da"]
+
+
+@admin.register(Indicatore)
+class IndicatoreAdmin(admin.ModelAdmin):
+    list_display = ["nome", "obiettivo", "unita", "valore_base", "anno_base"]
+    search_fields = ["nome", "obiettivo__titolo"]
+    inlines = [ValoreInline]
+
+
+@admin.register(Valutazione)
+class ValutazioneAdmin(admin.ModelAdmin):
+    list_display = ["obiettivo", "grado", "prosegue", "obiettivo_successivo"]
+    list_filter = ["grado", "prosegue"]

@@ -1,12 +1,80 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Case, F, Q, Subquery, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from tavoli.models import Esito
+
+
+class PeriodoQuerySet(models.QuerySet):
+    def in_ordine_di_attualita(self):
+        """The period containing this year first, then the most recent ones."""
+        anno = timezone.localdate().year
+        return self.annotate(
+            _fuori=Case(
+                When(anno_inizio__lte=anno, anno_fine__gte=anno, then=Value(0)), default=Value(1)
+            )
+        ).order_by("_fuori", "-anno_inizio")
+
+    def corrente(self):
+        return self.in_ordine_di_attualita().first()
+
+
+class Periodo(models.Model):
+    """A programming period of the Piani di Zona, e.g. 2025-2027 (DGR XII/2167 of 2024)."""
+
+    nome = models.CharField(_("nome"), max_length=20, unique=True)
+    anno_inizio = models.PositiveSmallIntegerField(_("primo anno"))
+    anno_fine = models.PositiveSmallIntegerField(_("ultimo anno"))
+    riferimento_normativo = models.CharField(
+        _("linee di indirizzo regionali"), max_length=200, blank=True
+    )
+
+    objects = PeriodoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-anno_inizio"]
+        verbose_name = _("periodo di programmazione")
+        verbose_name_plural = _("periodi di programmazione")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(anno_fine__gte=F("anno_inizio"))
+                & Q(anno_fine__lte=F("anno_inizio") + 5),
+                name="periodo_anni_coerenti",
+            )
+        ]
+
+    def __str__(self):
+        return self.nome
+
+    @property
+    def anni(self) -> list[int]:
+        return list(range(self.anno_inizio, self.anno_fine + 1))
+
+    def contiene(self, anno) -> bool:
+        return self.anno_inizio <= anno <= self.anno_fine
+
+
+class AreaPolicyQuerySet(models.QuerySet):
+    def correnti(self):
+        """The areas of the current period, in one query with the rest."""
+        corrente = Periodo.objects.in_ordine_di_attualita().values("pk")[:1]
+        return self.filter(periodo=Subquery(corrente))
 
 
 class AreaPolicy(models.Model):
-    """A policy area of the regional guidelines (e.g. «Politiche abitative»)."""
+    """A policy area of the regional guidelines for one period (e.g. «Politiche abitative»)."""
 
-    nome = models.CharField(_("nome"), max_length=150, unique=True)
-    slug = models.SlugField(_("codice"), max_length=80, unique=True)
+    periodo = models.ForeignKey(
+        Periodo, on_delete=models.PROTECT, related_name="aree", verbose_name=_("periodo")
+    )
+    nome = models.CharField(_("nome"), max_length=150)
+    slug = models.SlugField(_("codice"), max_length=80)
     descrizione = models.TextField(_("descrizione"), blank=True)
     ordine = models.PositiveSmallIntegerField(_("ordine"), default=0)
     integrazione_sociosanitaria = models.BooleanField(
@@ -14,10 +82,378 @@ class AreaPolicy(models.Model):
     )
     trasversale = models.BooleanField(_("trasversale"), default=False)
 
+    objects = AreaPolicyQuerySet.as_manager()
+
     class Meta:
-        ordering = ["ordine", "nome"]
+        ordering = ["periodo", "ordine", "nome"]
         verbose_name = _("area di policy")
         verbose_name_plural = _("aree di policy")
+        constraints = [
+            models.UniqueConstraint(fields=["periodo", "nome"], name="area_nome_unico_per_periodo"),
+            models.UniqueConstraint(fields=["periodo", "slug"], name="area_slug_unico_per_periodo"),
+        ]
 
     def __str__(self):
         return self.nome
+
+
+class Fondo(models.Model):
+    """A source of funding: FNPS, Fondo Sociale Regionale, Fondo Povertà, comuni's own..."""
+
+    nome = models.CharField(_("nome"), max_length=120, unique=True)
+    sigla = models.CharField(_("sigla"), max_length=20, unique=True)
+    ordine = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    attivo = models.BooleanField(_("attivo"), default=True)
+
+    class Meta:
+        ordering = ["ordine", "nome"]
+        verbose_name = _("fondo")
+        verbose_name_plural = _("fondi")
+
+    def __str__(self):
+        return self.nome
+
+
+class ObiettivoQuerySet(models.QuerySet):
+    def dell_ambito(self, ambito, periodo):
+        return self.filter(ambito=ambito, periodo=periodo)
+
+    def con_dettagli(self):
+        """Everything the overview, the detail page, the exports and the plan show."""
+        return self.select_related("periodo", "ambito").prefetch_related(
+            "aree_policy",
+            "asst",
+            models.Prefetch(
+                "azioni",
+                queryset=Azione.objects.select_related("responsabile").prefetch_related("partner"),
+            ),
+            models.Prefetch("risorse", queryset=Risorsa.objects.select_related("fondo")),
+            models.Prefetch("indicatori", queryset=Indicatore.objects.prefetch_related("valori")),
+            models.Prefetch(
+                "proposte",
+                queryset=Esito.objects.select_related("incontro__tavolo", "area_policy"),
+            ),
+        )
+
+
+class Obiettivo(models.Model):
+    class Priorita(models.TextChoices):
+        ALTA = "alta", _("Alta")
+        MEDIA = "media", _("Media")
+        BASSA = "bassa", _("Bassa")
+
+    class Stato(models.TextChoices):
+        PROPOSTO = "proposto", _("Proposto")
+        APPROVATO = "approvato", _("Approvato")
+        IN_CORSO = "in_corso", _("In corso")
+        CONCLUSO = "concluso", _("Concluso")
+        SOSPESO = "sospeso", _("Sospeso")
+
+    ambito = models.ForeignKey(
+        "ambiti.Ambito",
+        on_delete=models.PROTECT,
+        related_name="obiettivi",
+        verbose_name=_("ambito"),
+    )
+    periodo = models.ForeignKey(
+        Periodo, on_delete=models.PROTECT, related_name="obiettivi", verbose_name=_("periodo")
+    )
+    codice = models.CharField(_("codice"), max_length=20, help_text=_("Ad esempio 4.2"))
+    titolo = models.CharField(_("titolo"), max_length=250)
+    descrizione = models.TextField(_("descrizione"), blank=True)
+    aree_policy = models.ManyToManyField(
+        AreaPolicy, related_name="obiettivi", verbose_name=_("aree di policy")
+    )
+    destinatari = models.CharField(_("destinatari"), max_length=250, blank=True)
+    proposte = models.ManyToManyField(
+        "tavoli.Esito",
+        blank=True,
+        related_name="obiettivi",
+        verbose_name=_("proposte dei tavoli da cui nasce"),
+    )
+    integrazione_sociosanitaria = models.BooleanField(
+        _("integrazione socio-sanitaria"), default=False
+    )
+    asst = models.ManyToManyField(
+        "ambiti.Asst", blank=True, related_name="obiettivi", verbose_name=_("ASST coinvolte")
+    )
+    trasversale = models.BooleanField(_("trasversale a più aree"), default=False)
+    priorita = models.CharField(
+        _("priorità"), max_length=5, choices=Priorita.choices, default=Priorita.MEDIA
+    )
+    stato = models.CharField(
+        _("stato"), max_length=10, choices=Stato.choices, default=Stato.PROPOSTO
+    )
+    creato_il = models.DateTimeField(auto_now_add=True)
+    modificato_il = models.DateTimeField(auto_now=True)
+
+    objects = ObiettivoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ambito", "periodo", "codice"]
+        verbose_name = _("obiettivo")
+        verbose_name_plural = _("obiettivi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ambito", "periodo", "codice"], name="codice_obiettivo_unico"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.codice} {self.titolo}"
+
+    @property
+    def avanzamento(self):
+        from .calcoli import avanzamento
+
+        return avanzamento(self.azioni.all())
+
+    @property
+    def totale_risorse(self):
+        return sum((r.importo for r in self.risorse.all()), Decimal("0"))
+
+
+class Azione(models.Model):
+    obiettivo = models.ForeignKey(
+        Obiettivo, on_delete=models.CASCADE, related_name="azioni", verbose_name=_("obiettivo")
+    )
+    descrizione = models.TextField(_("descrizione"))
+    responsabile = models.ForeignKey(
+        "ambiti.Ente",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="azioni_responsabile",
+        verbose_name=_("ente responsabile (dal registro)"),
+    )
+    responsabile_altro = models.CharField(
+        _("altro responsabile"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ad esempio l'ente gestore o l'Ufficio di Piano."),
+    )
+    partner = models.ManyToManyField(
+        "ambiti.Ente", blank=True, related_name="azioni_partner", verbose_name=_("partner")
+    )
+    data_inizio = models.DateField(_("inizio"), null=True, blank=True)
+    data_fine = models.DateField(_("fine"), null=True, blank=True)
+    # The part of the objective's resources this action uses: it weighs the action's progress.
+    risorse_assegnate = models.DecimalField(
+        _("risorse assegnate (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    avanzamento = models.PositiveSmallIntegerField(
+        _("avanzamento (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    nota_avanzamento = models.TextField(_("nota sull'avanzamento"), blank=True)
+    avanzamento_aggiornato_il = models.DateTimeField(null=True, blank=True)
+    ordine = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["obiettivo", "ordine", "pk"]
+        verbose_name = _("azione")
+        verbose_name_plural = _("azioni")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(avanzamento__gte=0, avanzamento__lte=100),
+                name="avanzamento_tra_0_e_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(risorse_assegnate__isnull=True) | Q(risorse_assegnate__gte=0),
+                name="risorse_assegnate_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(data_fine__isnull=True)
+                | Q(data_inizio__isnull=True)
+                | Q(data_fine__gte=F("data_inizio")),
+                name="azione_fine_dopo_inizio",
+            ),
+        ]
+
+    def __str__(self):
+        return self.descrizione[:80]
+
+    @property
+    def nome_responsabile(self):
+        return str(self.responsabile) if self.responsabile_id else self.responsabile_altro
+
+
+def _anno_nel_periodo(instance, anno, campo="anno"):
+    periodo = instance.periodo_di_riferimento
+    if anno is not None and periodo is not None and not periodo.contiene(anno):
+        raise ValidationError(
+            {
+                campo: _("L'anno deve essere compreso nel periodo %(periodo)s.")
+                % {"periodo": periodo.nome}
+            }
+        )
+
+
+class Risorsa(models.Model):
+    """Euro of one fund for one objective in one year of the plan."""
+
+    obiettivo = models.ForeignKey(
+        Obiettivo, on_delete=models.CASCADE, related_name="risorse", verbose_name=_("obiettivo")
+    )
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    fondo = models.ForeignKey(
+        Fondo, on_delete=models.PROTECT, related_name="risorse", verbose_name=_("fondo")
+    )
+    importo = models.DecimalField(
+        _("importo (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        ordering = ["obiettivo", "anno", "fondo__ordine"]
+        verbose_name = _("risorsa")
+        verbose_name_plural = _("risorse")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obiettivo", "anno", "fondo"], name="una_risorsa_per_anno_e_fondo"
+            ),
+            models.CheckConstraint(condition=Q(importo__gte=0), name="importo_non_negativo"),
+        ]
+
+    def __str__(self):
+        return f"{self.obiettivo.codice} {self.anno} {self.fondo}: {self.importo}"
+
+    @property
+    def periodo_di_riferimento(self):
+        return self.obiettivo.periodo if self.obiettivo_id else None
+
+    def clean(self):
+        _anno_nel_periodo(self, self.anno)
+
+
+class Indicatore(models.Model):
+    obiettivo = models.ForeignKey(
+        Obiettivo, on_delete=models.CASCADE, related_name="indicatori", verbose_name=_("obiettivo")
+    )
+    nome = models.CharField(_("nome"), max_length=200)
+    unita = models.CharField(_("unità di misura"), max_length=50)
+    fonte = models.CharField(_("fonte del dato"), max_length=200, blank=True)
+    valore_base = models.DecimalField(_("valore di partenza"), max_digits=14, decimal_places=2)
+    anno_base = models.PositiveSmallIntegerField(_("anno del valore di partenza"))
+
+    class Meta:
+        ordering = ["obiettivo", "pk"]
+        verbose_name = _("indicatore")
+        verbose_name_plural = _("indicatori")
+        constraints = [
+            models.UniqueConstraint(fields=["obiettivo", "nome"], name="indicatore_unico")
+        ]
+
+    def __str__(self):
+        return f"{self.nome} ({self.unita})"
+
+    def valori_per_anno(self, anni):
+        """[(anno, target, misura)] from the prefetched values."""
+        per_chiave = {(v.tipo, v.anno): v for v in self.valori.all()}
+        return [
+            (
+                anno,
+                per_chiave.get((ValoreIndicatore.Tipo.TARGET, anno)),
+                per_chiave.get((ValoreIndicatore.Tipo.MISURA, anno)),
+            )
+            for anno in anni
+        ]
+
+
+class ValoreIndicatore(models.Model):
+    """A yearly value of an indicator: the target set in the plan, or the value measured."""
+
+    class Tipo(models.TextChoices):
+        TARGET = "target", _("Valore atteso")
+        MISURA = "misura", _("Valore misurato")
+
+    indicatore = models.ForeignKey(
+        Indicatore, on_delete=models.CASCADE, related_name="valori", verbose_name=_("indicatore")
+    )
+    tipo = models.CharField(_("tipo"), max_length=6, choices=Tipo.choices)
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    valore = models.DecimalField(_("valore"), max_digits=14, decimal_places=2)
+    nota = models.CharField(_("nota"), max_length=250, blank=True)
+    registrato_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    registrato_il = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicatore", "tipo", "anno"]
+        verbose_name = _("valore dell'indicatore")
+        verbose_name_plural = _("valori degli indicatori")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicatore", "tipo", "anno"], name="un_valore_per_tipo_e_anno"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicatore} {self.anno}: {self.valore}"
+
+    @property
+    def periodo_di_riferimento(self):
+        return self.indicatore.obiettivo.periodo if self.indicatore_id else None
+
+    def clean(self):
+        _anno_nel_periodo(self, self.anno)
+
+
+class Valutazione(models.Model):
+    """How far an objective of the previous plan was reached, and what follows from it."""
+
+    class Grado(models.TextChoices):
+        RAGGIUNTO = "raggiunto", _("Raggiunto")
+        PARZIALE = "parziale", _("Parzialmente raggiunto")
+        NON_RAGGIUNTO = "non_raggiunto", _("Non raggiunto")
+
+    obiettivo = models.OneToOneField(
+        Obiettivo, on_delete=models.CASCADE, related_name="valutazione", verbose_name=_("obiettivo")
+    )
+    grado = models.CharField(_("grado di raggiungimento"), max_length=15, choices=Grado.choices)
+    criticita = models.TextField(_("criticità rilevate"), blank=True)
+    prosegue = models.BooleanField(_("prosegue nel nuovo piano"), default=False)
+    obiettivo_successivo = models.ForeignKey(
+        Obiettivo,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="obiettivi_precedenti",
+        verbose_name=_("obiettivo del nuovo piano"),
+    )
+    valutato_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    valutato_il = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("valutazione del piano precedente")
+        verbose_name_plural = _("valutazioni del piano precedente")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(prosegue=True) | Q(obiettivo_successivo__isnull=True),
+                name="successivo_solo_se_prosegue",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.obiettivo}: {self.get_grado_display()}"
+
+    def clean(self):
+        successivo = self.obiettivo_successivo
+        if successivo is not None and self.obiettivo_id:
+            if successivo.ambito_id != self.obiettivo.ambito_id:
+                raise ValidationError(
+                    {"obiettivo_successivo": _("L'obiettivo deve essere dello stesso ambito.")}
+                )
+            if successivo.periodo.anno_inizio <= self.obiettivo.periodo.anno_inizio:
+                raise ValidationError(
+                    {"obiettivo_successivo": _("L'obiettivo deve essere di un piano successivo.")}
+                )

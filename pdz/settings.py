@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ambiti",
     "tavoli",
     "obiettivi",
+    "piani",
 ]
 
 MIDDLEWARE = [

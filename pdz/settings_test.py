@@ -19,5 +19,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# Tasks run in the test process, Redis or not; the tests that need a real worker start one.
-CELERY_TASK_ALWAYS_EAGER = True
+# Tasks run in the test process, Redis or not; the tests that need a real worker start one,
+# and that worker process runs with PDZ_CELERY_EAGER=0.
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("PDZ_CELERY_EAGER", "1") != "0"

@@ -13,6 +13,9 @@ urlpatterns = [
     path("ambiti/", include("ambiti.urls")),
     path("", include("tavoli.urls")),
     path("", include("tavoli.urls_export")),
+    path("", include("obiettivi.urls")),
+    path("", include("obiettivi.urls_dati")),
+    path("", include("piani.urls")),
     path("calendario/", include("tavoli.urls_calendario")),
     path("admin/", admin.site.urls),
 ]

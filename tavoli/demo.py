@@ -122,7 +122,7 @@ def _membri(tavolo, enti):
 @transaction.atomic
 def carica_tavoli_demo() -> int:
     ambiti = Ambito.objects.in_bulk(field_name="slug")
-    aree = list(AreaPolicy.objects.order_by("ordine"))
+    aree = list(AreaPolicy.objects.correnti().order_by("ordine"))
     utenti = User.objects.in_bulk(
         ["up.cremasco", "up.cremonese", "up.ogliopo", "operatore.cremasco"],
         field_name="username",
@@ -177,6 +177,13 @@ def carica_tavoli_demo() -> int:
                         target=target,
                         ordine=ordine,
                         creato_da=coordinatore,
+                        # Most proposals were taken up by the Ufficio di Piano.
+                        valutazione=(
+                            Esito.Valutazione.ACCOLTA
+                            if tipo == "proposta" and ordine % 3
+                            else Esito.Valutazione.DA_VALUTARE
+                        ),
+                        valutata_da=coordinatore if tipo == "proposta" and ordine % 3 else None,
                     )
                     for ordine, (tipo, testo, area, target) in enumerate(ESITI.get(titolo, ()))
                 )

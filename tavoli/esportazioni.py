@@ -182,9 +182,25 @@ def _larghezza(valore) -> int:
 
 
 def come_xlsx(righe, titolo_foglio) -> bytes:
+    return come_xlsx_fogli([(titolo_foglio, righe)])
+
+
+def come_xlsx_fogli(fogli) -> bytes:
+    """One workbook with a sheet per (titolo_foglio, righe), in order, each written as
+    come_xlsx writes its only sheet."""
     workbook = Workbook()
-    foglio = workbook.active
-    foglio.title = CARATTERI_VIETATI_FOGLIO.sub(" ", titolo_foglio)[:31] or "Foglio"
+    workbook.remove(workbook.active)
+    for titolo_foglio, righe in fogli:
+        foglio = workbook.create_sheet(
+            CARATTERI_VIETATI_FOGLIO.sub(" ", titolo_foglio)[:31] or "Foglio"
+        )
+        _scrivi_foglio(foglio, righe)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _scrivi_foglio(foglio, righe) -> None:
     larghezze = {}
     for numero_riga, riga in enumerate(righe, start=1):
         for numero_colonna, valore in enumerate(riga, start=1):
@@ -212,6 +228,3 @@ def come_xlsx(righe, titolo_foglio) -> bytes:
             max(larghezza + 2, LARGHEZZA_MINIMA), LARGHEZZA_MASSIMA
         )
     foglio.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -10,7 +10,7 @@ from .models import Esito, Tavolo
 class PropostaFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cerca nel testo"), method="cerca")
     area = django_filters.ModelChoiceFilter(
-        label=_("Area di policy"), field_name="area_policy", queryset=AreaPolicy.objects.all()
+        label=_("Area di policy"), field_name="area_policy", queryset=AreaPolicy.objects.correnti()
     )
     tavolo = django_filters.ModelChoiceFilter(
         label=_("Tavolo"), field_name="incontro__tavolo", queryset=Tavolo.objects.none()

@@ -36,7 +36,7 @@ class UtenteChoiceField(forms.ModelMultipleChoiceField):
 class TavoloForm(forms.ModelForm):
     aree_policy = forms.ModelMultipleChoiceField(
         label=_("Aree di policy"),
-        queryset=AreaPolicy.objects.all(),
+        queryset=AreaPolicy.objects.correnti(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -210,7 +210,7 @@ class EsitoForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area_policy"].queryset = AreaPolicy.objects.all()
+        self.fields["area_policy"].queryset = AreaPolicy.objects.correnti()
         self.fields["testo"].widget.attrs["placeholder"] = {
             Esito.Tipo.BISOGNO: _("Quale bisogno è emerso?"),
             Esito.Tipo.RISORSA: _("Quale risorsa od opportunità?"),

@@ -88,7 +88,9 @@ def _contesto(request, ambito, tavolo, incontro, **extra):
         .prefetch_related(
             Prefetch(
                 "esiti",
-                queryset=Esito.objects.select_related("area_policy").order_by("ordine", "pk"),
+                queryset=Esito.objects.select_related("area_policy")
+                .prefetch_related("obiettivi")
+                .order_by("ordine", "pk"),
             ),
             Prefetch("presenze", queryset=Presenza.objects.select_related("membro__ente")),
             "allegati",

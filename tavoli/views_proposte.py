@@ -20,6 +20,7 @@ def _proposte(ambito):
         Esito.objects.proposte()
         .nell_ambito(ambito)
         .select_related("incontro__tavolo", "area_policy", "accorpata_in", "valutata_da")
+        .prefetch_related("obiettivi")
         .order_by("-incontro__inizio", "ordine", "pk")
     )
 

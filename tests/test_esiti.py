@@ -18,7 +18,7 @@ from tavoli.models import Allegato, Esito, Incontro, Membro, Presenza
 from .factories_tavoli import IncontroFactory, MembroFactory, TavoloFactory
 from .html import albero as _albero
 from .html import elementi as _elementi
-from .html import testo as _testo
+from .html import testo_visibile as _testo
 from .html import trova as _trova
 from .html import uno as _uno
 

@@ -60,7 +60,7 @@ def test_seed_demo_due_volte_non_cambia_nulla(settings):
         m.objects.count() for m in (Comune, Ente, Iscrizione, User, Ruolo, AreaPolicy)
     ] == conteggi
     assert conteggi[0] == 123
-    assert conteggi[5] == 10
+    assert conteggi[5] == 20  # ten areas for each of the two periods, 2021-2023 and 2025-2027
     tipi = set(Ruolo.objects.values_list("tipo", flat=True))
     assert tipi == set(Ruolo.Tipo.values)
     assert User.objects.filter(is_superuser=True).exists()

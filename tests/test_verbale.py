@@ -27,7 +27,7 @@ from tavoli.models import (
 from .factories import RuoloFactory, UserFactory
 from .factories_tavoli import IncontroFactory, TavoloFactory
 from .html import albero as _albero
-from .html import testo as _testo
+from .html import testo_visibile as _testo
 from .html import trova as _trova
 from .html import uno as _uno
 

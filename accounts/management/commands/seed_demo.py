@@ -5,7 +5,8 @@ from django.db import transaction
 from accounts.demo import ACCOUNT_DEMO, PASSWORD_DEMO, carica_account_demo
 from ambiti.demo import carica_enti_demo
 from ambiti.territorio import carica_territorio
-from obiettivi.demo import carica_aree_policy
+from obiettivi.demo import carica_aree_policy, carica_fondi
+from obiettivi.demo_obiettivi import carica_obiettivi_demo
 from tavoli.demo import carica_tavoli_demo
 
 
@@ -37,16 +38,19 @@ class Command(BaseCommand):
         with transaction.atomic():
             territorio = carica_territorio()
             aree = carica_aree_policy()
+            carica_fondi()
             if demo:
                 enti = carica_enti_demo()
                 carica_account_demo(enti)
                 tavoli = carica_tavoli_demo()
+                obiettivi = carica_obiettivi_demo()
         self.stdout.write(
             f"Territorio: {territorio['ambiti']} ambiti, {territorio['comuni']} comuni "
             f"({territorio['comuni_creati']} nuovi). Aree di policy: {len(aree)}."
         )
         if demo:
             self.stdout.write(f"Tavoli tematici dimostrativi creati: {tavoli}.")
+            self.stdout.write(f"Obiettivi dimostrativi creati: {obiettivi}.")
             self.stdout.write(f"\nAccount dimostrativi (password per tutti: {PASSWORD_DEMO}):")
             for account in ACCOUNT_DEMO:
                 self.stdout.write(f"  {account.username:<20} {account.descrizione}")

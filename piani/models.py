@@ -1,0 +1,266 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Piano(models.Model):
+    """The Piano di Zona of one ambito for one period, written section by section."""
+
+    class Stato(models.TextChoices):
+        BOZZA = "bozza", _("Bozza")
+        IN_REVISIONE = "in_revisione", _("In revisione")
+        PER_ASSEMBLEA = "per_assemblea", _("Versione per l'Assemblea")
+        APPROVATO = "approvato", _("Approvato")
+        RESPINTO = "respinto", _("Respinto")
+
+    ambito = models.ForeignKey(
+        "ambiti.Ambito", on_delete=models.PROTECT, related_name="piani", verbose_name=_("ambito")
+    )
+    periodo = models.ForeignKey(
+        "obiettivi.Periodo",
+        on_delete=models.PROTECT,
+        related_name="piani",
+        verbose_name=_("periodo"),
+    )
+    titolo = models.CharField(_("titolo"), max_length=200)
+    stato = models.CharField(_("stato"), max_length=15, choices=Stato.choices, default=Stato.BOZZA)
+    creato_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    creato_il = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ambito", "-periodo__anno_inizio"]
+        verbose_name = _("Piano di Zona")
+        verbose_name_plural = _("Piani di Zona")
+        constraints = [
+            models.UniqueConstraint(fields=["ambito", "periodo"], name="un_piano_per_periodo")
+        ]
+
+    def __str__(self):
+        return self.titolo
+
+    @property
+    def modificabile(self):
+        return self.stato in (self.Stato.BOZZA, self.Stato.IN_REVISIONE)
+
+
+class Sezione(models.Model):
+    """A section of the plan: rich text, a live block filled from the portal's data, or both."""
+
+    class Blocco(models.TextChoices):
+        NESSUNO = "", _("Nessuno (solo testo)")
+        COMUNI = "comuni", _("Comuni e popolazione")
+        POPOLAZIONE = "popolazione", _("Grafico della popolazione per comune")
+        TAVOLI = "tavoli", _("Tavoli tematici e incontri")
+        OBIETTIVI = "obiettivi", _("Obiettivi per area di policy")
+        RISORSE = "risorse", _("Riepilogo delle risorse per fondo e anno")
+        VALUTAZIONE = "valutazione", _("Valutazione del piano precedente")
+
+    piano = models.ForeignKey(
+        Piano, on_delete=models.CASCADE, related_name="sezioni", verbose_name=_("piano")
+    )
+    ordine = models.PositiveSmallIntegerField(_("ordine"))
+    titolo = models.CharField(_("titolo"), max_length=200)
+    testo = models.TextField(_("testo"), blank=True)
+    blocco = models.CharField(
+        _("blocco di dati"), max_length=15, choices=Blocco.choices, blank=True, default=""
+    )
+    area = models.ForeignKey(
+        "obiettivi.AreaPolicy",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("area di policy (per il blocco obiettivi)"),
+    )
+    # Bumped by every save: a form carries the version it was opened at, and a save from an older
+    # version is a conflict, never a silent overwrite.
+    versione = models.PositiveIntegerField(default=1)
+    modificata_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    modificata_il = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["piano", "ordine", "pk"]
+        verbose_name = _("sezione")
+        verbose_name_plural = _("sezioni")
+
+    def __str__(self):
+        return self.titolo
+
+
+class RevisioneSezione(models.Model):
+    sezione = models.ForeignKey(
+        Sezione, on_delete=models.CASCADE, related_name="revisioni", verbose_name=_("sezione")
+    )
+    versione = models.PositiveIntegerField(_("versione"))
+    titolo = models.CharField(_("titolo"), max_length=200)
+    testo = models.TextField(_("testo"), blank=True)
+    autore = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    creata_il = models.DateTimeField(auto_now_add=True)
+    nota = models.CharField(_("nota"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["sezione", "-versione"]
+        verbose_name = _("revisione della sezione")
+        verbose_name_plural = _("revisioni delle sezioni")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sezione", "versione"], name="una_revisione_per_versione"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.sezione} v{self.versione}"
+
+
+class PresenzaEditor(models.Model):
+    """Who has a section open in the editor, refreshed by the page while it stays open."""
+
+    sezione = models.ForeignKey(Sezione, on_delete=models.CASCADE, related_name="editor")
+    utente = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    visto_il = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sezione", "utente"], name="una_presenza_editor")
+        ]
+
+    def __str__(self):
+        return f"{self.utente} — {self.sezione}"
+
+
+class CommentoSezione(models.Model):
+    sezione = models.ForeignKey(
+        Sezione, on_delete=models.CASCADE, related_name="commenti", verbose_name=_("sezione")
+    )
+    autore = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    testo = models.TextField(_("commento"))
+    risposta_a = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="risposte"
+    )
+    risolto = models.BooleanField(_("risolto"), default=False)
+    risolto_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    creato_il = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sezione", "creato_il"]
+        verbose_name = _("commento alla sezione")
+        verbose_name_plural = _("commenti alle sezioni")
+
+    def __str__(self):
+        return self.testo[:80]
+
+
+class TransizionePiano(models.Model):
+    piano = models.ForeignKey(Piano, on_delete=models.CASCADE, related_name="transizioni")
+    da_stato = models.CharField(max_length=15, choices=Piano.Stato.choices)
+    a_stato = models.CharField(max_length=15, choices=Piano.Stato.choices)
+    utente = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    nota = models.TextField(blank=True)
+    avvenuta_il = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["piano", "avvenuta_il"]
+        verbose_name = _("passaggio di stato del piano")
+        verbose_name_plural = _("passaggi di stato del piano")
+
+    def __str__(self):
+        return f"{self.piano}: {self.da_stato} → {self.a_stato}"
+
+
+class VersionePiano(models.Model):
+    """A frozen, numbered, immutable version of the plan: what the Assemblea reads and votes."""
+
+    class Esito(models.TextChoices):
+        IN_ATTESA = "in_attesa", _("In attesa del voto")
+        APPROVATA = "approvata", _("Approvata")
+        RESPINTA = "respinta", _("Respinta")
+
+    piano = models.ForeignKey(
+        Piano, on_delete=models.PROTECT, related_name="versioni", verbose_name=_("piano")
+    )
+    numero = models.PositiveIntegerField(_("numero"))
+    html = models.TextField(_("contenuto congelato"))
+    sha256_html = models.CharField(max_length=64)
+    esito = models.CharField(
+        _("esito"), max_length=10, choices=Esito.choices, default=Esito.IN_ATTESA
+    )
+    creata_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    creata_il = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["piano", "-numero"]
+        verbose_name = _("versione per l'Assemblea")
+        verbose_name_plural = _("versioni per l'Assemblea")
+        constraints = [
+            models.UniqueConstraint(fields=["piano", "numero"], name="numero_versione_unico")
+        ]
+
+    def __str__(self):
+        return f"{self.piano} — versione {self.numero}"
+
+    def save(self, *args, **kwargs):
+        # Frozen means frozen: only the outcome of the vote may change after creation.
+        if self.pk and kwargs.get("update_fields") != ["esito"]:
+            raise ValueError("Una versione per l'Assemblea non si modifica.")
+        super().save(*args, **kwargs)
+
+    @property
+    def pdf(self):
+        return self.rendering.filter(stato=RenderPDF.Stato.COMPLETATO).first()
+
+
+class RenderPDF(models.Model):
+    """One rendering of the plan to PDF by the worker, with its progress and its outcome."""
+
+    class Stato(models.TextChoices):
+        IN_CODA = "in_coda", _("In coda")
+        IN_CORSO = "in_corso", _("In elaborazione")
+        COMPLETATO = "completato", _("Completato")
+        FALLITO = "fallito", _("Non riuscito")
+
+    piano = models.ForeignKey(Piano, on_delete=models.CASCADE, related_name="rendering")
+    versione = models.ForeignKey(
+        VersionePiano, on_delete=models.PROTECT, null=True, blank=True, related_name="rendering"
+    )
+    sha256_html = models.CharField(_("impronta del contenuto"), max_length=64)
+    stato = models.CharField(max_length=10, choices=Stato.choices, default=Stato.IN_CODA)
+    progresso = models.PositiveSmallIntegerField(default=0)
+    errore = models.TextField(blank=True)
+    file = models.FileField(upload_to="piani/pdf/", blank=True)
+    sha256_pdf = models.CharField(max_length=64, blank=True)
+    pagine = models.PositiveIntegerField(null=True, blank=True)
+    durata_ms = models.PositiveIntegerField(null=True, blank=True)
+    tentativi = models.PositiveSmallIntegerField(default=0)
+    richiesto_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    richiesto_il = models.DateTimeField(auto_now_add=True)
+    completato_il = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-richiesto_il"]
+        verbose_name = _("PDF del piano")
+        verbose_name_plural = _("PDF del piano")
+        constraints = [
+            models.CheckConstraint(condition=Q(progresso__lte=100), name="progresso_massimo_100"),
+            models.CheckConstraint(
+                condition=~Q(stato="completato") | ~Q(sha256_pdf=""),
+                name="completato_con_impronta",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.piano} — {self.get_stato_display()}"

@@ -1,0 +1,178 @@
+"""The plan of an ambito: list, creation, outline with its sections, states and versions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import (
+    can_comment_piano,
+    can_edit_piano,
+    can_manage_ambito,
+    can_view_piano,
+    get_ambito_for_manager,
+    get_ambito_for_user,
+    get_piano_for_editor,
+    get_piano_for_user,
+    is_sindaco_ambito,
+)
+from obiettivi.models import AreaPolicy, Periodo
+
+from . import services
+from .models import Piano, Sezione
+
+
+def _ambito(request, slug):
+    ambito = get_ambito_for_user(request.user, slug)
+    if not (can_manage_ambito(request.user, ambito) or is_sindaco_ambito(request.user, ambito)):
+        raise Http404
+    return ambito
+
+
+@require_GET
+def elenco(request, slug):
+    # Every role of the ambito reaches the list; it shows only the plans each may read.
+    ambito = get_ambito_for_user(request.user, slug)
+    piani = [
+        p
+        for p in Piano.objects.filter(ambito=ambito).select_related("periodo")
+        if can_view_piano(request.user, p)
+    ]
+    gestisce = can_manage_ambito(request.user, ambito)
+    periodi_liberi = Periodo.objects.exclude(piani__ambito=ambito) if gestisce else []
+    return render(
+        request,
+        "piani/elenco.html",
+        {
+            "ambito": ambito,
+            "piani": piani,
+            "periodi_liberi": periodi_liberi,
+            "puo_gestire": gestisce,
+        },
+    )
+
+
+@require_POST
+def crea(request, slug):
+    ambito = get_ambito_for_manager(request.user, slug)
+    periodo = get_object_or_404(
+        Periodo.objects.exclude(piani__ambito=ambito), pk=request.POST.get("periodo")
+    )
+    piano = services.crea_piano(ambito=ambito, periodo=periodo, utente=request.user)
+    messages.success(request, _("Piano creato dal modello delle sezioni."))
+    return redirect("piani:dettaglio", slug=ambito.slug, pk=piano.pk)
+
+
+@require_GET
+def dettaglio(request, slug, pk):
+    ambito = _ambito(request, slug)
+    piano = get_piano_for_user(request.user, ambito, pk)
+    sezioni = piano.sezioni.select_related("area", "modificata_da").annotate(
+        commenti_aperti=Count("commenti", filter=Q(commenti__risolto=False))
+    )
+    return render(
+        request,
+        "piani/dettaglio.html",
+        {
+            "ambito": ambito,
+            "piano": piano,
+            "sezioni": sezioni,
+            "versioni": piano.versioni.select_related("creata_da"),
+            "transizioni": piano.transizioni.select_related("utente"),
+            "rendering": piano.rendering.filter(versione=None).first(),
+            "aree": AreaPolicy.objects.filter(periodo=piano.periodo),
+            "blocchi": Sezione.Blocco.choices,
+            "puo_modificare": can_edit_piano(request.user, piano) and piano.modificabile,
+            "puo_gestire": can_edit_piano(request.user, piano),
+            "puo_commentare": can_comment_piano(request.user, piano),
+        },
+    )
+
+
+AZIONI = {
+    "invia": (services.invia_in_revisione, _("Piano inviato in revisione.")),
+    "bozza": (services.riporta_in_bozza, _("Il piano è di nuovo in bozza.")),
+    "congela": (
+        services.congela,
+        _("Versione per l'Assemblea congelata: il PDF è in preparazione."),
+    ),
+}
+
+
+@require_POST
+def transizione(request, slug, pk, azione):
+    if azione not in AZIONI:
+        raise Http404
+    ambito = _ambito(request, slug)
+    piano = get_piano_for_editor(request.user, ambito, pk)
+    servizio, messaggio = AZIONI[azione]
+    try:
+        servizio(piano=piano, utente=request.user)
+    except services.OperazioneNonAmmessa as errore:
+        messages.error(request, str(errore))
+    else:
+        messages.success(request, messaggio)
+    return redirect("piani:dettaglio", slug=ambito.slug, pk=piano.pk)
+
+
+@require_POST
+def sezione_aggiungi(request, slug, pk):
+    ambito = _ambito(request, slug)
+    piano = get_piano_for_editor(request.user, ambito, pk)
+    titolo = request.POST.get("titolo", "").strip()
+    blocco = request.POST.get("blocco", "")
+    area = AreaPolicy.objects.filter(
+        periodo=piano.periodo, pk=request.POST.get("area") or None
+    ).first()
+    if not titolo or blocco not in Sezione.Blocco.values:
+        messages.error(request, _("Indica il titolo della nuova sezione."))
+    else:
+        try:
+            services.aggiungi_sezione(
+                piano=piano, titolo=titolo[:200], blocco=blocco, area=area, utente=request.user
+            )
+        except services.OperazioneNonAmmessa as errore:
+            messages.error(request, str(errore))
+    return redirect("piani:dettaglio", slug=ambito.slug, pk=piano.pk)
+
+
+@require_POST
+def sezione_sposta(request, slug, pk, spk, verso):
+    ambito = _ambito(request, slug)
+    piano = get_piano_for_editor(request.user, ambito, pk)
+    sezione = get_object_or_404(piano.sezioni, pk=spk)
+    try:
+        services.sposta_sezione(sezione=sezione, verso=-1 if verso == "su" else 1)
+    except services.OperazioneNonAmmessa as errore:
+        messages.error(request, str(errore))
+    return redirect("piani:dettaglio", slug=ambito.slug, pk=piano.pk)
+
+
+@require_POST
+def sezione_elimina(request, slug, pk, spk):
+    ambito = _ambito(request, slug)
+    piano = get_piano_for_editor(request.user, ambito, pk)
+    sezione = get_object_or_404(piano.sezioni, pk=spk)
+    try:
+        services.elimina_sezione(sezione=sezione)
+    except services.OperazioneNonAmmessa as errore:
+        messages.error(request, str(errore))
+    else:
+        messages.success(request, _("Sezione eliminata."))
+    return redirect("piani:dettaglio", slug=ambito.slug, pk=piano.pk)
+
+
+def richiedi_lettore(request, slug, pk):
+    ambito = _ambito(request, slug)
+    piano = get_piano_for_user(request.user, ambito, pk)
+    return ambito, piano
+
+
+def richiedi_commentatore(request, slug, pk):
+    ambito, piano = richiedi_lettore(request, slug, pk)
+    if not can_comment_piano(request.user, piano):
+        raise PermissionDenied
+    return ambito, piano

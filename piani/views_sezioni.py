@@ -1,0 +1,187 @@
+"""Editing one section of the plan: concurrent editors, conflicts, revisions, comments."""
+
+import difflib
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import get_piano_for_editor
+
+from . import services
+from .models import CommentoSezione, RevisioneSezione
+from .views import _ambito, richiedi_commentatore, richiedi_lettore
+
+
+class SezioneForm(forms.Form):
+    titolo = forms.CharField(label=gettext_lazy("Titolo"), max_length=200)
+    testo = forms.CharField(
+        label=gettext_lazy("Testo"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=gettext_lazy(
+            "Paragrafi, grassetto, corsivo, elenchi, tabelle e collegamenti; il resto viene rimosso."
+        ),
+    )
+    versione = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CommentoForm(forms.Form):
+    testo = forms.CharField(
+        label=gettext_lazy("Commento"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+
+
+def _sezione_editor(request, slug, pk, spk):
+    ambito = _ambito(request, slug)
+    piano = get_piano_for_editor(request.user, ambito, pk)
+    sezione = get_object_or_404(piano.sezioni.select_related("modificata_da"), pk=spk)
+    return ambito, piano, sezione
+
+
+@require_http_methods(["GET", "POST"])
+def modifica(request, slug, pk, spk):
+    ambito, piano, sezione = _sezione_editor(request, slug, pk, spk)
+    if not piano.modificabile:
+        messages.error(request, _("Il piano è congelato per l'Assemblea: crea una nuova bozza."))
+        return redirect("piani:dettaglio", slug=ambito.slug, pk=piano.pk)
+    form = SezioneForm(
+        request.POST or None,
+        initial={"titolo": sezione.titolo, "testo": sezione.testo, "versione": sezione.versione},
+    )
+    contesto = {"ambito": ambito, "piano": piano, "sezione": sezione, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.salva_sezione(
+                sezione=sezione,
+                titolo=form.cleaned_data["titolo"],
+                testo=form.cleaned_data["testo"],
+                versione_letta=form.cleaned_data["versione"],
+                utente=request.user,
+            )
+        except services.ConflittoSezione as conflitto:
+            contesto["conflitto"] = conflitto
+            contesto["form"] = SezioneForm(
+                initial={
+                    "titolo": conflitto.titolo_proposto,
+                    "testo": conflitto.testo_proposto,
+                    "versione": conflitto.versione_attuale,
+                }
+            )
+            return render(request, "piani/sezione_form.html", contesto, status=409)
+        messages.success(request, _("Sezione salvata."))
+        return redirect("piani:dettaglio", slug=ambito.slug, pk=piano.pk)
+    contesto["altri_editor"] = services.segna_presenza(sezione=sezione, utente=request.user)
+    return render(request, "piani/sezione_form.html", contesto)
+
+
+@require_POST
+def presenza(request, slug, pk, spk):
+    """Heartbeat of an open editor; answers with who else is editing the section."""
+    ambito, piano, sezione = _sezione_editor(request, slug, pk, spk)
+    altri = services.segna_presenza(sezione=sezione, utente=request.user)
+    return render(
+        request,
+        "piani/sezione_form.html#presenza",
+        {"ambito": ambito, "piano": piano, "sezione": sezione, "altri_editor": altri},
+    )
+
+
+@require_GET
+def revisioni(request, slug, pk, spk):
+    ambito, piano, sezione = _sezione_editor(request, slug, pk, spk)
+    elenco = list(sezione.revisioni.select_related("autore"))
+    confronto = None
+    a, b = request.GET.get("a"), request.GET.get("b")
+    if a and b:
+        per_versione = {str(r.versione): r for r in elenco}
+        prima, dopo = per_versione.get(a), per_versione.get(b)
+        if prima and dopo:
+            confronto = difflib.HtmlDiff(wrapcolumn=70).make_table(
+                _righe(prima.testo),
+                _righe(dopo.testo),
+                fromdesc=_("Versione %(n)s") % {"n": prima.versione},
+                todesc=_("Versione %(n)s") % {"n": dopo.versione},
+            )
+    return render(
+        request,
+        "piani/revisioni.html",
+        {
+            "ambito": ambito,
+            "piano": piano,
+            "sezione": sezione,
+            "revisioni": elenco,
+            "confronto": confronto,
+            "a": a,
+            "b": b,
+        },
+    )
+
+
+def _righe(html):
+    # Compare what a reader sees, a paragraph per line: tags would drown the differences.
+    testo = html.replace("</p>", "\n").replace("<br>", "\n").replace("</li>", "\n")
+    return [riga.strip() for riga in strip_tags(testo).splitlines() if riga.strip()]
+
+
+@require_POST
+def ripristina(request, slug, pk, spk, versione):
+    ambito, piano, sezione = _sezione_editor(request, slug, pk, spk)
+    revisione = get_object_or_404(RevisioneSezione, sezione=sezione, versione=versione)
+    try:
+        services.ripristina_revisione(revisione=revisione, utente=request.user)
+    except services.OperazioneNonAmmessa as errore:
+        messages.error(request, str(errore))
+    else:
+        messages.success(
+            request, _("Ripristinata la versione %(n)s come nuova revisione.") % {"n": versione}
+        )
+    return redirect("piani:revisioni", slug=ambito.slug, pk=piano.pk, spk=sezione.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def commenti(request, slug, pk, spk):
+    ambito, piano = richiedi_lettore(request, slug, pk)
+    sezione = get_object_or_404(piano.sezioni, pk=spk)
+    form = CommentoForm(request.POST or None)
+    if request.method == "POST":
+        ambito, piano = richiedi_commentatore(request, slug, pk)
+        if form.is_valid():
+            risposta_a = sezione.commenti.filter(pk=request.POST.get("risposta_a") or None).first()
+            CommentoSezione.objects.create(
+                sezione=sezione,
+                autore=request.user,
+                testo=form.cleaned_data["testo"],
+                risposta_a=risposta_a,
+            )
+            return redirect("piani:commenti", slug=ambito.slug, pk=piano.pk, spk=sezione.pk)
+    discussione = (
+        sezione.commenti.filter(risposta_a=None)
+        .select_related("autore", "risolto_da")
+        .prefetch_related("risposte__autore")
+    )
+    return render(
+        request,
+        "piani/commenti.html",
+        {
+            "ambito": ambito,
+            "piano": piano,
+            "sezione": sezione,
+            "discussione": discussione,
+            "form": form,
+        },
+    )
+
+
+@require_POST
+def commento_risolvi(request, slug, pk, spk, cpk):
+    ambito, piano = richiedi_commentatore(request, slug, pk)
+    commento = get_object_or_404(CommentoSezione, sezione__piano=piano, sezione_id=spk, pk=cpk)
+    commento.risolto = not commento.risolto
+    commento.risolto_da = request.user if commento.risolto else None
+    commento.save(update_fields=["risolto", "risolto_da"])
+    return redirect("piani:commenti", slug=ambito.slug, pk=piano.pk, spk=spk)

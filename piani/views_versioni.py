@@ -1,0 +1,48 @@
+"""The frozen versions of the plan: what the Assemblea dei Sindaci reads and votes."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import can_view_versione, get_ambito_for_user
+
+from .models import VersionePiano
+
+
+def _versione(request, slug, pk, numero):
+    ambito = get_ambito_for_user(request.user, slug)
+    versione = get_object_or_404(
+        VersionePiano.objects.select_related("piano__ambito", "piano__periodo", "creata_da"),
+        piano__ambito=ambito,
+        piano__pk=pk,
+        numero=numero,
+    )
+    if not can_view_versione(request.user, versione):
+        raise Http404
+    return ambito, versione
+
+
+@require_GET
+def versione(request, slug, pk, numero):
+    ambito, versione = _versione(request, slug, pk, numero)
+    return render(
+        request,
+        "piani/versione.html",
+        {
+            "ambito": ambito,
+            "piano": versione.piano,
+            "versione": versione,
+            "rendering": versione.rendering.order_by("-richiesto_il").first(),
+        },
+    )
+
+
+@require_GET
+def versione_testo(request, slug, pk, numero):
+    """The frozen HTML itself, in a sandbox: it is the document, not a page of the portal."""
+    _ambito, versione = _versione(request, slug, pk, numero)
+    risposta = HttpResponse(versione.html)
+    risposta["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    )
+    return risposta
