@@ -294,3 +294,35 @@ def get_piano_for_editor(user, ambito, pk):
     if not can_edit_piano(user, piano):
         raise PermissionDenied
     return piano
+
+
+# --- Assemblea dei Sindaci --------------------------------------------------------------------
+# The Ufficio di Piano convenes sessions, keeps the register of presences and runs the votes
+# (it acts as the session's secretary). Sindaci and delegati of the ambito read the sessions and
+# vote for their own comune (assemblea.services.rappresentanze). Nobody else sees them.
+
+
+def can_manage_sedute(user, ambito) -> bool:
+    return can_manage_ambito(user, ambito)
+
+
+def can_view_sedute(user, ambito) -> bool:
+    return can_manage_sedute(user, ambito) or is_sindaco_ambito(user, ambito)
+
+
+def get_seduta_for_user(user, ambito, pk):
+    from assemblea.models import Seduta
+
+    if not can_view_sedute(user, ambito):
+        raise Http404
+    seduta = Seduta.objects.filter(ambito=ambito, pk=pk).first()
+    if seduta is None:
+        raise Http404
+    return seduta
+
+
+def get_seduta_for_manager(user, ambito, pk):
+    seduta = get_seduta_for_user(user, ambito, pk)
+    if not can_manage_sedute(user, ambito):
+        raise PermissionDenied
+    return seduta

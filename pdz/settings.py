@@ -117,6 +117,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A message unacknowledged for this long goes to another worker: longer than the slowest render.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+}
 CELERY_TIMEZONE = "Europe/Rome"
 
 # --- Accounts and security --------------------------------------------------------------------

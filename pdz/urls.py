@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("obiettivi.urls")),
     path("", include("obiettivi.urls_dati")),
     path("", include("piani.urls")),
+    path("", include("piani.urls_pdf")),
     path("calendario/", include("tavoli.urls_calendario")),
     path("admin/", admin.site.urls),
 ]

@@ -268,6 +268,12 @@ def registra_esito(*, versione: VersionePiano, approvata: bool, utente) -> Versi
     versione = VersionePiano.objects.select_for_update().get(pk=versione.pk)
     if versione.esito != VersionePiano.Esito.IN_ATTESA:
         raise OperazioneNonAmmessa(_("Questa versione ha già un esito."))
+    ultima = versione.piano.versioni.order_by("-numero").values_list("numero", flat=True).first()
+    if versione.numero != ultima:
+        raise OperazioneNonAmmessa(
+            _("La versione %(n)s è stata superata dalla versione %(u)s: si vota l'ultima.")
+            % {"n": versione.numero, "u": ultima}
+        )
     versione.esito = VersionePiano.Esito.APPROVATA if approvata else VersionePiano.Esito.RESPINTA
     versione.save(update_fields=["esito"])
     _passa(

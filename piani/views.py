@@ -13,7 +13,6 @@ from accounts.permissions import (
     can_edit_piano,
     can_manage_ambito,
     can_view_piano,
-    get_ambito_for_manager,
     get_ambito_for_user,
     get_piano_for_editor,
     get_piano_for_user,
@@ -55,11 +54,21 @@ def elenco(request, slug):
     )
 
 
+def numero_o_none(valore):
+    """A posted id, or None when it is missing or not a number (never a database error)."""
+    try:
+        return int(valore)
+    except (TypeError, ValueError):
+        return None
+
+
 @require_POST
 def crea(request, slug):
-    ambito = get_ambito_for_manager(request.user, slug)
+    ambito = _ambito(request, slug)
+    if not can_manage_ambito(request.user, ambito):
+        raise PermissionDenied
     periodo = get_object_or_404(
-        Periodo.objects.exclude(piani__ambito=ambito), pk=request.POST.get("periodo")
+        Periodo.objects.exclude(piani__ambito=ambito), pk=numero_o_none(request.POST.get("periodo"))
     )
     piano = services.crea_piano(ambito=ambito, periodo=periodo, utente=request.user)
     messages.success(request, _("Piano creato dal modello delle sezioni."))
@@ -71,7 +80,9 @@ def dettaglio(request, slug, pk):
     ambito = _ambito(request, slug)
     piano = get_piano_for_user(request.user, ambito, pk)
     sezioni = piano.sezioni.select_related("area", "modificata_da").annotate(
-        commenti_aperti=Count("commenti", filter=Q(commenti__risolto=False))
+        commenti_aperti=Count(
+            "commenti", filter=Q(commenti__risolto=False, commenti__risposta_a=None)
+        )
     )
     return render(
         request,
@@ -125,7 +136,7 @@ def sezione_aggiungi(request, slug, pk):
     titolo = request.POST.get("titolo", "").strip()
     blocco = request.POST.get("blocco", "")
     area = AreaPolicy.objects.filter(
-        periodo=piano.periodo, pk=request.POST.get("area") or None
+        periodo=piano.periodo, pk=numero_o_none(request.POST.get("area"))
     ).first()
     if not titolo or blocco not in Sezione.Blocco.values:
         messages.error(request, _("Indica il titolo della nuova sezione."))
@@ -141,6 +152,8 @@ def sezione_aggiungi(request, slug, pk):
 
 @require_POST
 def sezione_sposta(request, slug, pk, spk, verso):
+    if verso not in ("su", "giu"):
+        raise Http404
     ambito = _ambito(request, slug)
     piano = get_piano_for_editor(request.user, ambito, pk)
     sezione = get_object_or_404(piano.sezioni, pk=spk)

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import get_piano_for_editor
+from accounts.permissions import can_comment_piano, get_piano_for_editor
 
 from . import services
 from .models import CommentoSezione, RevisioneSezione
-from .views import _ambito, richiedi_commentatore, richiedi_lettore
+from .views import _ambito, numero_o_none, richiedi_commentatore, richiedi_lettore
 
 
 class SezioneForm(forms.Form):
@@ -83,7 +83,9 @@ def modifica(request, slug, pk, spk):
 def presenza(request, slug, pk, spk):
     """Heartbeat of an open editor; answers with who else is editing the section."""
     ambito, piano, sezione = _sezione_editor(request, slug, pk, spk)
-    altri = services.segna_presenza(sezione=sezione, utente=request.user)
+    altri = (
+        services.segna_presenza(sezione=sezione, utente=request.user) if piano.modificabile else []
+    )
     return render(
         request,
         "piani/sezione_form.html#presenza",
@@ -132,14 +134,18 @@ def _righe(html):
 def ripristina(request, slug, pk, spk, versione):
     ambito, piano, sezione = _sezione_editor(request, slug, pk, spk)
     revisione = get_object_or_404(RevisioneSezione, sezione=sezione, versione=versione)
+    prima = sezione.versione
     try:
-        services.ripristina_revisione(revisione=revisione, utente=request.user)
+        aggiornata = services.ripristina_revisione(revisione=revisione, utente=request.user)
     except services.OperazioneNonAmmessa as errore:
         messages.error(request, str(errore))
     else:
-        messages.success(
-            request, _("Ripristinata la versione %(n)s come nuova revisione.") % {"n": versione}
-        )
+        if aggiornata.versione == prima:
+            messages.info(request, _("Il testo attuale è già uguale a quella versione."))
+        else:
+            messages.success(
+                request, _("Ripristinata la versione %(n)s come nuova revisione.") % {"n": versione}
+            )
     return redirect("piani:revisioni", slug=ambito.slug, pk=piano.pk, spk=sezione.pk)
 
 
@@ -151,7 +157,9 @@ def commenti(request, slug, pk, spk):
     if request.method == "POST":
         ambito, piano = richiedi_commentatore(request, slug, pk)
         if form.is_valid():
-            risposta_a = sezione.commenti.filter(pk=request.POST.get("risposta_a") or None).first()
+            risposta_a = sezione.commenti.filter(
+                pk=numero_o_none(request.POST.get("risposta_a"))
+            ).first()
             CommentoSezione.objects.create(
                 sezione=sezione,
                 autore=request.user,
@@ -173,6 +181,7 @@ def commenti(request, slug, pk, spk):
             "sezione": sezione,
             "discussione": discussione,
             "form": form,
+            "puo_commentare": can_comment_piano(request.user, piano),
         },
     )
 

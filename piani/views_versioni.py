@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import can_view_versione, get_ambito_for_user
+from accounts.permissions import can_edit_piano, can_view_versione, get_ambito_for_user
 
 from .models import VersionePiano
 
@@ -33,6 +33,7 @@ def versione(request, slug, pk, numero):
             "piano": versione.piano,
             "versione": versione,
             "rendering": versione.rendering.order_by("-richiesto_il").first(),
+            "puo_riprovare": can_edit_piano(request.user, versione.piano),
         },
     )
 

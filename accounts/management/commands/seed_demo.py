@@ -7,6 +7,7 @@ from ambiti.demo import carica_enti_demo
 from ambiti.territorio import carica_territorio
 from obiettivi.demo import carica_aree_policy, carica_fondi
 from obiettivi.demo_obiettivi import carica_obiettivi_demo
+from piani.demo import carica_piani_demo
 from tavoli.demo import carica_tavoli_demo
 
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
                 carica_account_demo(enti)
                 tavoli = carica_tavoli_demo()
                 obiettivi = carica_obiettivi_demo()
+                piani = carica_piani_demo()
         self.stdout.write(
             f"Territorio: {territorio['ambiti']} ambiti, {territorio['comuni']} comuni "
             f"({territorio['comuni_creati']} nuovi). Aree di policy: {len(aree)}."
@@ -51,6 +53,7 @@ class Command(BaseCommand):
         if demo:
             self.stdout.write(f"Tavoli tematici dimostrativi creati: {tavoli}.")
             self.stdout.write(f"Obiettivi dimostrativi creati: {obiettivi}.")
+            self.stdout.write(f"Piani di Zona in bozza creati: {piani}.")
             self.stdout.write(f"\nAccount dimostrativi (password per tutti: {PASSWORD_DEMO}):")
             for account in ACCOUNT_DEMO:
                 self.stdout.write(f"  {account.username:<20} {account.descrizione}")

@@ -1,0 +1,117 @@
+"""Requests for the PDF of the plan: one rendering per content, done by the worker.
+
+A rendering is identified by the SHA-256 of the HTML it prints. Asking again for the same content
+(same plan, same frozen version or draft, same HTML) gives back the rendering already done or
+under way: rendering the same content again reuses the stored file, and a double click queues
+nothing twice.
+
+The HTML is not stored with the request. A frozen version keeps its own (VersionePiano.html,
+immutable); the draft is assembled again by the worker from the live sections and data. When the
+draft changed between the request and the rendering, the worker prints what is there at that
+moment and records its hash (tasks.rendi_pdf_piano): the person asked for "the PDF of the plan
+now", and the hash must always describe the PDF actually stored, or a later request for that
+content would be handed a file that shows something else.
+"""
+
+import hashlib
+import logging
+from functools import partial
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import Piano, RenderPDF, VersionePiano
+from .services import OperazioneNonAmmessa
+
+logger = logging.getLogger(__name__)
+
+Stato = RenderPDF.Stato
+IN_LAVORAZIONE = (Stato.IN_CODA, Stato.IN_CORSO)
+
+
+def impronta(html: str) -> str:
+    """The SHA-256 of the HTML, as services.congela computes it for VersionePiano.sha256_html."""
+    return hashlib.sha256(html.encode()).hexdigest()
+
+
+def html_da_rendere(piano: Piano, versione: VersionePiano | None = None) -> str:
+    """The frozen HTML of a version, or the draft assembled now from the live plan."""
+    if versione is not None:
+        return versione.html
+    from .assemblaggio import html_piano
+
+    return html_piano(piano)
+
+
+def nome_file(render: RenderPDF) -> str:
+    """The download name: piano-di-zona-cremasco-2025-2027-v1.pdf, or …-bozza.pdf for a draft."""
+    piano = render.piano
+    base = slugify(f"piano di zona {piano.ambito.slug} {piano.periodo.nome}")
+    suffisso = f"v{render.versione.numero}" if render.versione_id else "bozza"
+    return f"{base}-{suffisso}.pdf"
+
+
+def metadati(render: RenderPDF) -> dict:
+    """Title and author written in the PDF's metadata."""
+    from .assemblaggio import autore_documento, intestazione_documento
+
+    piano = render.piano
+    intestazione = intestazione_documento(piano)
+    if render.versione_id:
+        titolo = _("%(titolo)s — versione %(n)s") % {
+            "titolo": intestazione,
+            "n": render.versione.numero,
+        }
+    else:
+        titolo = _("%(titolo)s — bozza") % {"titolo": intestazione}
+    return {"titolo": titolo, "autore": autore_documento(piano)}
+
+
+def _accoda(render_id: int) -> None:
+    from . import tasks
+
+    tasks.rendi_pdf_piano.delay(render_id)
+
+
+def richiedi_pdf(*, piano: Piano, utente, versione: VersionePiano | None = None) -> RenderPDF:
+    """The rendering of this content: the one done or under way, or a new one queued on commit.
+
+    Renderings are matched on the plan, the version (None for the draft) and the HTML's hash.
+    The version is part of the match, not only the hash: who may read a rendering, and
+    VersionePiano.pdf, depend on it, and the PDF's title says which version it is.
+    A failed rendering is not reused: a new request starts afresh (or use `riprova`).
+    """
+    if versione is not None and versione.piano_id != piano.pk:
+        raise ValueError("La versione non è di questo piano.")
+    sha = impronta(html_da_rendere(piano, versione))
+    with transaction.atomic():
+        # One request at a time per plan, so two clicks never queue the same content twice
+        # (a no-op on SQLite, whose writers are serialized anyway).
+        Piano.objects.select_for_update().filter(pk=piano.pk).first()
+        stessi = RenderPDF.objects.filter(piano=piano, versione=versione, sha256_html=sha)
+        fatto = stessi.filter(stato=Stato.COMPLETATO).exclude(file="").first()
+        if fatto is not None and fatto.file.storage.exists(fatto.file.name):
+            return fatto
+        in_corso = stessi.filter(stato__in=IN_LAVORAZIONE).first()
+        if in_corso is not None:
+            return in_corso
+        render = RenderPDF.objects.create(
+            piano=piano, versione=versione, sha256_html=sha, richiesto_da=utente
+        )
+        transaction.on_commit(partial(_accoda, render.pk))
+    logger.info("PDF del piano %s richiesto: rendering %s", piano.pk, render.pk)
+    return render
+
+
+def riprova(render: RenderPDF, utente) -> RenderPDF:
+    """Queue a failed rendering again. The attempts count restarts: it counts this request's."""
+    with transaction.atomic():
+        rimessi = RenderPDF.objects.filter(pk=render.pk, stato=Stato.FALLITO).update(
+            stato=Stato.IN_CODA, progresso=0, errore="", tentativi=0, richiesto_da=utente
+        )
+        if not rimessi:
+            raise OperazioneNonAmmessa(_("Si può riprovare solo un PDF non riuscito."))
+        transaction.on_commit(partial(_accoda, render.pk))
+    render.refresh_from_db()
+    return render

@@ -1,0 +1,268 @@
+"""The worker's side of the plan's PDF: assemble, print with WeasyPrint, store, record.
+
+The task may run more than once for the same rendering (acks_late and reject_on_worker_lost
+give a message back to the broker when a worker dies half-way; Redis also gives back a message
+not acknowledged within its visibility timeout). Every run is therefore safe to repeat:
+
+- a rendering already COMPLETATO is left alone, and so is a FALLITO one (the user retries it);
+- the PDF is written to a temporary file next to its final name and moved there in one step
+  (os.replace), so the final path holds either nothing or a complete PDF, never half of one,
+  and a repeated run replaces a complete file with another complete file;
+- the database says COMPLETATO only after the file is in place.
+"""
+
+import hashlib
+import logging
+import os
+import tempfile
+import time
+from contextlib import suppress
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.db import DatabaseError
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import pdf
+from .models import RenderPDF
+from .rendering import html_da_rendere, impronta, metadati, nome_file
+
+logger = logging.getLogger(__name__)
+
+Stato = RenderPDF.Stato
+
+# Progress as the page shows it: 5 when the worker takes the job, 30 once the HTML is
+# assembled, then the renderer's own progress scaled into 30-95, and 100 when the file is stored.
+PRESO_IN_CARICO = 5
+HTML_PRONTO = 30
+IMPAGINATO = 95
+# The progress bar is saved at most this often (seconds): the page polls once a second.
+INTERVALLO_PROGRESSO = 0.5
+# Seconds before each retry after an unexpected error: 10, 40, 90.
+ATTESA_RIPROVA = 10
+# A rendering that kills its worker (out of memory, say) comes back with every new worker
+# (reject_on_worker_lost): past this many attempts it is recorded as failed instead.
+MASSIMO_TENTATIVI = 6
+# Tests of the worker make the rendering slow with this variable, to kill the worker meanwhile.
+RITARDO_ENV = "PDZ_RENDER_RITARDO_S"
+
+
+class RenderingNonRiuscito(Exception):
+    """A failure that another attempt would repeat: the message is for the user, in Italian."""
+
+
+def _breve(errore: BaseException) -> str:
+    testo = " ".join(str(errore).split()) or type(errore).__name__
+    return testo[:500]
+
+
+class _Progresso:
+    """The renderer's callback: its 0-100 becomes 30-95, saved at most every half second."""
+
+    def __init__(self, render):
+        self.render = render
+        self.salvato = render.progresso
+        self.salvato_il = 0.0
+
+    def imposta(self, valore, *, subito=False):
+        """Raise the progress to `valore` (never lower it); `subito` saves without throttling."""
+        self.render.progresso = max(self.render.progresso, min(100, int(valore)))
+        ora = time.monotonic()
+        if self.render.progresso != self.salvato and (
+            subito or ora - self.salvato_il >= INTERVALLO_PROGRESSO
+        ):
+            self.render.save(update_fields=["progresso"])
+            self.salvato, self.salvato_il = self.render.progresso, ora
+
+    def __call__(self, percento):
+        self.imposta(HTML_PRONTO + (IMPAGINATO - HTML_PRONTO) * min(max(percento, 0), 100) // 100)
+
+
+def _prendi_in_carico(render_id):
+    """Mark the rendering IN_CORSO and count the attempt, unless it is finished already."""
+    preso = RenderPDF.objects.filter(
+        pk=render_id, stato__in=(Stato.IN_CODA, Stato.IN_CORSO)
+    ).update(
+        stato=Stato.IN_CORSO,
+        progresso=PRESO_IN_CARICO,
+        errore="",
+        tentativi=F("tentativi") + 1,
+    )
+    if not preso:
+        return None
+    render = RenderPDF.objects.select_related("piano__ambito", "piano__periodo", "versione").get(
+        pk=render_id
+    )
+    if render.tentativi > MASSIMO_TENTATIVI:
+        logger.error("Rendering %s: interrotto %s volte, non riprovo", render_id, MASSIMO_TENTATIVI)
+        _fallito(
+            render_id,
+            _(
+                "Generazione del PDF interrotta %(n)s volte: il documento è forse troppo grande "
+                "per il server."
+            )
+            % {"n": MASSIMO_TENTATIVI},
+        )
+        return None
+    return render
+
+
+def _html(render) -> str:
+    """The HTML to print, checked against the hash recorded with the request."""
+    try:
+        html = html_da_rendere(render.piano, render.versione)
+    except (DatabaseError, OSError):
+        raise
+    except Exception as errore:
+        raise RenderingNonRiuscito(
+            _("Composizione del documento non riuscita: %(motivo)s") % {"motivo": _breve(errore)}
+        ) from errore
+    sha = impronta(html)
+    if sha != render.sha256_html:
+        if render.versione_id:
+            # A frozen version cannot change: a different hash means damaged data.
+            raise RenderingNonRiuscito(
+                _("Il testo congelato della versione non corrisponde alla sua impronta.")
+            )
+        # The draft was edited after the request: print it as it is now, and say so in the
+        # hash, which must describe the stored PDF (see rendering.py).
+        logger.info(
+            "Rendering %s: la bozza è cambiata dopo la richiesta, stampo il testo attuale",
+            render.pk,
+        )
+        render.sha256_html = sha
+        render.save(update_fields=["sha256_html"])
+    return html
+
+
+def _impagina(render, html, progresso):
+    try:
+        return pdf.rendi_pdf(html, **metadati(render), progresso=progresso)
+    except DatabaseError:
+        # From saving the progress: not the document's fault.
+        raise
+    except Exception as errore:
+        raise RenderingNonRiuscito(
+            _("Impaginazione non riuscita: %(motivo)s") % {"motivo": _breve(errore)}
+        ) from errore
+
+
+def _nome_interno(render) -> str:
+    """One name per rendering: a repeated run writes over its own file, never another's."""
+    scaricato = nome_file(render).removesuffix(".pdf")
+    return render.file.field.generate_filename(render, f"{scaricato}-r{render.pk}.pdf")
+
+
+def scrivi_pdf(render, dati: bytes) -> str:
+    """Store the PDF under the rendering's name, atomically; return the storage name.
+
+    On a filesystem storage the bytes go to a temporary file in the same directory, are flushed
+    to disk, and the file is then renamed over the final name in one step: a worker killed while
+    writing leaves at most a stray hidden temporary file, never a truncated PDF at the final
+    path, and never damages a complete file already there. Storages without local paths
+    (object stores) write an object in a single request, which is atomic already.
+    """
+    storage = render.file.storage
+    nome = _nome_interno(render)
+    try:
+        percorso = storage.path(nome)
+    except NotImplementedError:
+        if storage.exists(nome):
+            storage.delete(nome)
+        return storage.save(nome, ContentFile(dati))
+    cartella, base = os.path.split(percorso)
+    os.makedirs(cartella, exist_ok=True)
+    descrittore, temporaneo = tempfile.mkstemp(dir=cartella, prefix=f".{base}.", suffix=".tmp")
+    try:
+        with os.fdopen(descrittore, "wb") as file:
+            file.write(dati)
+            file.flush()
+            os.fsync(file.fileno())
+        permessi = getattr(storage, "file_permissions_mode", None)
+        if permessi is not None:
+            os.chmod(temporaneo, permessi)
+        os.replace(temporaneo, percorso)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(temporaneo)
+        raise
+    return nome
+
+
+def _fallito(render_id, errore: str) -> None:
+    RenderPDF.objects.filter(pk=render_id).exclude(stato=Stato.COMPLETATO).update(
+        stato=Stato.FALLITO, errore=errore
+    )
+
+
+def _ritardo_di_prova() -> None:
+    valore = os.environ.get(RITARDO_ENV)
+    if valore:
+        time.sleep(float(valore))
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def rendi_pdf_piano(self, render_id):
+    """Render the plan's PDF for RenderPDF `render_id`; queued by rendering.richiedi_pdf."""
+    render = _prendi_in_carico(render_id)
+    if render is None:
+        logger.info("Rendering %s: già concluso o inesistente, niente da fare", render_id)
+        return None
+    inizio = time.monotonic()
+    progresso = _Progresso(render)
+    try:
+        html = _html(render)
+        progresso.imposta(HTML_PRONTO, subito=True)
+        risultato = _impagina(render, html, progresso)
+        progresso.imposta(IMPAGINATO, subito=True)
+        _ritardo_di_prova()
+        nome = scrivi_pdf(render, risultato.pdf)
+        render.file.name = nome
+        render.sha256_pdf = hashlib.sha256(risultato.pdf).hexdigest()
+        render.pagine = risultato.pagine
+        render.durata_ms = int((time.monotonic() - inizio) * 1000)
+        render.completato_il = timezone.now()
+        render.stato = Stato.COMPLETATO
+        render.progresso = 100
+        render.errore = ""
+        render.save(
+            update_fields=[
+                "file",
+                "sha256_pdf",
+                "pagine",
+                "durata_ms",
+                "completato_il",
+                "stato",
+                "progresso",
+                "errore",
+            ]
+        )
+    except RenderingNonRiuscito as errore:
+        # The content cannot be printed: another attempt would fail the same way.
+        logger.warning("Rendering %s non riuscito: %s", render_id, errore)
+        _fallito(render_id, str(errore))
+        return None
+    except Exception as errore:
+        # The database, the disk, the worker's environment: worth another attempt, later.
+        if self.request.retries < self.max_retries:
+            logger.warning("Rendering %s: errore imprevisto, nuovo tentativo", render_id)
+            nuovo_tentativo = self.retry(
+                exc=errore, countdown=ATTESA_RIPROVA * (self.request.retries + 1) ** 2, throw=False
+            )
+            if self.request.is_eager:
+                # In-process (no broker): Celery runs the retry at once when the task returns
+                # it, whereas raising it would reach the caller (task_eager_propagates).
+                return nuovo_tentativo
+            raise nuovo_tentativo from errore
+        logger.exception("Rendering %s non riuscito dopo %s tentativi", render_id, render.tentativi)
+        _fallito(
+            render_id,
+            _("Generazione del PDF non riuscita: %(motivo)s") % {"motivo": _breve(errore)},
+        )
+        return None
+    logger.info(
+        "Rendering %s completato: %s pagine in %s ms", render.pk, render.pagine, render.durata_ms
+    )
+    return render.pk
