@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tavoli",
     "obiettivi",
     "piani",
+    "assemblea",
 ]
 
 MIDDLEWARE = [

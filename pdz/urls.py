@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("obiettivi.urls_dati")),
     path("", include("piani.urls")),
     path("", include("piani.urls_pdf")),
+    path("", include("assemblea.urls")),
     path("calendario/", include("tavoli.urls_calendario")),
     path("admin/", admin.site.urls),
 ]

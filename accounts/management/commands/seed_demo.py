@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts.demo import ACCOUNT_DEMO, PASSWORD_DEMO, carica_account_demo
 from ambiti.demo import carica_enti_demo
 from ambiti.territorio import carica_territorio
+from assemblea.demo import carica_assemblea_demo
 from obiettivi.demo import carica_aree_policy, carica_fondi
 from obiettivi.demo_obiettivi import carica_obiettivi_demo
 from piani.demo import carica_piani_demo
@@ -46,6 +47,7 @@ class Command(BaseCommand):
                 tavoli = carica_tavoli_demo()
                 obiettivi = carica_obiettivi_demo()
                 piani = carica_piani_demo()
+                sedute = carica_assemblea_demo()
         self.stdout.write(
             f"Territorio: {territorio['ambiti']} ambiti, {territorio['comuni']} comuni "
             f"({territorio['comuni_creati']} nuovi). Aree di policy: {len(aree)}."
@@ -54,6 +56,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Tavoli tematici dimostrativi creati: {tavoli}.")
             self.stdout.write(f"Obiettivi dimostrativi creati: {obiettivi}.")
             self.stdout.write(f"Piani di Zona in bozza creati: {piani}.")
+            self.stdout.write(f"Sedute dell'Assemblea dimostrative create: {sedute}.")
             self.stdout.write(f"\nAccount dimostrativi (password per tutti: {PASSWORD_DEMO}):")
             for account in ACCOUNT_DEMO:
                 self.stdout.write(f"  {account.username:<20} {account.descrizione}")

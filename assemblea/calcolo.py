@@ -1,0 +1,174 @@
+"""The outcome of a vote, computed from the rules it was opened with, in exact integers.
+
+Pure functions of plain data, so that each rule of a regolamento can be checked by hand.
+Thresholds are strict: "more than half" is 2·x > total, never a rounded float.
+"""
+
+from dataclasses import asdict, dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .models import RegolaVoto, Scelta, Seduta
+
+Misura = RegolaVoto.Misura
+
+
+@dataclass(frozen=True)
+class Conteggio:
+    teste: int = 0
+    popolazione: int = 0
+
+    def __add__(self, altro):
+        return Conteggio(self.teste + altro.teste, self.popolazione + altro.popolazione)
+
+    def di(self, misura) -> int:
+        return self.teste if misura == Misura.TESTE else self.popolazione
+
+
+def somma(pesi: dict[int, int], comuni) -> Conteggio:
+    comuni = [c for c in comuni if c in pesi]
+    return Conteggio(len(comuni), sum(pesi[c] for c in comuni))
+
+
+def misure(scelta: str) -> list[str]:
+    if scelta == Misura.ENTRAMBE:
+        return [Misura.TESTE, Misura.POPOLAZIONE]
+    if scelta == Misura.NESSUNA:
+        return []
+    return [scelta]
+
+
+def _nome_misura(misura) -> str:
+    return _("comuni") if misura == Misura.TESTE else _("abitanti")
+
+
+@dataclass
+class Verifica:
+    """One condition of the rules: what was needed, what there was, whether it holds."""
+
+    descrizione: str
+    richiesto: str
+    ottenuto: int
+    superata: bool
+
+
+def _quorum(regola, convocazione, misura, presenti: int, totale: int) -> Verifica:
+    nome = _nome_misura(misura)
+    if convocazione == Seduta.Convocazione.SECONDA and regola.quorum_seconda != "uguale":
+        if regola.quorum_seconda == RegolaVoto.QuorumSeconda.UN_TERZO:
+            return Verifica(
+                _("Quorum in %(m)s (seconda convocazione)") % {"m": nome},
+                _("almeno un terzo di %(t)s") % {"t": totale},
+                presenti,
+                3 * presenti >= totale,
+            )
+        return Verifica(_("Quorum (seconda convocazione)"), _("nessuno"), presenti, True)
+    return Verifica(
+        _("Quorum in %(m)s") % {"m": nome},
+        _("più della metà di %(t)s") % {"t": totale},
+        presenti,
+        2 * presenti > totale,
+    )
+
+
+def verifica_quorum(regola, convocazione, presenti: Conteggio, totale: Conteggio):
+    return [
+        _quorum(regola, convocazione, m, presenti.di(m), totale.di(m))
+        for m in misure(regola.quorum)
+    ]
+
+
+@dataclass
+class Risultato:
+    aventi_diritto: Conteggio
+    presenti: Conteggio
+    favorevoli: Conteggio
+    contrari: Conteggio
+    astenuti: Conteggio
+    quorum: list[Verifica] = field(default_factory=list)
+    maggioranza: list[Verifica] = field(default_factory=list)
+    esito: str = ""
+    spiegazione: str = ""
+
+    @property
+    def quorum_raggiunto(self) -> bool:
+        return all(v.superata for v in self.quorum)
+
+    def as_dict(self) -> dict:
+        dati = asdict(self)
+        dati["quorum_raggiunto"] = self.quorum_raggiunto
+        return dati
+
+
+def calcola(
+    regola: RegolaVoto,
+    *,
+    pesi: dict[int, int],
+    presenti: set[int],
+    voti: dict[int, str],
+    convocazione: str = Seduta.Convocazione.PRIMA,
+) -> Risultato:
+    """pesi: comune → population for every comune entitled to vote; presenti: the comuni present
+    when the vote closes; voti: comune → choice (the last one cast)."""
+    from .models import Votazione
+
+    per_scelta = {s: {c for c, v in voti.items() if v == s and c in pesi} for s in Scelta.values}
+    contati = set(presenti) | set(voti)
+    if not regola.astenuti_presenti:
+        contati -= per_scelta[Scelta.ASTENUTO]
+    r = Risultato(
+        aventi_diritto=somma(pesi, pesi),
+        presenti=somma(pesi, contati),
+        favorevoli=somma(pesi, per_scelta[Scelta.FAVOREVOLE]),
+        contrari=somma(pesi, per_scelta[Scelta.CONTRARIO]),
+        astenuti=somma(pesi, per_scelta[Scelta.ASTENUTO]),
+    )
+    r.quorum = verifica_quorum(regola, convocazione, r.presenti, r.aventi_diritto)
+    if not r.quorum_raggiunto:
+        r.esito = Votazione.Esito.NON_VALIDA.value
+        r.spiegazione = _("Quorum non raggiunto: la votazione non è valida.")
+        return r
+    votanti = r.favorevoli + r.contrari
+    if regola.astenuti_presenti:
+        votanti = votanti + r.astenuti
+    base = r.presenti if regola.base == RegolaVoto.Base.PRESENTI else votanti
+    for m in misure(regola.misura_maggioranza):
+        nome = _nome_misura(m)
+        if regola.maggioranza == RegolaVoto.Maggioranza.SEMPLICE:
+            r.maggioranza.append(
+                Verifica(
+                    _("Maggioranza semplice in %(m)s") % {"m": nome},
+                    _("più favorevoli che contrari (%(c)s contrari)") % {"c": r.contrari.di(m)},
+                    r.favorevoli.di(m),
+                    r.favorevoli.di(m) > r.contrari.di(m),
+                )
+            )
+        else:
+            r.maggioranza.append(
+                Verifica(
+                    _("Maggioranza assoluta in %(m)s") % {"m": nome},
+                    _("più della metà di %(b)s (%(base)s)")
+                    % {"b": base.di(m), "base": RegolaVoto.Base(regola.base).label.lower()},
+                    r.favorevoli.di(m),
+                    2 * r.favorevoli.di(m) > base.di(m),
+                )
+            )
+    if regola.minimo_comuni_favorevoli:
+        r.maggioranza.append(
+            Verifica(
+                _("Numero minimo di comuni favorevoli"),
+                _("almeno %(n)s comuni") % {"n": regola.minimo_comuni_favorevoli},
+                r.favorevoli.teste,
+                r.favorevoli.teste >= regola.minimo_comuni_favorevoli,
+            )
+        )
+    approvata = all(v.superata for v in r.maggioranza)
+    r.esito = (Votazione.Esito.APPROVATA if approvata else Votazione.Esito.RESPINTA).value
+    mancate = [v.descrizione for v in r.maggioranza if not v.superata]
+    r.spiegazione = (
+        _("Quorum raggiunto e maggioranza richiesta ottenuta: la proposta è approvata.")
+        if approvata
+        else _("Quorum raggiunto, ma la proposta è respinta: manca %(m)s.")
+        % {"m": "; ".join(mancate).lower()}
+    )
+    return r

@@ -1,0 +1,391 @@
+"""Forms of the Assemblea dei Sindaci, with every error in Italian next to its field."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.forms.models import model_to_dict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Ruolo, User
+from ambiti.forms import DateInput
+from ambiti.models import Comune
+
+from . import services
+from .models import Delega, PuntoOdg, Qualita, Recepimento, RegolaVoto, Seduta
+
+Misura = RegolaVoto.Misura
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _helper(*layout):
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+# --- Voting rules -----------------------------------------------------------------------------
+
+CAMPI_REGOLA = [
+    "peso",
+    "fonte_popolazione",
+    "data_popolazione",
+    "quorum",
+    "quorum_seconda",
+    "maggioranza",
+    "base",
+    "misura_maggioranza",
+    "minimo_comuni_favorevoli",
+    "astenuti_presenti",
+    "scrutinio",
+    "note",
+]
+
+
+class RegolaForm(forms.ModelForm):
+    """The next version of the rules, pre-filled from the current one."""
+
+    class Meta:
+        model = RegolaVoto
+        fields = CAMPI_REGOLA
+        widgets = {
+            "data_popolazione": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, ambito, corrente=None, **kwargs):
+        if corrente is not None and "initial" not in kwargs:
+            kwargs["initial"] = model_to_dict(corrente, fields=CAMPI_REGOLA)
+        super().__init__(*args, **kwargs)
+        self.ambito = ambito
+        self.instance.ambito = ambito
+        self.numero_comuni = Comune.objects.filter(ambito=ambito).count()
+        self.fields["minimo_comuni_favorevoli"].widget.attrs.update(
+            {"min": 1, "max": self.numero_comuni}
+        )
+        self.helper = _helper(
+            "peso",
+            Row(Column("fonte_popolazione"), Column("data_popolazione")),
+            Row(Column("quorum"), Column("quorum_seconda")),
+            Row(Column("maggioranza"), Column("base"), Column("misura_maggioranza")),
+            Row(Column("minimo_comuni_favorevoli"), Column("scrutinio")),
+            "astenuti_presenti",
+            "note",
+        )
+
+    def clean_minimo_comuni_favorevoli(self):
+        minimo = self.cleaned_data.get("minimo_comuni_favorevoli")
+        if minimo is not None and minimo < 1:
+            raise forms.ValidationError(_("Il numero minimo di comuni favorevoli è almeno 1."))
+        if minimo is not None and minimo > self.numero_comuni:
+            raise forms.ValidationError(
+                _("L'ambito ha %(n)d comuni: il minimo non può superarli.")
+                % {"n": self.numero_comuni}
+            )
+        return minimo
+
+    def clean(self):
+        cleaned = super().clean()
+        peso = cleaned.get("peso")
+        if peso and peso != RegolaVoto.Peso.POPOLAZIONE:
+            # The same rule as the database constraint, said next to the field.
+            if cleaned.get("quorum") in (Misura.POPOLAZIONE, Misura.ENTRAMBE):
+                self.add_error(
+                    "quorum",
+                    _("Un quorum in popolazione richiede il voto ponderato sulla popolazione."),
+                )
+            if cleaned.get("misura_maggioranza") in (Misura.POPOLAZIONE, Misura.ENTRAMBE):
+                self.add_error(
+                    "misura_maggioranza",
+                    _(
+                        "Una maggioranza in popolazione richiede il voto ponderato sulla "
+                        "popolazione."
+                    ),
+                )
+        if cleaned.get("data_popolazione") and not self.has_error("data_popolazione"):
+            prova = RegolaVoto(ambito=self.ambito, data_popolazione=cleaned["data_popolazione"])
+            try:
+                services.pesi_comuni(prova, self.ambito)
+            except services.OperazioneNonAmmessa as errore:
+                self.add_error("data_popolazione", str(errore))
+        return cleaned
+
+
+# --- Sessions ---------------------------------------------------------------------------------
+
+
+class SedutaForm(forms.ModelForm):
+    class Meta:
+        model = Seduta
+        fields = [
+            "titolo",
+            "modalita",
+            "luogo",
+            "link_online",
+            "prima_convocazione",
+            "seconda_convocazione",
+        ]
+        widgets = {
+            "prima_convocazione": DateTimeInput(),
+            "seconda_convocazione": DateTimeInput(),
+        }
+        help_texts = {
+            "prima_convocazione": _("Data e ora nel fuso orario italiano."),
+            "seconda_convocazione": _("Facoltativa: deve seguire la prima."),
+        }
+
+    def __init__(self, *args, ambito, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.ambito = ambito
+        self.helper = _helper(
+            "titolo",
+            "modalita",
+            Row(Column("luogo"), Column("link_online")),
+            Row(Column("prima_convocazione"), Column("seconda_convocazione")),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        prima, seconda = cleaned.get("prima_convocazione"), cleaned.get("seconda_convocazione")
+        if prima and seconda and seconda <= prima:
+            self.add_error(
+                "seconda_convocazione",
+                _("La seconda convocazione deve essere successiva alla prima."),
+            )
+        modalita = cleaned.get("modalita")
+        in_sala = modalita in (Seduta.Modalita.PRESENZA, Seduta.Modalita.MISTA)
+        in_rete = modalita in (Seduta.Modalita.ONLINE, Seduta.Modalita.MISTA)
+        if in_sala and not cleaned.get("luogo") and not self.has_error("luogo"):
+            self.add_error("luogo", _("Indica il luogo della seduta in presenza."))
+        if in_rete and not cleaned.get("link_online") and not self.has_error("link_online"):
+            self.add_error("link_online", _("Indica il collegamento per partecipare online."))
+        return cleaned
+
+
+class VersioneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(piano)s — versione %(n)d") % {"piano": obj.piano.titolo, "n": obj.numero}
+
+
+class PuntoForm(forms.ModelForm):
+    versione_piano = VersioneChoiceField(
+        label=_("Versione del piano da approvare"),
+        queryset=None,
+        required=False,
+        help_text=_("Solo le versioni congelate in attesa del voto dell'Assemblea."),
+    )
+
+    class Meta:
+        model = PuntoOdg
+        fields = ["ordine", "titolo", "descrizione", "versione_piano"]
+        widgets = {"descrizione": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, seduta, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seduta = seduta
+        self.instance.seduta = seduta
+        self.fields["ordine"].widget.attrs["min"] = 1
+        self.fields["versione_piano"].queryset = services.versioni_votabili(seduta.ambito).order_by(
+            "-piano__periodo__anno_inizio", "-numero"
+        )
+        self.helper = _helper(
+            Row(Column("ordine", css_class="col-md-2"), Column("titolo", css_class="col-md-10")),
+            "descrizione",
+            "versione_piano",
+        )
+
+    def clean_ordine(self):
+        ordine = self.cleaned_data.get("ordine")
+        if ordine is not None and ordine < 1:
+            raise forms.ValidationError(_("I punti si numerano da 1."))
+        if ordine is not None and self.seduta.punti.filter(ordine=ordine).exists():
+            raise forms.ValidationError(
+                _("Esiste già il punto n. %(n)d all'ordine del giorno.") % {"n": ordine}
+            )
+        return ordine
+
+
+# --- Delegations ------------------------------------------------------------------------------
+
+
+class DelegaForm(forms.ModelForm):
+    comune = forms.ModelChoiceField(label=_("Comune"), queryset=Comune.objects.none())
+    delegato = forms.ModelChoiceField(
+        label=_("Delegato"),
+        queryset=User.objects.none(),
+        help_text=_("Una persona con il ruolo di delegato del sindaco per quel comune."),
+    )
+
+    class Meta:
+        model = Delega
+        fields = ["comune", "delegato", "atto"]
+
+    def __init__(self, *args, seduta, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seduta = seduta
+        self.instance.seduta = seduta
+        self.fields["comune"].queryset = Comune.objects.filter(ambito=seduta.ambito).order_by(
+            "nome"
+        )
+        self.ruoli_delegati = {
+            r.user_id: r
+            for r in Ruolo.objects.attivi()
+            .filter(ambito=seduta.ambito, tipo=Ruolo.Tipo.DELEGATO)
+            .select_related("comune")
+        }
+        self.fields["delegato"].queryset = User.objects.filter(
+            pk__in=list(self.ruoli_delegati)
+        ).order_by("last_name", "first_name")
+        self.fields["delegato"].label_from_instance = self._etichetta
+        self.helper = _helper(Row(Column("comune"), Column("delegato")), "atto")
+
+    def _etichetta(self, utente):
+        nome = utente.get_full_name() or utente.username
+        ruolo = self.ruoli_delegati.get(utente.pk)
+        return f"{nome} — {ruolo.comune}" if ruolo else nome
+
+    def clean_comune(self):
+        comune = self.cleaned_data.get("comune")
+        if comune and Delega.objects.filter(seduta=self.seduta, comune=comune).exists():
+            raise forms.ValidationError(
+                _("Per %(comune)s è già registrata una delega per questa seduta.")
+                % {"comune": comune}
+            )
+        return comune
+
+    def clean(self):
+        cleaned = super().clean()
+        comune, delegato = cleaned.get("comune"), cleaned.get("delegato")
+        if comune and delegato:
+            ruolo = self.ruoli_delegati.get(delegato.pk)
+            if ruolo is None or ruolo.comune_id != comune.pk:
+                self.add_error(
+                    "delegato",
+                    _("%(persona)s non è delegato del sindaco di %(comune)s.")
+                    % {"persona": self._etichetta(delegato).split(" — ")[0], "comune": comune},
+                )
+        return cleaned
+
+
+# --- Presences --------------------------------------------------------------------------------
+
+
+class PresenzaForm(forms.Form):
+    """The secretary records who is in the room for a comune."""
+
+    comune = forms.ModelChoiceField(label=_("Comune"), queryset=Comune.objects.none())
+    persona = forms.CharField(
+        label=_("Nome e cognome"),
+        max_length=150,
+        required=False,
+        help_text=_("Vuoto: il sindaco in carica o il delegato registrato."),
+    )
+    qualita = forms.ChoiceField(label=_("In qualità di"), choices=Qualita.choices)
+
+    def __init__(self, *args, seduta, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seduta = seduta
+        self.fields["comune"].queryset = Comune.objects.filter(ambito=seduta.ambito).order_by(
+            "nome"
+        )
+        self.helper = _helper(
+            Row(
+                Column("comune", css_class="col-md-4"),
+                Column("persona", css_class="col-md-5"),
+                Column("qualita", css_class="col-md-3"),
+            )
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        comune, qualita = cleaned.get("comune"), cleaned.get("qualita")
+        if not comune or not qualita:
+            return cleaned
+        persona = cleaned.get("persona", "").strip()
+        if qualita == Qualita.DELEGATO:
+            delega = (
+                Delega.objects.filter(seduta=self.seduta, comune=comune)
+                .select_related("delegato")
+                .first()
+            )
+            if delega is None:
+                self.add_error(
+                    "qualita",
+                    _(
+                        "Per %(comune)s non è registrata una delega per questa seduta: "
+                        "registrala prima nelle deleghe."
+                    )
+                    % {"comune": comune},
+                )
+                return cleaned
+            persona = persona or delega.delegato.get_full_name() or delega.delegato.username
+        elif not persona:
+            sindaco = (
+                Ruolo.objects.attivi()
+                .filter(comune=comune, tipo=Ruolo.Tipo.SINDACO)
+                .select_related("user")
+                .first()
+            )
+            if sindaco:
+                persona = sindaco.user.get_full_name() or sindaco.user.username
+        if not persona:
+            self.add_error("persona", _("Indica il nome di chi è presente."))
+        cleaned["persona"] = persona
+        return cleaned
+
+    def rappresentanza(self) -> services.Rappresentanza:
+        dati = self.cleaned_data
+        return services.Rappresentanza(dati["comune"], dati["qualita"], dati["persona"])
+
+
+# --- Adoption by the councils -----------------------------------------------------------------
+
+
+class RecepimentoForm(forms.ModelForm):
+    comune = forms.ModelChoiceField(label=_("Comune"), queryset=Comune.objects.none())
+
+    class Meta:
+        model = Recepimento
+        fields = ["comune", "data_atto", "numero_atto", "organo"]
+        widgets = {"data_atto": DateInput()}
+
+    def __init__(self, *args, versione, comuni, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.versione = versione
+        self.instance.versione = versione
+        self.fields["comune"].queryset = comuni
+        self.helper = _helper(
+            Row(
+                Column("comune", css_class="col-md-4"),
+                Column("data_atto", css_class="col-md-3"),
+                Column("numero_atto", css_class="col-md-2"),
+                Column("organo", css_class="col-md-3"),
+            )
+        )
+
+    def clean_data_atto(self):
+        data = self.cleaned_data.get("data_atto")
+        if data and data > timezone.localdate():
+            raise forms.ValidationError(_("La data della delibera non può essere futura."))
+        return data
+
+    def clean_comune(self):
+        comune = self.cleaned_data.get("comune")
+        if comune and Recepimento.objects.filter(versione=self.versione, comune=comune).exists():
+            raise forms.ValidationError(
+                _(
+                    "Il recepimento di %(comune)s è già registrato: non si sovrascrive. "
+                    "Per correggerlo rivolgiti all'Ufficio di Piano."
+                )
+                % {"comune": comune}
+            )
+        return comune

@@ -1,0 +1,95 @@
+"""Forms of the votes: a ballot cast online, a paper ballot entered by the secretary, a receipt
+to check. Every error in Italian next to its field."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ambiti.models import Comune
+
+from .models import Qualita, Scelta
+
+
+class VotoForm(forms.Form):
+    """An online ballot: the choice and the comune the user speaks for (checked by the view)."""
+
+    scelta = forms.ChoiceField(
+        label=_("Voto"),
+        choices=Scelta.choices,
+        error_messages={
+            "required": _("Scegli favorevole, contrario o astenuto."),
+            "invalid_choice": _("Scelta di voto non valida."),
+        },
+    )
+    comune = forms.IntegerField(
+        label=_("Comune"),
+        error_messages={
+            "required": _("Indica il comune per cui voti."),
+            "invalid": _("Comune non valido."),
+        },
+    )
+
+
+class VotoCartaceoForm(forms.Form):
+    """A paper ballot handed to the secretary, entered on behalf of a comune."""
+
+    comune = forms.ModelChoiceField(
+        label=_("Comune"),
+        queryset=Comune.objects.none(),
+        empty_label=_("Scegli il comune"),
+        error_messages={
+            "required": _("Indica il comune che ha votato."),
+            "invalid_choice": _("Il comune non appartiene a questo ambito."),
+        },
+    )
+    scelta = forms.ChoiceField(
+        label=_("Voto"),
+        choices=Scelta.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Indica il voto espresso."),
+            "invalid_choice": _("Scelta di voto non valida."),
+        },
+    )
+    persona = forms.CharField(
+        label=_("Nome e cognome di chi ha votato"),
+        max_length=150,
+        error_messages={"required": _("Indica chi ha votato per il comune.")},
+    )
+    qualita = forms.ChoiceField(
+        label=_("In qualità di"),
+        choices=Qualita.choices,
+        initial=Qualita.SINDACO,
+        error_messages={"invalid_choice": _("Indica sindaco o delegato.")},
+    )
+
+    def __init__(self, *args, comuni, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comune"].queryset = comuni
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(Column("comune", css_class="col-md-6"), Column("qualita", css_class="col-md-6")),
+            "persona",
+            "scelta",
+        )
+
+    def clean_persona(self):
+        persona = " ".join(self.cleaned_data["persona"].split())
+        if not persona:
+            raise forms.ValidationError(_("Indica chi ha votato per il comune."))
+        return persona
+
+
+class RicevutaForm(forms.Form):
+    codice = forms.CharField(
+        label=_("Codice della ricevuta"),
+        max_length=40,
+        help_text=_("Per esempio: 1A2B-3C4D-5E6F-7A8B-9C0D."),
+        error_messages={"required": _("Scrivi il codice della ricevuta.")},
+    )
+
+    def clean_codice(self):
+        return "".join(self.cleaned_data["codice"].split()).upper()

@@ -1,0 +1,219 @@
+"""The convocation of a session of the Assemblea, by e-mail to every sindaco and delegato of the
+ambito's comuni, with the event attached (the ICS code of the tables, reused)."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Ruolo
+from tavoli.calendario import ROMA, calendario
+from tavoli.notifiche import _allegato_ics, _base_url
+
+from .models import PuntoOdg, Seduta
+
+# A session has no stated end: the calendar event blocks two hours from the first call.
+DURATA_EVENTO = datetime.timedelta(hours=2)
+
+
+def destinatari_seduta(seduta) -> list[str]:
+    """Addresses of the active sindaci and delegati of the ambito's comuni, each once, sorted."""
+    ruoli = Ruolo.objects.attivi().filter(
+        ambito_id=seduta.ambito_id,
+        tipo__in=[Ruolo.Tipo.SINDACO, Ruolo.Tipo.DELEGATO],
+        comune__ambito_id=seduta.ambito_id,
+    )
+    indirizzi = (
+        get_user_model()
+        .objects.filter(pk__in=ruoli.values("user_id"), is_active=True)
+        .values_list("email", flat=True)
+    )
+    unici = {}
+    for indirizzo in indirizzi:
+        indirizzo = (indirizzo or "").strip()
+        if indirizzo:
+            unici.setdefault(indirizzo.casefold(), indirizzo)
+    return [unici[chiave] for chiave in sorted(unici)]
+
+
+def _quando(momento) -> str:
+    locale = momento.astimezone(ROMA)
+    # Django's Italian day and month names are capitalised; running text wants them lowercase.
+    return _("%(giorno)s, ore %(ora)s") % {
+        "giorno": formats.date_format(locale, "l j F Y").lower(),
+        "ora": f"{locale:%H:%M}",
+    }
+
+
+def percorso_seduta(seduta) -> str:
+    return reverse("assemblea:seduta", kwargs={"slug": seduta.ambito.slug, "pk": seduta.pk})
+
+
+def _punti(seduta):
+    return list(
+        PuntoOdg.objects.filter(seduta=seduta)
+        .select_related("versione_piano__piano")
+        .order_by("ordine")
+    )
+
+
+def _pdf(versione):
+    return versione.pdf if versione else None
+
+
+def righe_punti(punti) -> list[str]:
+    righe = []
+    for punto in punti:
+        righe.append(f"{punto.ordine}. {punto.titolo}")
+        versione = punto.versione_piano
+        if versione:
+            righe.append(
+                "   "
+                + _("Documento: %(piano)s, versione %(n)d")
+                % {"piano": versione.piano.titolo, "n": versione.numero}
+            )
+            pdf = _pdf(versione)
+            if pdf and pdf.sha256_pdf:
+                righe.append("   " + _("Impronta del PDF (SHA-256): %(h)s") % {"h": pdf.sha256_pdf})
+    return righe
+
+
+def corpo(seduta, punti, url, *, nuovo_invio=False) -> str:
+    ambito = seduta.ambito
+    righe = []
+    if nuovo_invio:
+        righe += [
+            _("Nuovo invio della convocazione: sostituisce quella ricevuta in precedenza."),
+            "",
+        ]
+    righe += [
+        _("È convocata l'Assemblea dei Sindaci dell'ambito %(ambito)s.") % {"ambito": ambito.nome},
+        "",
+        seduta.titolo,
+        _("Prima convocazione: %(quando)s") % {"quando": _quando(seduta.prima_convocazione)},
+    ]
+    if seduta.seconda_convocazione:
+        righe.append(
+            _("Seconda convocazione: %(quando)s") % {"quando": _quando(seduta.seconda_convocazione)}
+        )
+    righe.append(_("Modalità: %(m)s") % {"m": seduta.get_modalita_display()})
+    if seduta.luogo:
+        righe.append(_("Luogo: %(luogo)s") % {"luogo": seduta.luogo})
+    if seduta.link_online:
+        righe.append(_("Collegamento online: %(link)s") % {"link": seduta.link_online})
+    righe += ["", _("Ordine del giorno:"), *righe_punti(punti), ""]
+    righe += [
+        _("Pagina della seduta, con i documenti, le presenze e le votazioni:"),
+        url,
+        "",
+        _(
+            "Accedi con le tue credenziali del portale: da quella pagina registri la tua presenza "
+            "e voti per il tuo comune. Il delegato vota solo se la delega per questa seduta è "
+            "registrata dall'Ufficio di Piano."
+        ),
+        "",
+        _(
+            "In allegato trovi l'invito (convocazione.ics) da aggiungere al tuo calendario. "
+            "Questo messaggio è inviato automaticamente dal portale del Piano di Zona "
+            "dell'ambito %(ambito)s."
+        )
+        % {"ambito": ambito.nome},
+    ]
+    return "\n".join(righe)
+
+
+def oggetto(seduta, *, nuovo_invio=False) -> str:
+    valori = {
+        "ambito": seduta.ambito.nome,
+        "titolo": seduta.titolo,
+        "data": formats.date_format(seduta.prima_convocazione.astimezone(ROMA), "j F Y").lower(),
+    }
+    if nuovo_invio:
+        return (
+            _(
+                "Nuovo invio — Convocazione dell'Assemblea dei Sindaci %(ambito)s: %(titolo)s, %(data)s"
+            )
+            % valori
+        )
+    return _("Convocazione dell'Assemblea dei Sindaci %(ambito)s: %(titolo)s, %(data)s") % valori
+
+
+@dataclass
+class _EventoSeduta:
+    """What tavoli.calendario reads of a meeting, taken from a session."""
+
+    uid: str
+    inizio: datetime.datetime
+    fine: datetime.datetime
+    sequenza_ics: int
+    tavolo: object
+    titolo: str
+    luogo: str
+    link_online: str
+    creato_il: datetime.datetime | None
+    punti_odg: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Titolo:
+    titolo: str
+
+
+def evento_seduta(seduta, punti) -> _EventoSeduta:
+    # Each new sending must carry a higher SEQUENCE, so that calendar apps replace the event:
+    # the seconds from the session's creation to the sending grow with every sending.
+    inviata = seduta.inviti_inviati_il or seduta.creata_il
+    sequenza = max(0, int((inviata - seduta.creata_il).total_seconds())) if inviata else 0
+    return _EventoSeduta(
+        uid=f"assemblea-seduta-{seduta.pk}",
+        inizio=seduta.prima_convocazione,
+        fine=seduta.prima_convocazione + DURATA_EVENTO,
+        sequenza_ics=sequenza,
+        tavolo=_Titolo(_("Assemblea dei Sindaci %(ambito)s") % {"ambito": seduta.ambito.nome}),
+        titolo=seduta.titolo,
+        luogo=seduta.luogo,
+        link_online=seduta.link_online,
+        creato_il=seduta.creata_il,
+        punti_odg=[str(p) for p in punti],
+    )
+
+
+def invia_convocazione(seduta, *, nuovo_invio=False, base_url=None) -> int:
+    """One message per recipient (nobody sees the others' addresses). Returns how many were sent."""
+    destinatari = destinatari_seduta(seduta)
+    if not destinatari:
+        return 0
+    punti = _punti(seduta)
+    url = _base_url(base_url) + percorso_seduta(seduta)
+    ambito = seduta.ambito
+    reply_to = [ambito.email_ufficio_piano] if ambito.email_ufficio_piano else None
+    with translation.override(settings.LANGUAGE_CODE):
+        soggetto = oggetto(seduta, nuovo_invio=nuovo_invio)
+        testo = corpo(seduta, punti, url, nuovo_invio=nuovo_invio)
+        evento = evento_seduta(seduta, punti)
+        messaggi = []
+        for destinatario in destinatari:
+            ics = calendario(
+                [evento],
+                nome=evento.tavolo.titolo,
+                metodo="REQUEST",
+                url_di=lambda _evento: url,
+                partecipante=destinatario,
+            )
+            messaggio = EmailMessage(soggetto, testo, to=[destinatario], reply_to=reply_to)
+            allegato = _allegato_ics(ics)
+            allegato.replace_header(
+                "Content-Disposition", 'attachment; filename="convocazione.ics"'
+            )
+            messaggio.attach(allegato)
+            messaggi.append(messaggio)
+    return get_connection().send_messages(messaggi) or 0
+
+
+def seduta_per_invio(seduta_id):
+    return Seduta.objects.select_related("ambito").filter(pk=seduta_id).first()

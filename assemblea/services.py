@@ -1,0 +1,413 @@
+"""Operations of the Assemblea that span several rows: they lock what they change.
+
+Casting and closing both lock the Votazione row (SELECT ... FOR UPDATE), so a ballot is either
+in before the closing or rejected after it, never half counted.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Ruolo
+from ambiti.models import Ambito, Comune, Popolazione
+from piani import services as piani_services
+from piani.models import Piano, VersionePiano
+
+from . import calcolo
+from .models import (
+    AventeDiritto,
+    Delega,
+    EventoVoto,
+    Presenza,
+    Qualita,
+    RegolaVoto,
+    Scelta,
+    Seduta,
+    Votazione,
+    Voto,
+    nuovo_codice_ricevuta,
+)
+
+
+class OperazioneNonAmmessa(Exception):
+    """The state of the session or vote does not allow it; the message says why, in Italian."""
+
+
+class VotoRifiutato(OperazioneNonAmmessa):
+    """The ballot was not recorded (vote closed, comune not entitled...)."""
+
+
+# --- Rules ------------------------------------------------------------------------------------
+
+
+def regola_corrente(ambito) -> RegolaVoto | None:
+    return RegolaVoto.objects.filter(ambito=ambito).order_by("-versione").first()
+
+
+@transaction.atomic
+def nuova_regola(regola: RegolaVoto, *, utente) -> RegolaVoto:
+    """Save an unsaved RegolaVoto as the ambito's next version."""
+    Ambito.objects.select_for_update().get(pk=regola.ambito_id)
+    ultima = RegolaVoto.objects.filter(ambito_id=regola.ambito_id).aggregate(n=Max("versione"))
+    regola.versione = (ultima["n"] or 0) + 1
+    regola.creata_da = utente
+    regola.save()
+    return regola
+
+
+def pesi_comuni(regola: RegolaVoto, ambito) -> list[AventeDiritto]:
+    """Unsaved AventeDiritto rows for every comune of the ambito, with the rule's population."""
+    comuni = list(Comune.objects.filter(ambito=ambito).order_by("nome"))
+    if regola.data_popolazione is None:
+        return [
+            AventeDiritto(
+                comune=c,
+                popolazione=c.popolazione,
+                fonte=c.popolazione_fonte,
+                data_riferimento=c.popolazione_data,
+            )
+            for c in comuni
+        ]
+    per_comune: dict[int, list] = {}
+    for rilevazione in Popolazione.objects.filter(
+        comune__in=comuni, data_riferimento=regola.data_popolazione
+    ).select_related("comune"):
+        per_comune.setdefault(rilevazione.comune_id, []).append(rilevazione)
+    rilevazioni = {pk: _una_rilevazione(regola, trovate) for pk, trovate in per_comune.items()}
+    mancanti = [c.nome for c in comuni if c.pk not in rilevazioni]
+    if mancanti:
+        raise OperazioneNonAmmessa(
+            _("Manca la popolazione al %(d)s per: %(c)s.")
+            % {"d": regola.data_popolazione.strftime("%d/%m/%Y"), "c": ", ".join(mancanti)}
+        )
+    return [
+        AventeDiritto(
+            comune=c,
+            popolazione=rilevazioni[c.pk].residenti,
+            fonte=rilevazioni[c.pk].fonte,
+            data_riferimento=regola.data_popolazione,
+        )
+        for c in comuni
+    ]
+
+
+def _una_rilevazione(regola, trovate):
+    """The population record the rule means when several sources share its date."""
+    if len(trovate) == 1:
+        return trovate[0]
+    fonte = regola.fonte_popolazione.strip().casefold()
+    scelte = [r for r in trovate if r.fonte.strip().casefold() == fonte]
+    if len(scelte) == 1:
+        return scelte[0]
+    raise OperazioneNonAmmessa(
+        _(
+            "Per %(c)s ci sono più rilevazioni al %(d)s: indicare nelle regole la fonte, una tra %(f)s."
+        )
+        % {
+            "c": trovate[0].comune.nome,
+            "d": regola.data_popolazione.strftime("%d/%m/%Y"),
+            "f": ", ".join(sorted(r.fonte for r in trovate)),
+        }
+    )
+
+
+# --- Who speaks for a comune ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rappresentanza:
+    comune: Comune
+    qualita: str
+    persona: str
+
+
+def rappresentanze(user, seduta) -> list[Rappresentanza]:
+    """The comuni this user may speak for in this session: as their sindaco, or as the delegate
+    whose delegation for this session is recorded."""
+    if not user.is_authenticated:
+        return []
+    persona = user.get_full_name() or user.username
+    risultato = []
+    ruoli = Ruolo.objects.attivi().filter(
+        user=user, ambito_id=seduta.ambito_id, tipo__in=[Ruolo.Tipo.SINDACO, Ruolo.Tipo.DELEGATO]
+    )
+    delegati = set(
+        Delega.objects.filter(seduta=seduta, delegato=user).values_list("comune_id", flat=True)
+    )
+    for ruolo in ruoli.select_related("comune").order_by("comune__nome"):
+        if ruolo.tipo == Ruolo.Tipo.SINDACO:
+            risultato.append(Rappresentanza(ruolo.comune, Qualita.SINDACO, persona))
+        elif ruolo.comune_id in delegati:
+            risultato.append(Rappresentanza(ruolo.comune, Qualita.DELEGATO, persona))
+    return risultato
+
+
+# --- Session ----------------------------------------------------------------------------------
+
+
+def _seduta_bloccata(seduta) -> Seduta:
+    return Seduta.objects.select_for_update().get(pk=seduta.pk)
+
+
+def presenti(seduta) -> set[int]:
+    return set(
+        Presenza.objects.filter(seduta=seduta, uscita_il__isnull=True).values_list(
+            "comune_id", flat=True
+        )
+    )
+
+
+def quorum_seduta(seduta, regola) -> dict:
+    """The constitutive quorum now, over every comune of the ambito."""
+    pesi = {a.comune.pk: a.popolazione for a in pesi_comuni(regola, seduta.ambito)}
+    presenti_ora = calcolo.somma(pesi, presenti(seduta))
+    totale = calcolo.somma(pesi, pesi)
+    verifiche = calcolo.verifica_quorum(
+        regola, seduta.convocazione or Seduta.Convocazione.PRIMA, presenti_ora, totale
+    )
+    return {
+        "calcolato_il": timezone.now().isoformat(),
+        "regola": regola.versione,
+        "aventi_diritto": {"teste": totale.teste, "popolazione": totale.popolazione},
+        "presenti": {"teste": presenti_ora.teste, "popolazione": presenti_ora.popolazione},
+        "verifiche": [v.__dict__ for v in verifiche],
+        "raggiunto": all(v.superata for v in verifiche),
+    }
+
+
+@transaction.atomic
+def apri_seduta(seduta, *, utente, convocazione) -> Seduta:
+    seduta = _seduta_bloccata(seduta)
+    if seduta.stato != Seduta.Stato.CONVOCATA:
+        raise OperazioneNonAmmessa(_("La seduta è già stata aperta."))
+    regola = regola_corrente(seduta.ambito)
+    if regola is None:
+        raise OperazioneNonAmmessa(_("L'ambito non ha ancora regole di voto."))
+    if convocazione == Seduta.Convocazione.SECONDA and not seduta.seconda_convocazione:
+        raise OperazioneNonAmmessa(_("La seduta non prevede una seconda convocazione."))
+    seduta.convocazione = convocazione
+    seduta.stato = Seduta.Stato.APERTA
+    seduta.aperta_il = timezone.now()
+    seduta.aperta_da = utente
+    seduta.quorum_apertura = quorum_seduta(seduta, regola)
+    seduta.save()
+    return seduta
+
+
+@transaction.atomic
+def chiudi_seduta(seduta, *, utente) -> Seduta:
+    seduta = _seduta_bloccata(seduta)
+    if seduta.stato != Seduta.Stato.APERTA:
+        raise OperazioneNonAmmessa(_("La seduta non è aperta."))
+    if Votazione.objects.filter(punto__seduta=seduta, stato=Votazione.Stato.APERTA).exists():
+        raise OperazioneNonAmmessa(_("Chiudere prima le votazioni aperte."))
+    seduta.stato = Seduta.Stato.CHIUSA
+    seduta.chiusa_il = timezone.now()
+    seduta.save(update_fields=["stato", "chiusa_il"])
+    return seduta
+
+
+def _registra_presenza(seduta, rappresentanza, *, utente, via, registrata_da) -> Presenza:
+    presenza, creata = Presenza.objects.get_or_create(
+        seduta=seduta,
+        comune=rappresentanza.comune,
+        defaults={
+            "persona": rappresentanza.persona,
+            "qualita": rappresentanza.qualita,
+            "utente": utente,
+            "via": via,
+            "registrata_da": registrata_da,
+        },
+    )
+    if not creata and (presenza.uscita_il or presenza.persona != rappresentanza.persona):
+        presenza.uscita_il = None
+        presenza.persona = rappresentanza.persona
+        presenza.qualita = rappresentanza.qualita
+        presenza.utente = utente
+        presenza.via = via
+        presenza.registrata_da = registrata_da
+        presenza.save()
+    return presenza
+
+
+def registra_presenza(seduta, rappresentanza, *, utente, via, registrata_da) -> Presenza:
+    if seduta.stato == Seduta.Stato.CHIUSA:
+        raise OperazioneNonAmmessa(_("La seduta è chiusa: le presenze non cambiano più."))
+    return _registra_presenza(
+        seduta, rappresentanza, utente=utente, via=via, registrata_da=registrata_da
+    )
+
+
+def segna_uscita(seduta, comune) -> None:
+    if seduta.stato == Seduta.Stato.CHIUSA:
+        raise OperazioneNonAmmessa(_("La seduta è chiusa: le presenze non cambiano più."))
+    Presenza.objects.filter(seduta=seduta, comune=comune, uscita_il__isnull=True).update(
+        uscita_il=timezone.now()
+    )
+
+
+# --- Votes ------------------------------------------------------------------------------------
+
+
+def _votazione_bloccata(votazione) -> Votazione:
+    return (
+        Votazione.objects.select_for_update(of=("self",))
+        .select_related("punto__seduta", "regola")
+        .get(pk=votazione.pk)
+    )
+
+
+def versioni_votabili(ambito):
+    """Frozen plan versions of the ambito waiting for the Assemblea: the latest of each plan."""
+    return VersionePiano.objects.filter(
+        piano__ambito=ambito,
+        piano__stato=Piano.Stato.PER_ASSEMBLEA,
+        esito=VersionePiano.Esito.IN_ATTESA,
+    ).select_related("piano__periodo")
+
+
+@transaction.atomic
+def apri_votazione(votazione, *, utente) -> Votazione:
+    votazione = _votazione_bloccata(votazione)
+    # Locked like chiudi_seduta does: a vote never opens in a session being closed.
+    seduta = _seduta_bloccata(votazione.punto.seduta)
+    if seduta.stato != Seduta.Stato.APERTA:
+        raise OperazioneNonAmmessa(_("Si vota solo a seduta aperta."))
+    if votazione.stato != Votazione.Stato.PREPARATA:
+        raise OperazioneNonAmmessa(_("La votazione è già stata aperta."))
+    AventeDiritto.objects.bulk_create(
+        [
+            AventeDiritto(votazione=votazione, **{k: getattr(a, k) for k in _CAMPI_PESO})
+            for a in pesi_comuni(votazione.regola, seduta.ambito)
+        ]
+    )
+    votazione.stato = Votazione.Stato.APERTA
+    votazione.aperta_il = timezone.now()
+    votazione.aperta_da = utente
+    votazione.save()
+    return votazione
+
+
+_CAMPI_PESO = ("comune", "popolazione", "fonte", "data_riferimento")
+
+
+def vota(
+    votazione,
+    rappresentanza: Rappresentanza,
+    scelta: str,
+    *,
+    utente,
+    canale=Voto.Canale.ONLINE,
+) -> Voto:
+    """Cast or change the ballot of a comune. Returns the ballot with its new receipt."""
+    if scelta not in Scelta.values:
+        raise VotoRifiutato(_("Scelta di voto non valida."))
+    with transaction.atomic():
+        votazione = _votazione_bloccata(votazione)
+        if votazione.stato != Votazione.Stato.APERTA:
+            raise VotoRifiutato(
+                _("La votazione è chiusa: il voto non è stato registrato.")
+                if votazione.stato == Votazione.Stato.CHIUSA
+                else _("La votazione non è ancora aperta: il voto non è stato registrato.")
+            )
+        comune = rappresentanza.comune
+        if not AventeDiritto.objects.filter(votazione=votazione, comune=comune).exists():
+            raise VotoRifiutato(_("Il comune non ha diritto di voto in questa votazione."))
+        adesso = timezone.now()
+        dati = {
+            "scelta": scelta,
+            "canale": canale,
+            "qualita": rappresentanza.qualita,
+            "persona": rappresentanza.persona,
+            "espresso_da": utente,
+            "ricevuta": nuovo_codice_ricevuta(),
+            "espresso_il": adesso,
+        }
+        voto = Voto.objects.filter(votazione=votazione, comune=comune).first()
+        if voto is None:
+            voto = Voto.objects.create(votazione=votazione, comune=comune, **dati)
+        else:
+            for campo, valore in dati.items():
+                setattr(voto, campo, valore)
+            voto.modifiche += 1
+            voto.save()
+        EventoVoto.objects.create(
+            votazione=votazione,
+            comune=comune,
+            ricevuta=voto.ricevuta,
+            scelta="" if votazione.regola.segreto else scelta,
+            canale=canale,
+            qualita=rappresentanza.qualita,
+            persona=rappresentanza.persona,
+            utente=utente,
+        )
+        # Whoever votes is present: an online vote is also the online check-in.
+        _registra_presenza(
+            votazione.punto.seduta,
+            rappresentanza,
+            utente=utente if canale == Voto.Canale.ONLINE else None,
+            via=Presenza.Via.ONLINE if canale == Voto.Canale.ONLINE else Presenza.Via.SEGRETERIA,
+            registrata_da=utente,
+        )
+    return voto
+
+
+def calcola_risultato(votazione) -> calcolo.Risultato:
+    pesi = dict(votazione.elettorato.values_list("comune_id", "popolazione"))
+    voti = dict(votazione.voti.values_list("comune_id", "scelta"))
+    return calcolo.calcola(
+        votazione.regola,
+        pesi=pesi,
+        presenti=presenti(votazione.punto.seduta),
+        voti=voti,
+        convocazione=votazione.punto.seduta.convocazione or Seduta.Convocazione.PRIMA,
+    )
+
+
+@transaction.atomic
+def chiudi_votazione(votazione, *, utente) -> Votazione:
+    votazione = _votazione_bloccata(votazione)
+    if votazione.stato != Votazione.Stato.APERTA:
+        raise OperazioneNonAmmessa(_("La votazione non è aperta."))
+    risultato = calcola_risultato(votazione)
+    votazione.stato = Votazione.Stato.CHIUSA
+    votazione.chiusa_il = timezone.now()
+    votazione.chiusa_da = utente
+    votazione.esito = risultato.esito
+    votazione.risultato = risultato.as_dict()
+    votazione.save()
+    versione = votazione.punto.versione_piano
+    if versione is not None and risultato.esito != Votazione.Esito.NON_VALIDA:
+        try:
+            piani_services.registra_esito(
+                versione=versione,
+                approvata=risultato.esito == Votazione.Esito.APPROVATA,
+                utente=utente,
+            )
+        except piani_services.OperazioneNonAmmessa as errore:
+            raise OperazioneNonAmmessa(str(errore)) from errore
+    return votazione
+
+
+@dataclass(frozen=True)
+class EsitoRicevuta:
+    evento: EventoVoto
+    conteggiata: bool
+    votazione_chiusa: bool
+
+
+def verifica_ricevuta(codice: str) -> EsitoRicevuta | None:
+    """Is the ballot with this receipt the one that counts? Says nothing of the choice."""
+    codice = codice.strip().upper()
+    evento = (
+        EventoVoto.objects.select_related("votazione__punto__seduta", "comune")
+        .filter(ricevuta=codice)
+        .first()
+    )
+    if evento is None:
+        return None
+    conteggiata = Voto.objects.filter(votazione=evento.votazione_id, ricevuta=codice).exists()
+    return EsitoRicevuta(evento, conteggiata, evento.votazione.stato == Votazione.Stato.CHIUSA)

@@ -1,0 +1,71 @@
+"""The minutes (verbale) of a session of the Assemblea, as an accessible PDF.
+
+Built from what the portal recorded: the comuni with their population, who was present for each
+(mayor or named delegate), the quorum as computed at the opening, each vote with its result and,
+in an open ballot, the named votes. Typeset by piani.pdf.rendi_pdf (PDF/UA-1, nothing fetched).
+"""
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ambiti.models import Comune
+from piani.pdf import rendi_pdf
+
+from .models import Delega, Presenza, PuntoOdg, Votazione, Voto
+
+
+def _punti(seduta):
+    return list(
+        PuntoOdg.objects.filter(seduta=seduta)
+        .select_related("versione_piano__piano__periodo", "votazione__regola")
+        .prefetch_related(
+            Prefetch(
+                "votazione__voti",
+                queryset=Voto.objects.select_related("comune").order_by("comune__nome"),
+            ),
+            "votazione__elettorato",
+        )
+        .order_by("ordine")
+    )
+
+
+def contesto_verbale(seduta) -> dict:
+    presenze = {
+        p.comune_id: p for p in Presenza.objects.filter(seduta=seduta).select_related("comune")
+    }
+    deleghe = {
+        d.comune_id: d for d in Delega.objects.filter(seduta=seduta).select_related("delegato")
+    }
+    comuni = list(Comune.objects.filter(ambito=seduta.ambito).order_by("nome"))
+    righe = [
+        {"comune": c, "presenza": presenze.get(c.pk), "delega": deleghe.get(c.pk)} for c in comuni
+    ]
+    punti = _punti(seduta)
+    for punto in punti:
+        votazione = getattr(punto, "votazione", None)
+        punto.voto = votazione
+        punto.nominali = []
+        if votazione and votazione.stato == Votazione.Stato.CHIUSA and not votazione.regola.segreto:
+            # The weight the vote was opened with, not today's population.
+            pesi = {a.comune_id: a.popolazione for a in votazione.elettorato.all()}
+            punto.nominali = list(votazione.voti.all())
+            for voto in punto.nominali:
+                voto.peso = pesi.get(voto.comune_id)
+    return {
+        "seduta": seduta,
+        "ambito": seduta.ambito,
+        "righe": righe,
+        "presenti": sum(1 for r in righe if r["presenza"]),
+        "popolazione_totale": sum(c.popolazione for c in comuni),
+        "punti": punti,
+        "quorum": seduta.quorum_apertura,
+        "generato_il": timezone.localtime(),
+    }
+
+
+def verbale_pdf(seduta) -> bytes:
+    html = render_to_string("assemblea/stampa/verbale.html", contesto_verbale(seduta))
+    titolo = _("Verbale dell'Assemblea dei Sindaci — %(s)s") % {"s": seduta.titolo}
+    return rendi_pdf(html, titolo=titolo, autore=str(seduta.ambito)).pdf

@@ -1,0 +1,264 @@
+"""The register of presences of a session and the delegations recorded for it.
+
+Every comune of the ambito is a row: present or not, who (mayor or delegate), how (online check-in
+or recorded by the secretary), when. The Ufficio di Piano, as secretary, records who is in the
+room and marks exits; a sindaco, or a delegato whose delegation is recorded, checks in online for
+the comune he speaks for. The counts and the constitutive quorum follow live (htmx polling).
+Once the session is closed the register is read-only.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.permissions import can_manage_sedute
+from ambiti.models import Comune
+
+from . import services
+from .forms import DelegaForm, PresenzaForm
+from .models import Delega, Presenza, Seduta
+from .views_sedute import seduta_gestore, seduta_lettore
+
+Stato = Seduta.Stato
+
+
+def _pesi(regola, ambito):
+    """Population per comune as the rules weigh it, or the comune's own when that fails."""
+    comuni = list(Comune.objects.filter(ambito=ambito).order_by("nome"))
+    if regola is None:
+        return comuni, {c.pk: c.popolazione for c in comuni}, None
+    try:
+        aventi = services.pesi_comuni(regola, ambito)
+    except services.OperazioneNonAmmessa as errore:
+        return comuni, {c.pk: c.popolazione for c in comuni}, str(errore)
+    return comuni, {a.comune.pk: a.popolazione for a in aventi}, None
+
+
+def contesto_registro(request, ambito, seduta, **extra):
+    gestisce = can_manage_sedute(request.user, ambito)
+    regola = services.regola_corrente(ambito)
+    comuni, pesi, errore_pesi = _pesi(regola, ambito)
+    presenze = {p.comune_id: p for p in Presenza.objects.filter(seduta=seduta)}
+    righe = []
+    for comune in comuni:
+        presenza = presenze.get(comune.pk)
+        righe.append(
+            {
+                "comune": comune,
+                "popolazione": pesi.get(comune.pk, comune.popolazione),
+                "presenza": presenza,
+                "presente": bool(presenza and presenza.presente),
+            }
+        )
+    quorum = None
+    if regola is not None and errore_pesi is None:
+        quorum = services.quorum_seduta(seduta, regola)
+    chiusa = seduta.stato == Stato.CHIUSA
+    mie = []
+    if not chiusa:
+        for rappresentanza in services.rappresentanze(request.user, seduta):
+            presenza = presenze.get(rappresentanza.comune.pk)
+            mie.append(
+                {
+                    "rappresentanza": rappresentanza,
+                    "presente": bool(presenza and presenza.presente),
+                }
+            )
+    contesto = {
+        "ambito": ambito,
+        "seduta": seduta,
+        "regola": regola,
+        "righe": righe,
+        "presenti_teste": sum(1 for r in righe if r["presente"]),
+        "presenti_popolazione": sum(r["popolazione"] for r in righe if r["presente"]),
+        "totale_teste": len(righe),
+        "totale_popolazione": sum(r["popolazione"] for r in righe),
+        "quorum": quorum,
+        "errore_pesi": errore_pesi,
+        "mie": mie,
+        "puo_gestire": gestisce,
+        "modificabile": gestisce and not chiusa,
+        "chiusa": chiusa,
+    }
+    if contesto["modificabile"] and "form" not in extra:
+        extra["form"] = PresenzaForm(seduta=seduta)
+    return contesto | extra
+
+
+def _registro(request, ambito, seduta, **extra):
+    return render(
+        request,
+        "assemblea/presenze.html#registro",
+        contesto_registro(request, ambito, seduta, **extra),
+    )
+
+
+def _vai_alle_presenze(seduta):
+    return redirect("assemblea:presenze", slug=seduta.ambito.slug, pk=seduta.pk)
+
+
+def _rifiuta_se_chiusa(request, seduta):
+    if seduta.stato != Stato.CHIUSA:
+        return None
+    testo = _("La seduta è chiusa: le presenze non cambiano più.")
+    if request.htmx:
+        return HttpResponse(testo, status=409)
+    messages.error(request, testo)
+    return _vai_alle_presenze(seduta)
+
+
+@require_http_methods(["GET", "POST"])
+def presenze(request, slug, pk):
+    if request.method == "GET":
+        ambito, seduta = seduta_lettore(request, slug, pk)
+        if request.htmx:
+            return _registro(request, ambito, seduta)
+        return render(
+            request, "assemblea/presenze.html", contesto_registro(request, ambito, seduta)
+        )
+    ambito, seduta = seduta_gestore(request, slug, pk)
+    if rifiuto := _rifiuta_se_chiusa(request, seduta):
+        return rifiuto
+    form = PresenzaForm(request.POST, seduta=seduta)
+    extra = {}
+    if form.is_valid():
+        rappresentanza = form.rappresentanza()
+        try:
+            services.registra_presenza(
+                seduta,
+                rappresentanza,
+                utente=None,
+                via=Presenza.Via.SEGRETERIA,
+                registrata_da=request.user,
+            )
+        except services.OperazioneNonAmmessa as errore:
+            form.add_error(None, str(errore))
+            extra["form"] = form
+        else:
+            extra["registrata"] = _("Presenza registrata: %(comune)s, %(persona)s.") % {
+                "comune": rappresentanza.comune,
+                "persona": rappresentanza.persona,
+            }
+    else:
+        extra["form"] = form
+    contesto = contesto_registro(request, ambito, seduta, **extra)
+    if request.htmx:
+        # The form in place, and the register updated out of band.
+        html = render_to_string("assemblea/presenze.html#modulo", contesto, request=request)
+        html += render_to_string(
+            "assemblea/presenze.html#registro", contesto | {"oob": True}, request=request
+        )
+        return HttpResponse(html)
+    if "registrata" in extra:
+        messages.success(request, extra["registrata"])
+        return _vai_alle_presenze(seduta)
+    return render(request, "assemblea/presenze.html", contesto)
+
+
+@require_POST
+def presenza_uscita(request, slug, pk, comune):
+    ambito, seduta = seduta_gestore(request, slug, pk)
+    comune = get_object_or_404(Comune, ambito=ambito, pk=comune)
+    if rifiuto := _rifiuta_se_chiusa(request, seduta):
+        return rifiuto
+    services.segna_uscita(seduta, comune)
+    if request.htmx:
+        return _registro(request, ambito, seduta)
+    messages.success(request, _("Uscita registrata: %(comune)s.") % {"comune": comune})
+    return _vai_alle_presenze(seduta)
+
+
+@require_POST
+def checkin(request, slug, pk):
+    """Online check-in of a sindaco or delegato for the comune he speaks for."""
+    ambito, seduta = seduta_lettore(request, slug, pk)
+    rappresentanze = services.rappresentanze(request.user, seduta)
+    scelto = request.POST.get("comune")
+    if scelto:
+        rappresentanze = [r for r in rappresentanze if str(r.comune.pk) == scelto]
+    if not rappresentanze:
+        # The Ufficio di Piano, a delegato without a delegation, someone else's comune.
+        raise PermissionDenied
+    if rifiuto := _rifiuta_se_chiusa(request, seduta):
+        return rifiuto
+    for rappresentanza in rappresentanze:
+        services.registra_presenza(
+            seduta,
+            rappresentanza,
+            utente=request.user,
+            via=Presenza.Via.ONLINE,
+            registrata_da=request.user,
+        )
+    if request.htmx:
+        return _registro(request, ambito, seduta)
+    messages.success(
+        request,
+        _("Presenza registrata per %(comuni)s.")
+        % {"comuni": ", ".join(r.comune.nome for r in rappresentanze)},
+    )
+    return _vai_alle_presenze(seduta)
+
+
+# --- Delegations ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def deleghe(request, slug, pk):
+    ambito, seduta = seduta_gestore(request, slug, pk)
+    chiusa = seduta.stato == Stato.CHIUSA
+    form = None
+    if request.method == "POST":
+        if chiusa:
+            messages.error(request, _("La seduta è chiusa: le deleghe non cambiano più."))
+            return redirect("assemblea:deleghe", slug=ambito.slug, pk=seduta.pk)
+        if "elimina" in request.POST:
+            delega = get_object_or_404(
+                Delega.objects.select_related("comune"),
+                seduta=seduta,
+                pk=_numero(request.POST.get("elimina")),
+            )
+            delega.delete()
+            messages.success(
+                request, _("Delega di %(comune)s eliminata.") % {"comune": delega.comune}
+            )
+            return redirect("assemblea:deleghe", slug=ambito.slug, pk=seduta.pk)
+        form = DelegaForm(request.POST, seduta=seduta)
+        if form.is_valid():
+            delega = form.save(commit=False)
+            delega.registrata_da = request.user
+            delega.save()
+            messages.success(
+                request,
+                _("Delega registrata: %(persona)s per %(comune)s.")
+                % {
+                    "persona": delega.delegato.get_full_name() or delega.delegato.username,
+                    "comune": delega.comune,
+                },
+            )
+            return redirect("assemblea:deleghe", slug=ambito.slug, pk=seduta.pk)
+    if form is None and not chiusa:
+        form = DelegaForm(seduta=seduta)
+    return render(
+        request,
+        "assemblea/deleghe.html",
+        {
+            "ambito": ambito,
+            "seduta": seduta,
+            "deleghe": Delega.objects.filter(seduta=seduta)
+            .select_related("comune", "delegato", "registrata_da")
+            .order_by("comune__nome"),
+            "form": form,
+            "chiusa": chiusa,
+        },
+    )
+
+
+def _numero(valore):
+    try:
+        return int(valore)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,324 @@
+"""The sessions of the Assemblea: list, convocation, agenda, opening and closing.
+
+The Ufficio di Piano convenes and runs them; the sindaci and delegati of the ambito read them.
+Refusals of the services (OperazioneNonAmmessa) come back as messages, never as errors.
+"""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import can_manage_sedute, get_seduta_for_manager, get_seduta_for_user
+from ambiti.models import Comune
+from piani.models import RenderPDF, VersionePiano
+
+from . import services, tasks
+from .forms import PuntoForm, SedutaForm
+from .models import Delega, Presenza, PuntoOdg, Seduta
+from .notifiche import destinatari_seduta
+from .views_regole import ambito_gestore, ambito_lettore
+
+Stato = Seduta.Stato
+
+
+def seduta_lettore(request, slug, pk):
+    ambito = ambito_lettore(request, slug)
+    seduta = get_seduta_for_user(request.user, ambito, pk)
+    seduta.ambito = ambito
+    return ambito, seduta
+
+
+def seduta_gestore(request, slug, pk):
+    ambito = ambito_lettore(request, slug)
+    seduta = get_seduta_for_manager(request.user, ambito, pk)
+    seduta.ambito = ambito
+    return ambito, seduta
+
+
+def vai_alla_seduta(seduta):
+    return redirect("assemblea:seduta", slug=seduta.ambito.slug, pk=seduta.pk)
+
+
+# --- List and form ----------------------------------------------------------------------------
+
+
+@require_GET
+def sedute(request, slug):
+    ambito = ambito_lettore(request, slug)
+    tutte = list(
+        Seduta.objects.filter(ambito=ambito).annotate(
+            numero_punti=Count("punti", distinct=True),
+            numero_votazioni=Count("punti__votazione", distinct=True),
+        )
+    )
+    prossime = sorted(
+        (s for s in tutte if s.stato != Stato.CHIUSA), key=lambda s: s.prima_convocazione
+    )
+    passate = sorted(
+        (s for s in tutte if s.stato == Stato.CHIUSA),
+        key=lambda s: s.prima_convocazione,
+        reverse=True,
+    )
+    return render(
+        request,
+        "assemblea/sedute.html",
+        {
+            "ambito": ambito,
+            "prossime": prossime,
+            "passate": passate,
+            "puo_gestire": can_manage_sedute(request.user, ambito),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def seduta_nuova(request, slug):
+    ambito = ambito_gestore(request, slug)
+    form = SedutaForm(request.POST or None, ambito=ambito)
+    if request.method == "POST" and form.is_valid():
+        seduta = form.save(commit=False)
+        seduta.convocata_da = request.user
+        seduta.save()
+        messages.success(
+            request,
+            _(
+                "Seduta creata. Aggiungi i punti all'ordine del giorno, poi invia la "
+                "convocazione ai sindaci."
+            ),
+        )
+        return vai_alla_seduta(seduta)
+    return render(request, "assemblea/seduta_form.html", {"ambito": ambito, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def seduta_modifica(request, slug, pk):
+    ambito, seduta = seduta_gestore(request, slug, pk)
+    if seduta.stato != Stato.CONVOCATA:
+        messages.error(request, _("La seduta è già stata aperta: i suoi dati non si modificano."))
+        return vai_alla_seduta(seduta)
+    form = SedutaForm(request.POST or None, instance=seduta, ambito=ambito)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if seduta.inviti_inviati_il and form.has_changed():
+            messages.warning(
+                request,
+                _(
+                    "Seduta modificata. I sindaci hanno ricevuto la convocazione precedente: "
+                    "inviala di nuovo per comunicare le modifiche."
+                ),
+            )
+        else:
+            messages.success(request, _("Seduta modificata."))
+        return vai_alla_seduta(seduta)
+    return render(
+        request, "assemblea/seduta_form.html", {"ambito": ambito, "form": form, "seduta": seduta}
+    )
+
+
+# --- The session's page -----------------------------------------------------------------------
+
+
+def _punti(seduta):
+    pdf_completati = Prefetch(
+        "versione_piano__rendering",
+        queryset=RenderPDF.objects.filter(stato=RenderPDF.Stato.COMPLETATO).order_by(
+            "-completato_il", "-pk"
+        ),
+        to_attr="pdf_completati",
+    )
+    punti = list(
+        PuntoOdg.objects.filter(seduta=seduta)
+        .select_related("versione_piano__piano", "votazione")
+        .prefetch_related(pdf_completati)
+        .order_by("ordine")
+    )
+    for punto in punti:
+        versione = punto.versione_piano
+        punto.pdf = versione.pdf_completati[0] if versione and versione.pdf_completati else None
+        punto.approvata = bool(versione and versione.esito == VersionePiano.Esito.APPROVATA)
+        punto.voto = getattr(punto, "votazione", None)
+    return punti
+
+
+def contesto_seduta(request, ambito, seduta, **extra):
+    gestisce = can_manage_sedute(request.user, ambito)
+    presenti = Presenza.objects.filter(seduta=seduta, uscita_il__isnull=True).count()
+    contesto = {
+        "ambito": ambito,
+        "seduta": seduta,
+        "punti": _punti(seduta),
+        "deleghe": list(
+            Delega.objects.filter(seduta=seduta)
+            .select_related("comune", "delegato")
+            .order_by("comune__nome")
+        ),
+        "presenti": presenti,
+        "numero_comuni": Comune.objects.filter(ambito=ambito).count(),
+        "regola": services.regola_corrente(ambito),
+        "puo_gestire": gestisce,
+        "modificabile": gestisce and seduta.stato == Stato.CONVOCATA,
+        "aperta": seduta.stato == Stato.APERTA,
+        "chiusa": seduta.stato == Stato.CHIUSA,
+    }
+    if contesto["modificabile"] and "form_punto" not in extra:
+        prossimo = max((p.ordine for p in contesto["punti"]), default=0) + 1
+        extra["form_punto"] = PuntoForm(seduta=seduta, initial={"ordine": prossimo})
+    return contesto | extra
+
+
+@require_GET
+def seduta(request, slug, pk):
+    ambito, seduta = seduta_lettore(request, slug, pk)
+    return render(request, "assemblea/seduta.html", contesto_seduta(request, ambito, seduta))
+
+
+@require_POST
+def punto_aggiungi(request, slug, pk):
+    ambito, seduta = seduta_gestore(request, slug, pk)
+    if seduta.stato != Stato.CONVOCATA:
+        messages.error(
+            request, _("La seduta è già stata aperta: l'ordine del giorno non cambia più.")
+        )
+        return vai_alla_seduta(seduta)
+    form = PuntoForm(request.POST, seduta=seduta)
+    extra = {}
+    if form.is_valid():
+        form.save()
+        extra["punto_aggiunto"] = True
+    else:
+        extra["form_punto"] = form
+    contesto = contesto_seduta(request, ambito, seduta, **extra)
+    if request.htmx:
+        return render(request, "assemblea/seduta.html#odg", contesto)
+    if form.is_valid():
+        messages.success(request, _("Punto aggiunto all'ordine del giorno."))
+        return vai_alla_seduta(seduta)
+    return render(request, "assemblea/seduta.html", contesto)
+
+
+@require_POST
+def punto_elimina(request, slug, pk, punto):
+    ambito, seduta = seduta_gestore(request, slug, pk)
+    punto = get_object_or_404(PuntoOdg, seduta=seduta, pk=punto)
+    if seduta.stato != Stato.CONVOCATA:
+        messages.error(
+            request, _("La seduta è già stata aperta: l'ordine del giorno non cambia più.")
+        )
+    elif hasattr(punto, "votazione"):
+        messages.error(request, _("Il punto ha una votazione: non si può eliminare."))
+    else:
+        punto.delete()
+        messages.success(request, _("Punto eliminato dall'ordine del giorno."))
+    if request.htmx:
+        return render(
+            request, "assemblea/seduta.html#odg", contesto_seduta(request, ambito, seduta)
+        )
+    return vai_alla_seduta(seduta)
+
+
+# --- Convocation, opening, closing ------------------------------------------------------------
+
+
+@require_POST
+def seduta_convoca(request, slug, pk):
+    _ambito, seduta = seduta_gestore(request, slug, pk)
+    if seduta.stato != Stato.CONVOCATA:
+        messages.error(
+            request, _("La seduta è già stata aperta: la convocazione non si invia più.")
+        )
+        return vai_alla_seduta(seduta)
+    if not seduta.punti.exists():
+        messages.error(
+            request,
+            _("Aggiungi almeno un punto all'ordine del giorno prima di inviare la convocazione."),
+        )
+        return vai_alla_seduta(seduta)
+    destinatari = destinatari_seduta(seduta)
+    if not destinatari:
+        messages.error(
+            request,
+            _(
+                "Nessun sindaco o delegato dei comuni dell'ambito ha un indirizzo e-mail: "
+                "la convocazione non è stata inviata."
+            ),
+        )
+        return vai_alla_seduta(seduta)
+    with transaction.atomic():
+        bloccata = Seduta.objects.select_for_update().get(pk=seduta.pk)
+        nuovo_invio = bloccata.inviti_inviati_il is not None
+        bloccata.inviti_inviati_il = timezone.now()
+        bloccata.save(update_fields=["inviti_inviati_il"])
+        transaction.on_commit(
+            lambda: tasks.invia_convocazione_seduta.delay(bloccata.pk, nuovo_invio=nuovo_invio)
+        )
+    valori = {"n": len(destinatari)}
+    if nuovo_invio:
+        messages.success(
+            request,
+            _(
+                "Convocazione inviata di nuovo a %(n)d sindaci e delegati: sostituisce la precedente."
+            )
+            % valori,
+        )
+    else:
+        messages.success(request, _("Convocazione inviata a %(n)d sindaci e delegati.") % valori)
+    return vai_alla_seduta(seduta)
+
+
+def descrivi_quorum(quorum) -> str:
+    if not quorum:
+        return ""
+    if quorum["raggiunto"]:
+        testo = _("quorum costitutivo raggiunto")
+    else:
+        testo = _("quorum costitutivo non raggiunto")
+    presenti = quorum["presenti"]
+    totale = quorum["aventi_diritto"]
+    return _("%(esito)s: presenti %(p)d comuni su %(t)d, %(pp)s abitanti su %(tp)s.") % {
+        "esito": testo,
+        "p": presenti["teste"],
+        "t": totale["teste"],
+        "pp": f"{presenti['popolazione']:,}".replace(",", "."),
+        "tp": f"{totale['popolazione']:,}".replace(",", "."),
+    }
+
+
+@require_POST
+def seduta_apri(request, slug, pk):
+    ambito, seduta = seduta_gestore(request, slug, pk)
+    convocazione = request.POST.get("convocazione", "")
+    if convocazione not in Seduta.Convocazione.values:
+        messages.error(
+            request, _("Scegli se la seduta si apre in prima o in seconda convocazione.")
+        )
+        return vai_alla_seduta(seduta)
+    try:
+        seduta = services.apri_seduta(seduta, utente=request.user, convocazione=convocazione)
+    except services.OperazioneNonAmmessa as errore:
+        messages.error(request, str(errore))
+    else:
+        seduta.ambito = ambito
+        messaggio = _("Seduta aperta in %(c)s") % {"c": seduta.get_convocazione_display().lower()}
+        messaggio = f"{messaggio}: {descrivi_quorum(seduta.quorum_apertura)}"
+        if seduta.quorum_apertura and seduta.quorum_apertura["raggiunto"]:
+            messages.success(request, messaggio)
+        else:
+            messages.warning(request, messaggio)
+    return vai_alla_seduta(seduta)
+
+
+@require_POST
+def seduta_chiudi(request, slug, pk):
+    ambito, seduta = seduta_gestore(request, slug, pk)
+    try:
+        seduta = services.chiudi_seduta(seduta, utente=request.user)
+    except services.OperazioneNonAmmessa as errore:
+        messages.error(request, str(errore))
+    else:
+        seduta.ambito = ambito
+        messages.success(request, _("Seduta chiusa: il verbale è disponibile in PDF."))
+    return vai_alla_seduta(seduta)

@@ -1,0 +1,21 @@
+from django.http import Http404, HttpResponse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import get_ambito_for_user, get_seduta_for_user
+
+from .models import Seduta
+from .verbale import verbale_pdf as genera
+
+
+@require_GET
+def verbale_pdf(request, slug, pk):
+    ambito = get_ambito_for_user(request.user, slug)
+    seduta = get_seduta_for_user(request.user, ambito, pk)
+    if seduta.stato != Seduta.Stato.CHIUSA:
+        # The minutes record a finished session: until then there is nothing final to print.
+        raise Http404
+    risposta = HttpResponse(genera(seduta), content_type="application/pdf")
+    nome = slugify(f"verbale-{seduta.titolo}")[:80]
+    risposta["Content-Disposition"] = f'attachment; filename="{nome}.pdf"'
+    return risposta
