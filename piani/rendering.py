@@ -15,9 +15,12 @@ content would be handed a file that shows something else.
 
 import hashlib
 import logging
+from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -68,6 +71,33 @@ def metadati(render: RenderPDF) -> dict:
     return {"titolo": titolo, "autore": autore_documento(piano)}
 
 
+def scadenza() -> timedelta:
+    """How long a rendering may stay queued or running before it is taken for lost.
+
+    Redis gives an unacknowledged message to another worker after its visibility timeout, and
+    a rendering takes seconds: one still unfinished after twice that timeout lost its message
+    (broker flushed, queue purged) and would otherwise wait for ever.
+    """
+    opzioni = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}
+    return timedelta(seconds=2 * opzioni.get("visibility_timeout", 3600))
+
+
+def segna_bloccati(renderings=None) -> int:
+    """Record lost renderings as failed, so that the page offers to retry them."""
+    renderings = RenderPDF.objects.all() if renderings is None else renderings
+    minuti = int(scadenza().total_seconds() // 60)
+    return renderings.filter(
+        stato__in=IN_LAVORAZIONE, richiesto_il__lt=timezone.now() - scadenza()
+    ).update(
+        stato=Stato.FALLITO,
+        errore=_(
+            "Il PDF non è stato generato entro %(m)s minuti: il servizio di stampa potrebbe "
+            "essere fermo. Riprova; se si ripete, avvisa l'assistenza."
+        )
+        % {"m": minuti},
+    )
+
+
 def _accoda(render_id: int) -> None:
     from . import tasks
 
@@ -89,6 +119,7 @@ def richiedi_pdf(*, piano: Piano, utente, versione: VersionePiano | None = None)
         # One request at a time per plan, so two clicks never queue the same content twice
         # (a no-op on SQLite, whose writers are serialized anyway).
         Piano.objects.select_for_update().filter(pk=piano.pk).first()
+        segna_bloccati(RenderPDF.objects.filter(piano=piano))
         stessi = RenderPDF.objects.filter(piano=piano, versione=versione, sha256_html=sha)
         fatto = stessi.filter(stato=Stato.COMPLETATO).exclude(file="").first()
         if fatto is not None and fatto.file.storage.exists(fatto.file.name):
@@ -108,7 +139,13 @@ def riprova(render: RenderPDF, utente) -> RenderPDF:
     """Queue a failed rendering again. The attempts count restarts: it counts this request's."""
     with transaction.atomic():
         rimessi = RenderPDF.objects.filter(pk=render.pk, stato=Stato.FALLITO).update(
-            stato=Stato.IN_CODA, progresso=0, errore="", tentativi=0, richiesto_da=utente
+            stato=Stato.IN_CODA,
+            progresso=0,
+            errore="",
+            tentativi=0,
+            richiesto_da=utente,
+            # The retry is a new request: the time a rendering may take starts again.
+            richiesto_il=timezone.now(),
         )
         if not rimessi:
             raise OperazioneNonAmmessa(_("Si può riprovare solo un PDF non riuscito."))

@@ -11,6 +11,7 @@ not acknowledged within its visibility timeout). Every run is therefore safe to 
 - the database says COMPLETATO only after the file is in place.
 """
 
+import glob
 import hashlib
 import logging
 import os
@@ -174,6 +175,7 @@ def scrivi_pdf(render, dati: bytes) -> str:
         return storage.save(nome, ContentFile(dati))
     cartella, base = os.path.split(percorso)
     os.makedirs(cartella, exist_ok=True)
+    _togli_temporanei_orfani(cartella, base)
     descrittore, temporaneo = tempfile.mkstemp(dir=cartella, prefix=f".{base}.", suffix=".tmp")
     try:
         with os.fdopen(descrittore, "wb") as file:
@@ -189,6 +191,21 @@ def scrivi_pdf(render, dati: bytes) -> str:
             os.unlink(temporaneo)
         raise
     return nome
+
+
+# A temporary file untouched for this long belongs to a run that was killed, not to a run of
+# the same rendering still writing (a redelivery can overlap the original for a moment).
+ETA_TEMPORANEO_ORFANO = 600
+
+
+def _togli_temporanei_orfani(cartella: str, base: str) -> None:
+    """Remove what earlier, killed runs of this rendering left half written."""
+    limite = time.time() - ETA_TEMPORANEO_ORFANO
+    for percorso in glob.glob(os.path.join(glob.escape(cartella), f".{glob.escape(base)}.*.tmp")):
+        with suppress(FileNotFoundError):
+            if os.path.getmtime(percorso) < limite:
+                os.unlink(percorso)
+                logger.info("Tolto il file temporaneo orfano %s", percorso)
 
 
 def _fallito(render_id, errore: str) -> None:

@@ -80,6 +80,8 @@ def genera(request, slug, pk):
 @require_GET
 def stato(request, slug, pk, rpk):
     render_pdf = _render_per_lettore(request, slug, pk, rpk)
+    if rendering.segna_bloccati(RenderPDF.objects.filter(pk=render_pdf.pk)):
+        render_pdf.refresh_from_db()
     if request.htmx:
         return render(request, "piani/_stato_pdf.html#stato", _contesto(request, render_pdf))
     return render(request, "piani/stato_pdf.html", _contesto(request, render_pdf))

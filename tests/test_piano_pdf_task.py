@@ -8,11 +8,14 @@ callbacks with django_capture_on_commit_callbacks(execute=True).
 import hashlib
 import io
 import os
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import pypdf
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from obiettivi.demo import carica_periodo
 from obiettivi.models import AreaPolicy
@@ -604,3 +607,64 @@ def test_pagina_intera_senza_htmx(client, bozza, ufficio_piano_crema):
     assert b"<html" in risposta.content
     assert _testo(uno(risposta, "h1")) == "PDF della bozza"
     uno(risposta, "a", data_testid="scarica-pdf")
+
+
+def test_un_rendering_perso_diventa_non_riuscito_e_si_riprova(
+    client, django_capture_on_commit_callbacks, piano, ufficio_piano_crema, pdf_finto, settings
+):
+    """A rendering whose message the broker lost (Redis flushed) would wait for ever: past twice
+    the visibility timeout the page says it failed and offers Riprova, and a new request for the
+    same content queues a fresh rendering instead of reusing the lost one."""
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
+    with django_capture_on_commit_callbacks():
+        perso = rendering.richiedi_pdf(piano=piano, utente=ufficio_piano_crema)
+    client.force_login(ufficio_piano_crema)
+    _risposta, attributi = _frammento(client, perso)
+    assert attributi["hx-trigger"] == "every 1s"  # 0 minutes old: still waiting
+
+    RenderPDF.objects.filter(pk=perso.pk).update(
+        richiesto_il=timezone.now() - timedelta(minutes=31)
+    )
+    risposta, attributi = _frammento(client, perso)
+    assert "hx-trigger" not in attributi
+    assert _testo(uno(risposta, "p")).startswith(
+        "Non riuscito: Il PDF non è stato generato entro 30 minuti"
+    )
+    assert _testo(uno(risposta, "button")) == "Riprova"
+
+    # Riprova starts the clock again: the retried rendering is not lost at once.
+    client.post(_url("riprova", perso), headers=HTMX)
+    perso.refresh_from_db()
+    assert perso.stato == Stato.IN_CODA
+    assert timezone.now() - perso.richiesto_il < timedelta(minutes=1)
+
+    RenderPDF.objects.filter(pk=perso.pk).update(
+        stato=Stato.IN_CORSO, richiesto_il=timezone.now() - timedelta(hours=1)
+    )
+    with django_capture_on_commit_callbacks() as accodati:
+        nuovo = rendering.richiedi_pdf(piano=piano, utente=ufficio_piano_crema)
+    assert nuovo.pk != perso.pk and len(accodati) == 1
+    assert RenderPDF.objects.get(pk=perso.pk).stato == Stato.FALLITO
+
+
+def test_i_temporanei_di_un_worker_ucciso_si_tolgono_alla_scrittura_successiva(
+    piano, ufficio_piano_crema
+):
+    render = RenderPDF.objects.create(piano=piano, sha256_html="0" * 64)
+    percorso = _percorso(render)
+    percorso.parent.mkdir(parents=True, exist_ok=True)
+    vecchio = percorso.parent / f".{percorso.name}.abc123.tmp"
+    recente = percorso.parent / f".{percorso.name}.def456.tmp"
+    altrui = percorso.parent / ".altro-r999.pdf.zzz.tmp"
+    for file in (vecchio, recente, altrui):
+        file.write_bytes(b"%PDF-1.7 mezzo")
+    un_ora_fa = time.time() - 3600
+    os.utime(vecchio, (un_ora_fa, un_ora_fa))
+    os.utime(altrui, (un_ora_fa, un_ora_fa))
+
+    tasks.scrivi_pdf(render, b"%PDF-1.7 completo")
+    assert percorso.read_bytes() == b"%PDF-1.7 completo"
+    # Gone: the killed run's leftover. Kept: a run of this rendering that may still be writing,
+    # and another rendering's file.
+    assert not vecchio.exists()
+    assert recente.exists() and altrui.exists()
