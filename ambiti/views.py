@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import (
     can_manage_registro,
+    can_view_sedute,
     get_ambito_for_manager,
     get_ambito_for_user,
     get_iscrizione_for_manager,
@@ -67,8 +68,28 @@ def dashboard(request, slug):
             "registro": registro,
             "tavoli": tavoli,
             "puo_gestire": can_manage_registro(request.user, ambito),
+            "sedute": sedute_in_corso(request.user, ambito),
         },
     )
+
+
+def sedute_in_corso(user, ambito):
+    """The sessions not yet closed, with the votes open now: what a sindaco logs in for."""
+    from assemblea.models import Seduta, Votazione
+
+    if not can_view_sedute(user, ambito):
+        return []
+    sedute = list(
+        Seduta.objects.filter(ambito=ambito)
+        .exclude(stato=Seduta.Stato.CHIUSA)
+        .order_by("prima_convocazione")[:3]
+    )
+    aperte = Votazione.objects.filter(
+        punto__seduta__in=sedute, stato=Votazione.Stato.APERTA
+    ).select_related("punto")
+    for seduta in sedute:
+        seduta.votazioni_aperte = [v for v in aperte if v.punto.seduta_id == seduta.pk]
+    return sedute
 
 
 @require_GET
