@@ -44,6 +44,12 @@ class SolaLetturaAdmin(admin.ModelAdmin):
 
     list_display = ["votazione", "comune", "canale", "qualita"]
 
+    def get_exclude(self, request, obj=None):
+        # A secret ballot stays secret in the admin too.
+        if obj is not None and obj.votazione.regola.segreto:
+            return ["scelta"]
+        return super().get_exclude(request, obj)
+
     def has_add_permission(self, request):
         return False
 

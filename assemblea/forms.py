@@ -12,7 +12,7 @@ from ambiti.forms import DateInput
 from ambiti.models import Comune
 
 from . import services
-from .models import Delega, PuntoOdg, Qualita, Recepimento, RegolaVoto, Seduta
+from .models import Delega, PuntoOdg, Qualita, Recepimento, RegolaVoto, Seduta, Votazione
 
 Misura = RegolaVoto.Misura
 
@@ -112,7 +112,11 @@ class RegolaForm(forms.ModelForm):
                     ),
                 )
         if cleaned.get("data_popolazione") and not self.has_error("data_popolazione"):
-            prova = RegolaVoto(ambito=self.ambito, data_popolazione=cleaned["data_popolazione"])
+            prova = RegolaVoto(
+                ambito=self.ambito,
+                data_popolazione=cleaned["data_popolazione"],
+                fonte_popolazione=cleaned.get("fonte_popolazione", ""),
+            )
             try:
                 services.pesi_comuni(prova, self.ambito)
             except services.OperazioneNonAmmessa as errore:
@@ -182,6 +186,12 @@ class PuntoForm(forms.ModelForm):
         queryset=None,
         required=False,
         help_text=_("Solo le versioni congelate in attesa del voto dell'Assemblea."),
+        error_messages={
+            "invalid_choice": _(
+                "Questa versione non è in attesa del voto o è già all'ordine del giorno di "
+                "un'altra seduta."
+            )
+        },
     )
 
     class Meta:
@@ -194,8 +204,18 @@ class PuntoForm(forms.ModelForm):
         self.seduta = seduta
         self.instance.seduta = seduta
         self.fields["ordine"].widget.attrs["min"] = 1
-        self.fields["versione_piano"].queryset = services.versioni_votabili(seduta.ambito).order_by(
-            "-piano__periodo__anno_inizio", "-numero"
+        # A version already on the agenda of a session under way is not offered twice, unless
+        # its vote there found no quorum.
+        in_agenda = (
+            PuntoOdg.objects.filter(seduta__ambito=seduta.ambito, versione_piano__isnull=False)
+            .exclude(seduta__stato=Seduta.Stato.CHIUSA)
+            .exclude(votazione__esito=Votazione.Esito.NON_VALIDA)
+            .values("versione_piano")
+        )
+        self.fields["versione_piano"].queryset = (
+            services.versioni_votabili(seduta.ambito)
+            .exclude(pk__in=in_agenda)
+            .order_by("-piano__periodo__anno_inizio", "-numero")
         )
         self.helper = _helper(
             Row(Column("ordine", css_class="col-md-2"), Column("titolo", css_class="col-md-10")),

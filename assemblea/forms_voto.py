@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ambiti.models import Comune
 
-from .models import Qualita, Scelta
+from .models import Delega, Qualita, Scelta
 
 
 class VotoForm(forms.Form):
@@ -64,8 +64,9 @@ class VotoCartaceoForm(forms.Form):
         error_messages={"invalid_choice": _("Indica sindaco o delegato.")},
     )
 
-    def __init__(self, *args, comuni, **kwargs):
+    def __init__(self, *args, comuni, seduta=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.seduta = seduta
         self.fields["comune"].queryset = comuni
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -81,6 +82,22 @@ class VotoCartaceoForm(forms.Form):
         if not persona:
             raise forms.ValidationError(_("Indica chi ha votato per il comune."))
         return persona
+
+    def clean(self):
+        cleaned = super().clean()
+        comune = cleaned.get("comune")
+        if (
+            self.seduta is not None
+            and comune is not None
+            and cleaned.get("qualita") == Qualita.DELEGATO
+            and not Delega.objects.filter(seduta=self.seduta, comune=comune).exists()
+        ):
+            # As for presences: a delegate speaks for a comune only with a recorded delegation.
+            self.add_error(
+                "qualita",
+                _("Per %(c)s non è registrata una delega in questa seduta.") % {"c": comune.nome},
+            )
+        return cleaned
 
 
 class RicevutaForm(forms.Form):

@@ -260,6 +260,24 @@ def _votazione_bloccata(votazione) -> Votazione:
     )
 
 
+def _verifica_versione_votabile(versione) -> None:
+    """The plan version of an item is still the one waiting for the Assemblea."""
+    versione = VersionePiano.objects.select_related("piano").get(pk=versione.pk)
+    ultima = versione.piano.versioni.order_by("-numero").values_list("numero", flat=True).first()
+    if (
+        versione.esito != VersionePiano.Esito.IN_ATTESA
+        or versione.piano.stato != Piano.Stato.PER_ASSEMBLEA
+        or versione.numero != ultima
+    ):
+        raise OperazioneNonAmmessa(
+            _(
+                "La versione %(n)s del piano non è più quella in attesa del voto dell'Assemblea "
+                "(ha già un esito, è stata superata o il piano è tornato in bozza)."
+            )
+            % {"n": versione.numero}
+        )
+
+
 def versioni_votabili(ambito):
     """Frozen plan versions of the ambito waiting for the Assemblea: the latest of each plan."""
     return VersionePiano.objects.filter(
@@ -278,6 +296,14 @@ def apri_votazione(votazione, *, utente) -> Votazione:
         raise OperazioneNonAmmessa(_("Si vota solo a seduta aperta."))
     if votazione.stato != Votazione.Stato.PREPARATA:
         raise OperazioneNonAmmessa(_("La votazione è già stata aperta."))
+    versione = votazione.punto.versione_piano
+    if versione is not None:
+        _verifica_versione_votabile(versione)
+    # A vote keeps the rules it was opened with: the ones in force now, not at preparation.
+    regola = regola_corrente(seduta.ambito)
+    if regola is None:
+        raise OperazioneNonAmmessa(_("L'ambito non ha ancora regole di voto."))
+    votazione.regola = regola
     AventeDiritto.objects.bulk_create(
         [
             AventeDiritto(votazione=votazione, **{k: getattr(a, k) for k in _CAMPI_PESO})
@@ -382,13 +408,17 @@ def chiudi_votazione(votazione, *, utente) -> Votazione:
     versione = votazione.punto.versione_piano
     if versione is not None and risultato.esito != Votazione.Esito.NON_VALIDA:
         try:
-            piani_services.registra_esito(
-                versione=versione,
-                approvata=risultato.esito == Votazione.Esito.APPROVATA,
-                utente=utente,
-            )
+            with transaction.atomic():
+                piani_services.registra_esito(
+                    versione=versione,
+                    approvata=risultato.esito == Votazione.Esito.APPROVATA,
+                    utente=utente,
+                )
         except piani_services.OperazioneNonAmmessa as errore:
-            raise OperazioneNonAmmessa(str(errore)) from errore
+            # The vote is closed all the same: leaving it open would block the session and its
+            # minutes. The result says why the plan's state did not follow.
+            votazione.risultato["avviso_piano"] = str(errore)
+            votazione.save(update_fields=["risultato"])
     return votazione
 
 

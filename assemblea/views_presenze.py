@@ -9,6 +9,7 @@ Once the session is closed the register is read-only.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -227,10 +228,8 @@ def deleghe(request, slug, pk):
             )
             return redirect("assemblea:deleghe", slug=ambito.slug, pk=seduta.pk)
         form = DelegaForm(request.POST, seduta=seduta)
-        if form.is_valid():
-            delega = form.save(commit=False)
-            delega.registrata_da = request.user
-            delega.save()
+        if form.is_valid() and _salva_delega(form, request.user):
+            delega = form.instance
             messages.success(
                 request,
                 _("Delega registrata: %(persona)s per %(comune)s.")
@@ -262,3 +261,16 @@ def _numero(valore):
         return int(valore)
     except (TypeError, ValueError):
         return None
+
+
+def _salva_delega(form, utente) -> bool:
+    """Save, or say why not when a simultaneous request recorded the same comune first."""
+    delega = form.save(commit=False)
+    delega.registrata_da = utente
+    try:
+        with transaction.atomic():
+            delega.save()
+    except IntegrityError:
+        form.add_error("comune", _("Per questo comune è già registrata una delega."))
+        return False
+    return True

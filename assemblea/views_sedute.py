@@ -5,7 +5,7 @@ Refusals of the services (OperazioneNonAmmessa) come back as messages, never as 
 """
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -187,7 +187,13 @@ def punto_aggiungi(request, slug, pk):
     form = PuntoForm(request.POST, seduta=seduta)
     extra = {}
     if form.is_valid():
-        form.save()
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            # A simultaneous request took the same number first.
+            form.add_error("ordine", _("Questo numero è già stato usato: scegline un altro."))
+    if form.is_valid():
         extra["punto_aggiunto"] = True
     else:
         extra["form_punto"] = form

@@ -484,7 +484,7 @@ def cartaceo(request, slug, pk, punto):
     ambito, seduta = _seduta(request, slug, pk, gestore=True)
     punto = _punto(seduta, punto)
     votazione = _votazione(punto)
-    form = VotoCartaceoForm(request.POST, comuni=_comuni(votazione))
+    form = VotoCartaceoForm(request.POST, comuni=_comuni(votazione), seduta=votazione.punto.seduta)
     if votazione.stato != Stato.APERTA:
         # Refused before the form is read (it lists the comuni entitled, known once it opens);
         # services.vota checks again under the lock.

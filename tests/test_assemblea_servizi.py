@@ -126,6 +126,12 @@ def test_la_popolazione_conta_solo_con_il_voto_ponderato(cremasco, up):
         _regola(cremasco, up, peso=RegolaVoto.Peso.UNO, misura_maggioranza=Misura.ENTRAMBE)
 
 
+def test_la_votazione_prende_le_regole_in_vigore_all_apertura(seduta_aperta, regola, cremasco, up):
+    preparata = _votazione(seduta_aperta, regola, ordine=3)
+    nuova = _regola(cremasco, up, quorum=Misura.NESSUNA)
+    assert services.apri_votazione(preparata, utente=up).regola == nuova
+
+
 def test_una_votazione_tiene_le_regole_con_cui_e_stata_aperta(votazione, cremasco, up):
     nuova = _regola(cremasco, up, quorum=Misura.NESSUNA)
     services.vota(votazione, _rappresentanza(Comune.objects.get(nome="Crema")), FAV, utente=up)
@@ -539,18 +545,31 @@ def test_la_chiusura_registra_l_esito_del_piano(
     assert Piano.objects.get(pk=versione.piano_id).stato == stato_piano
 
 
-def test_la_chiusura_non_registra_due_volte_l_esito(seduta_aperta, regola, versione, up):
-    """A version already decided: the closing fails as a whole and the vote stays open."""
+def test_una_versione_gia_decisa_non_si_mette_ai_voti(seduta_aperta, regola, versione, up):
     VersionePiano.objects.filter(pk=versione.pk).update(esito=VersionePiano.Esito.RESPINTA)
+    votazione = _votazione(seduta_aperta, regola, ordine=2, versione=versione)
+    with pytest.raises(services.OperazioneNonAmmessa, match="non è più quella in attesa"):
+        services.apri_votazione(votazione, utente=up)
+    votazione.refresh_from_db()
+    assert votazione.stato == Votazione.Stato.PREPARATA
+    assert not votazione.elettorato.exists()
+
+
+def test_la_chiusura_non_registra_due_volte_l_esito(seduta_aperta, regola, versione, up):
+    """The version decided meanwhile (another item, a new draft): the vote closes all the same,
+    so that the session and its minutes are not blocked, and says why the plan did not follow."""
     votazione = services.apri_votazione(
         _votazione(seduta_aperta, regola, ordine=2, versione=versione), utente=up
     )
     _vota_in_tanti(votazione, up, 20, 5)
-    with pytest.raises(services.OperazioneNonAmmessa, match="già un esito"):
-        services.chiudi_votazione(votazione, utente=up)
+    VersionePiano.objects.filter(pk=versione.pk).update(esito=VersionePiano.Esito.RESPINTA)
+    services.chiudi_votazione(votazione, utente=up)
     votazione.refresh_from_db()
-    assert votazione.stato == Votazione.Stato.APERTA
-    assert votazione.esito == ""
+    assert votazione.stato == Votazione.Stato.CHIUSA
+    assert votazione.esito == Votazione.Esito.APPROVATA
+    assert "già un esito" in votazione.risultato["avviso_piano"]
+    assert VersionePiano.objects.get(pk=versione.pk).esito == VersionePiano.Esito.RESPINTA
+    services.chiudi_seduta(seduta_aperta, utente=up)
 
 
 def test_chi_vota_online_aggiorna_la_presenza_registrata_dalla_segreteria(
