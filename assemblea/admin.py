@@ -1,6 +1,42 @@
 from django.contrib import admin
+from django.db.models.constants import LOOKUP_SEP
 
 from .models import Delega, EventoVoto, Presenza, PuntoOdg, Recepimento, RegolaVoto, Seduta, Voto
+
+# The field that holds a ballot's choice, on Voto and EventoVoto.
+SCELTA = "scelta"
+
+
+def _tocca_la_scelta(percorso) -> bool:
+    """A lookup, ordering or search path that reads a ballot's choice, at any depth."""
+    return SCELTA in str(percorso).lstrip("-^=@").split(LOOKUP_SEP)
+
+
+class SceltaNascostaMixin:
+    """No list of the admin filters, searches or sorts by a ballot's choice.
+
+    Hiding the column is not enough: Django lets any local field through as a query-string
+    filter (?scelta=contrario would list who voted against in a secret ballot), so every
+    lookup naming the choice is refused, and Django answers 400. Applied to every ballot,
+    open or secret: a list cannot tell them apart row by row, and an open ballot's choices
+    are public in the portal anyway."""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if _tocca_la_scelta(lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_list_filter(self, request):
+        return [f for f in super().get_list_filter(request) if not _tocca_la_scelta(f)]
+
+    def get_search_fields(self, request):
+        return [f for f in super().get_search_fields(request) if not _tocca_la_scelta(f)]
+
+    def get_sortable_by(self, request):
+        return [c for c in super().get_sortable_by(request) if not _tocca_la_scelta(c)]
+
+    def get_ordering(self, request):
+        return [c for c in super().get_ordering(request) or () if not _tocca_la_scelta(c)]
 
 
 class PuntoInline(admin.TabularInline):
@@ -10,7 +46,7 @@ class PuntoInline(admin.TabularInline):
 
 
 @admin.register(RegolaVoto)
-class RegolaVotoAdmin(admin.ModelAdmin):
+class RegolaVotoAdmin(SceltaNascostaMixin, admin.ModelAdmin):
     list_display = ["ambito", "versione", "peso", "quorum", "maggioranza", "scrutinio", "creata_il"]
     list_filter = ["ambito"]
 
@@ -20,26 +56,26 @@ class RegolaVotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(Seduta)
-class SedutaAdmin(admin.ModelAdmin):
+class SedutaAdmin(SceltaNascostaMixin, admin.ModelAdmin):
     list_display = ["titolo", "ambito", "prima_convocazione", "stato"]
     list_filter = ["ambito", "stato"]
     inlines = [PuntoInline]
 
 
 @admin.register(Delega)
-class DelegaAdmin(admin.ModelAdmin):
+class DelegaAdmin(SceltaNascostaMixin, admin.ModelAdmin):
     list_display = ["seduta", "comune", "delegato", "atto"]
     raw_id_fields = ["seduta", "comune", "delegato"]
 
 
 @admin.register(Presenza)
-class PresenzaAdmin(admin.ModelAdmin):
+class PresenzaAdmin(SceltaNascostaMixin, admin.ModelAdmin):
     list_display = ["seduta", "comune", "persona", "qualita", "via", "entrata_il", "uscita_il"]
     list_filter = ["seduta"]
 
 
 @admin.register(Voto, EventoVoto)
-class SolaLetturaAdmin(admin.ModelAdmin):
+class SolaLetturaAdmin(SceltaNascostaMixin, admin.ModelAdmin):
     """Ballots are cast through the portal only, where the vote row is locked."""
 
     list_display = ["votazione", "comune", "canale", "qualita"]
@@ -61,5 +97,5 @@ class SolaLetturaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recepimento)
-class RecepimentoAdmin(admin.ModelAdmin):
+class RecepimentoAdmin(SceltaNascostaMixin, admin.ModelAdmin):
     list_display = ["versione", "comune", "data_atto", "numero_atto"]
