@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.permissions import (
@@ -519,12 +519,14 @@ def cartaceo(request, slug, pk, punto):
 # --- Receipts ---------------------------------------------------------------------------------
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def ricevuta(request, slug):
+    """The receipt check. The code comes only in a POST body: in a query string it would stay in
+    access logs, proxies and the browser's history, so a GET shows the empty form and ignores it."""
     ambito = get_ambito_for_user(request.user, slug)
     if not can_view_sedute(request.user, ambito):
         raise Http404
-    form = RicevutaForm(request.GET or None)
+    form = RicevutaForm(request.POST if request.method == "POST" else None)
     esito = None
     cercato = False
     if form.is_valid():

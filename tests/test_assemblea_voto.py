@@ -83,9 +83,8 @@ def _url(nome, punto, **query):
     return url
 
 
-def _url_ricevuta(ambito, codice=None):
-    url = reverse("assemblea:ricevuta", kwargs={"slug": ambito.slug})
-    return url if codice is None else f"{url}?codice={codice}"
+def _url_ricevuta(ambito):
+    return reverse("assemblea:ricevuta", kwargs={"slug": ambito.slug})
 
 
 def _sindaco(ambito, nome_comune, username=None, tipo=Ruolo.Tipo.SINDACO):
@@ -264,8 +263,10 @@ def test_il_sindaco_vota_cambia_voto_e_riceve_una_ricevuta_ogni_volta(
     scheda = uno(pagina, data_testid="scheda-voto")
     assert _testo(uno(scheda, data_testid="scelta-corrente")) == "Favorevole"
     assert _testo(uno(scheda, data_testid="ricevuta")) == prima
-    link = dict(uno(scheda, data_testid="link-ricevuta").attributes)["href"]
-    assert link == _url_ricevuta(punto.seduta.ambito, prima)
+    # The check posts the code: no link carries it.
+    verifica = uno(scheda, "form", data_testid="verifica-ricevuta")
+    assert dict(verifica.attributes)["action"] == _url_ricevuta(punto.seduta.ambito)
+    assert dict(uno(verifica, "input", name="codice").attributes)["value"] == prima
     assert uno(scheda, data_testid="cambia-voto")
 
     client.post(_url("vota", punto), {"comune": crema.pk, "scelta": "contrario"})
@@ -751,7 +752,7 @@ def test_voto_cartaceo_a_votazione_chiusa_409(client, votazione, punto, ufficio_
 
 
 def _verifica(client, ambito, codice):
-    risposta = client.get(_url_ricevuta(ambito, codice))
+    risposta = client.post(_url_ricevuta(ambito), {"codice": codice})
     assert risposta.status_code == 200
     return risposta
 
