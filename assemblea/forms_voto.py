@@ -63,6 +63,20 @@ class VotoCartaceoForm(forms.Form):
         initial=Qualita.SINDACO,
         error_messages={"invalid_choice": _("Indica sindaco o delegato.")},
     )
+    rettifica = forms.BooleanField(
+        label=_("Rettifica di un voto già espresso online"),
+        required=False,
+        help_text=_(
+            "Solo se il comune ha già votato online e quel voto va corretto: il sindaco ne riceve "
+            "notizia e la rettifica compare nel registro dei voti e nel verbale."
+        ),
+    )
+    motivo = forms.CharField(
+        label=_("Motivo della rettifica"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, comuni, seduta=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,6 +89,8 @@ class VotoCartaceoForm(forms.Form):
             Row(Column("comune", css_class="col-md-6"), Column("qualita", css_class="col-md-6")),
             "persona",
             "scelta",
+            "rettifica",
+            "motivo",
         )
 
     def clean_persona(self):
@@ -97,6 +113,10 @@ class VotoCartaceoForm(forms.Form):
                 "qualita",
                 _("Per %(c)s non è registrata una delega in questa seduta.") % {"c": comune.nome},
             )
+        motivo = " ".join(cleaned.get("motivo", "").split())
+        cleaned["motivo"] = motivo if cleaned.get("rettifica") else ""
+        if cleaned.get("rettifica") and not motivo:
+            self.add_error("motivo", _("Scrivi il motivo della rettifica."))
         return cleaned
 
 

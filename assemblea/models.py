@@ -410,9 +410,20 @@ class EventoVoto(models.Model):
     persona = models.CharField(max_length=150)
     utente = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     registrato_il = models.DateTimeField(auto_now_add=True)
+    # A paper ballot that replaces a ballot the comune cast online: allowed only as a stated
+    # correction, which the sindaco is told of and the minutes list.
+    rettifica = models.BooleanField(_("rettifica di un voto online"), default=False)
+    motivo_rettifica = models.TextField(_("motivo della rettifica"), blank=True)
 
     class Meta:
         ordering = ["votazione", "registrato_il", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rettifica=False, motivo_rettifica="")
+                | (Q(rettifica=True, canale="cartaceo") & ~Q(motivo_rettifica="")),
+                name="rettifica_cartacea_con_motivo",
+            )
+        ]
 
     def __str__(self):
         return f"{self.votazione} — {self.comune} ({self.ricevuta})"

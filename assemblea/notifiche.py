@@ -1,5 +1,6 @@
 """The convocation of a session of the Assemblea, by e-mail to every sindaco and delegato of the
-ambito's comuni, with the event attached (the ICS code of the tables, reused)."""
+ambito's comuni, with the event attached (the ICS code of the tables, reused); the notice to a
+comune's sindaco that the secretary corrected its online ballot."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from accounts.models import Ruolo
 from tavoli.calendario import ROMA, calendario
 from tavoli.notifiche import _allegato_ics, _base_url
 
-from .models import PuntoOdg, Seduta
+from .models import EventoVoto, PuntoOdg, Seduta, Voto
 
 # A session has no stated end: the calendar event blocks two hours from the first call.
 DURATA_EVENTO = datetime.timedelta(hours=2)
@@ -217,3 +218,93 @@ def invia_convocazione(seduta, *, nuovo_invio=False, base_url=None) -> int:
 
 def seduta_per_invio(seduta_id):
     return Seduta.objects.select_related("ambito").filter(pk=seduta_id).first()
+
+
+# --- A paper ballot that corrected an online one ------------------------------------------------
+
+
+def destinatari_rettifica(evento) -> list[str]:
+    """The comune's active sindaci, and whoever cast its online ballots in this vote (a delegato)."""
+    utenti = get_user_model().objects.filter(is_active=True)
+    sindaci = Ruolo.objects.attivi().filter(tipo=Ruolo.Tipo.SINDACO, comune_id=evento.comune_id)
+    votanti = EventoVoto.objects.filter(
+        votazione_id=evento.votazione_id, comune_id=evento.comune_id, canale=Voto.Canale.ONLINE
+    )
+    indirizzi = utenti.filter(pk__in=sindaci.values("user_id")).values_list("email", flat=True)
+    indirizzi = list(indirizzi) + list(
+        utenti.filter(pk__in=votanti.values("utente_id")).values_list("email", flat=True)
+    )
+    unici = {}
+    for indirizzo in indirizzi:
+        indirizzo = (indirizzo or "").strip()
+        if indirizzo:
+            unici.setdefault(indirizzo.casefold(), indirizzo)
+    return [unici[chiave] for chiave in sorted(unici)]
+
+
+def corpo_rettifica(evento, url) -> str:
+    """Says that a correction was recorded, when, by whom and why; never a choice, in a secret
+    ballot nor in an open one (the open ballot's choices are on the vote's page)."""
+    votazione = evento.votazione
+    punto = votazione.punto
+    seduta = punto.seduta
+    autore = evento.utente.get_full_name() or evento.utente.username if evento.utente else "—"
+    righe = [
+        _(
+            "La segreteria dell'Assemblea dei Sindaci dell'ambito %(ambito)s ha registrato una "
+            "rettifica del voto del comune di %(comune)s: un voto cartaceo sostituisce il voto "
+            "espresso online."
+        )
+        % {"ambito": seduta.ambito.nome, "comune": evento.comune.nome},
+        "",
+        _("Seduta: %(s)s") % {"s": seduta.titolo},
+        _("Votazione: punto %(n)s, %(t)s") % {"n": punto.ordine, "t": punto.titolo},
+        _("Registrata il: %(quando)s") % {"quando": _quando(evento.registrato_il)},
+        _("Registrata da: %(chi)s") % {"chi": autore},
+        _("Motivo: %(m)s") % {"m": evento.motivo_rettifica},
+        "",
+    ]
+    if votazione.regola.segreto:
+        righe.append(_("Lo scrutinio è segreto: questo messaggio non riporta alcun voto."))
+    righe += [
+        _(
+            "Finché la votazione è aperta puoi esprimere di nuovo il voto online dalla pagina "
+            "della votazione; la rettifica resta comunque nel registro dei voti e nel verbale."
+        ),
+        url,
+    ]
+    return "\n".join(righe)
+
+
+def invia_rettifica(evento, *, base_url=None) -> int:
+    destinatari = destinatari_rettifica(evento)
+    if not destinatari:
+        return 0
+    punto = evento.votazione.punto
+    seduta = punto.seduta
+    ambito = seduta.ambito
+    url = _base_url(base_url) + reverse(
+        "assemblea:votazione", kwargs={"slug": ambito.slug, "pk": seduta.pk, "punto": punto.pk}
+    )
+    reply_to = [ambito.email_ufficio_piano] if ambito.email_ufficio_piano else None
+    with translation.override(settings.LANGUAGE_CODE):
+        soggetto = _("Rettifica del voto del comune di %(c)s — %(s)s") % {
+            "c": evento.comune.nome,
+            "s": seduta.titolo,
+        }
+        testo = corpo_rettifica(evento, url)
+    messaggi = [
+        EmailMessage(soggetto, testo, to=[destinatario], reply_to=reply_to)
+        for destinatario in destinatari
+    ]
+    return get_connection().send_messages(messaggi) or 0
+
+
+def evento_per_rettifica(evento_id):
+    return (
+        EventoVoto.objects.select_related(
+            "votazione__punto__seduta__ambito", "votazione__regola", "comune", "utente"
+        )
+        .filter(pk=evento_id, rettifica=True)
+        .first()
+    )

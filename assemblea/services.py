@@ -16,7 +16,7 @@ from ambiti.models import Ambito, Comune, Popolazione
 from piani import services as piani_services
 from piani.models import Piano, VersionePiano
 
-from . import calcolo
+from . import calcolo, tasks
 from .models import (
     AventeDiritto,
     Delega,
@@ -38,6 +38,10 @@ class OperazioneNonAmmessa(Exception):
 
 class VotoRifiutato(OperazioneNonAmmessa):
     """The ballot was not recorded (vote closed, comune not entitled...)."""
+
+
+class RettificaNecessaria(VotoRifiutato):
+    """A paper ballot for a comune that voted online: only an explicit correction replaces it."""
 
 
 # --- Rules ------------------------------------------------------------------------------------
@@ -327,10 +331,17 @@ def vota(
     *,
     utente,
     canale=Voto.Canale.ONLINE,
+    motivo_rettifica: str = "",
 ) -> Voto:
-    """Cast or change the ballot of a comune. Returns the ballot with its new receipt."""
+    """Cast or change the ballot of a comune. Returns the ballot with its new receipt.
+
+    A paper ballot never silently replaces what a comune cast online: once the comune has voted
+    online in this vote, the secretary's paper ballot is refused unless it is a correction with
+    its reason (motivo_rettifica), which is logged, listed in the minutes and notified to the
+    comune's sindaco when the transaction commits."""
     if scelta not in Scelta.values:
         raise VotoRifiutato(_("Scelta di voto non valida."))
+    motivo_rettifica = motivo_rettifica.strip()
     with transaction.atomic():
         votazione = _votazione_bloccata(votazione)
         if votazione.stato != Votazione.Stato.APERTA:
@@ -342,6 +353,16 @@ def vota(
         comune = rappresentanza.comune
         if not AventeDiritto.objects.filter(votazione=votazione, comune=comune).exists():
             raise VotoRifiutato(_("Il comune non ha diritto di voto in questa votazione."))
+        rettifica = canale == Voto.Canale.CARTACEO and _ha_votato_online(votazione, comune)
+        if rettifica and not motivo_rettifica:
+            raise RettificaNecessaria(
+                _(
+                    "%(c)s ha già votato online in questa votazione: il voto cartaceo non è stato "
+                    "registrato. Se va corretto, segna la rettifica e scrivine il motivo: il "
+                    "sindaco ne sarà informato e la rettifica comparirà nel verbale."
+                )
+                % {"c": comune.nome}
+            )
         adesso = timezone.now()
         dati = {
             "scelta": scelta,
@@ -360,7 +381,7 @@ def vota(
                 setattr(voto, campo, valore)
             voto.modifiche += 1
             voto.save()
-        EventoVoto.objects.create(
+        evento = EventoVoto.objects.create(
             votazione=votazione,
             comune=comune,
             ricevuta=voto.ricevuta,
@@ -369,7 +390,13 @@ def vota(
             qualita=rappresentanza.qualita,
             persona=rappresentanza.persona,
             utente=utente,
+            rettifica=rettifica,
+            motivo_rettifica=motivo_rettifica if rettifica else "",
         )
+        # The log row of this ballot, for the caller to tell what was recorded.
+        voto.evento = evento
+        if rettifica:
+            transaction.on_commit(lambda: tasks.notifica_rettifica_voto.delay(evento.pk))
         # Whoever votes is present: an online vote is also the online check-in.
         _registra_presenza(
             votazione.punto.seduta,
@@ -379,6 +406,13 @@ def vota(
             registrata_da=utente,
         )
     return voto
+
+
+def _ha_votato_online(votazione, comune) -> bool:
+    """Read under the vote's row lock, like every ballot of the vote is written."""
+    return EventoVoto.objects.filter(
+        votazione=votazione, comune=comune, canale=Voto.Canale.ONLINE
+    ).exists()
 
 
 def calcola_risultato(votazione) -> calcolo.Risultato:

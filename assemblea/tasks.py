@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .notifiche import invia_convocazione, seduta_per_invio
+from .notifiche import evento_per_rettifica, invia_convocazione, invia_rettifica, seduta_per_invio
 
 
 # A retry after a failure half-way through sends again to everyone, including those already
@@ -13,3 +13,12 @@ def invia_convocazione_seduta(seduta_id, nuovo_invio=False):
     if seduta is None:
         return 0
     return invia_convocazione(seduta, nuovo_invio=nuovo_invio)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notifica_rettifica_voto(evento_id):
+    """Tell the comune's sindaco that the secretary corrected its online ballot; on commit."""
+    evento = evento_per_rettifica(evento_id)
+    if evento is None:
+        return 0
+    return invia_rettifica(evento)

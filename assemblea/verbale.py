@@ -2,7 +2,7 @@
 
 Built from what the portal recorded: the comuni with their population, who was present for each
 (mayor or named delegate), the quorum as computed at the opening, each vote with its result and,
-in an open ballot, the named votes. Typeset by piani.pdf.rendi_pdf (PDF/UA-1, nothing fetched).
+in an open ballot, the named votes; the secretary's corrections of online ballots, with reason. Typeset by piani.pdf.rendi_pdf (PDF/UA-1, nothing fetched).
 """
 
 from django.db.models import Prefetch
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ambiti.models import Comune
 from piani.pdf import rendi_pdf
 
-from .models import Delega, Presenza, PuntoOdg, Votazione, Voto
+from .models import Delega, EventoVoto, Presenza, PuntoOdg, Votazione, Voto
 
 
 def _punti(seduta):
@@ -26,6 +26,14 @@ def _punti(seduta):
                 queryset=Voto.objects.select_related("comune").order_by("comune__nome"),
             ),
             "votazione__elettorato",
+            # The corrections of online ballots, with their reason: never the choice.
+            Prefetch(
+                "votazione__eventi",
+                queryset=EventoVoto.objects.filter(rettifica=True)
+                .select_related("comune", "utente")
+                .order_by("registrato_il", "pk"),
+                to_attr="rettifiche",
+            ),
         )
         .order_by("ordine")
     )

@@ -505,7 +505,12 @@ def cartaceo(request, slug, pk, punto):
             dati["scelta"],
             utente=request.user,
             canale=Voto.Canale.CARTACEO,
+            motivo_rettifica=dati["motivo"],
         )
+    except services.RettificaNecessaria as errore:
+        # Nothing was stored: the error goes next to the box that makes it a correction.
+        form.add_error("rettifica", str(errore))
+        return _pagina(request, ambito, seduta, punto, form_cartaceo=form)
     except services.VotoRifiutato as errore:
         return _rifiutato(request, ambito, seduta, punto, str(errore), form_cartaceo=form)
     messages.success(
@@ -513,6 +518,8 @@ def cartaceo(request, slug, pk, punto):
         _("Voto cartaceo di %(comune)s registrato dalla segreteria. Ricevuta: %(codice)s.")
         % {"comune": dati["comune"].nome, "codice": voto.ricevuta},
     )
+    if voto.evento.rettifica:
+        messages.info(request, _("Rettifica registrata: il sindaco del comune ne riceve notizia."))
     return _torna(seduta, punto.pk)
 
 
