@@ -114,7 +114,8 @@ def test_tre_sindaci_votano_la_segreteria_chiude(browser, live_server, cremasco,
         # Castelleone changes her mind: only the last choice counts, with a new receipt.
         castelleone.get_by_text("Cambia voto").click()
         _vota(castelleone, "Contrario", "Castelleone")
-        assert castelleone.get_by_test_id("ricevuta").inner_text() != prima_ricevuta
+        ultima_ricevuta = castelleone.get_by_test_id("ricevuta").inner_text()
+        assert ultima_ricevuta != prima_ricevuta
 
         # The secretary's live panel sees the ballots come in (open ballot: partial totals).
         expect(segreteria.get_by_test_id("votanti")).to_contain_text("3 su 48")
@@ -131,6 +132,16 @@ def test_tre_sindaci_votano_la_segreteria_chiude(browser, live_server, cremasco,
 
         # A sindaco's page turns to the result by itself.
         expect(crema.get_by_test_id("esito")).to_be_visible()
+
+        # Castelleone checks her receipt: the code is posted, never put in the address.
+        castelleone.goto(url)
+        castelleone.get_by_test_id("verifica-ricevuta").get_by_role(
+            "button", name="Verifica la ricevuta"
+        ).click()
+        expect(castelleone.get_by_test_id("verdetto")).to_have_text(
+            "Questo voto è stato conteggiato nel risultato."
+        )
+        assert ultima_ricevuta not in castelleone.url and "codice" not in castelleone.url
 
         segreteria.goto(url_seduta)
         segreteria.get_by_test_id("chiudi-seduta").click()
