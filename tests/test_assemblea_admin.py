@@ -86,7 +86,14 @@ def test_ricerca_e_ordinamento_non_toccano_la_scelta(admin_client, segreta, mode
     for query in ("q=contrario", "q=favorevole"):
         risposta = admin_client.get(f"{_url_elenco(modello)}?{query}")
         assert risposta.status_code == 400 or _righe(risposta) == tutti
-    # Every column the admin lets one sort by, both ways: none is the choice.
+    # Sorting by each column, both ways, and faceted counts: never grouped by the choice.
+    for query in ("o=1.2.3.4", "o=-4.-3.-2.-1", "_facets=True", "o=scelta", "o=-scelta"):
+        risposta = admin_client.get(f"{_url_elenco(modello)}?{query}")
+        assert risposta.status_code in (200, 400)
+        if risposta.status_code == 200:
+            for parola in SCELTE_IN_CHIARO:
+                assert parola not in risposta.content.decode()
+    # Every column the admin lets one sort by: none is the choice.
     model_admin = admin.site._registry[modello]
     ordinabili = model_admin.get_sortable_by(None)
     assert not [c for c in ordinabili if "scelta" in str(c)]
