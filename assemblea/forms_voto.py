@@ -76,6 +76,9 @@ class VotoCartaceoForm(forms.Form):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
+        # The reason goes to the sindaco, the log and the minutes: in a secret ballot it must not
+        # carry the choice, and only a person can see to that.
+        help_text=_("Non indicare il voto: il motivo compare nel verbale e nel registro dei voti."),
     )
 
     def __init__(self, *args, comuni, seduta=None, **kwargs):
