@@ -192,7 +192,8 @@ USE_TZ = True
 # --- Static files, front end ------------------------------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic writes here and WhiteNoise serves from here (the image builds it in /app).
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # The front-end packages come from npm (package.json); Django serves their build as static files.
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
