@@ -19,4 +19,5 @@ RUN DJANGO_SECRET_KEY=build-only DJANGO_READ_DOT_ENV=0 python manage.py collects
 RUN useradd --create-home pdz && chown -R pdz /app
 USER pdz
 EXPOSE 8000
-CMD ["gunicorn", "pdz.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# gunicorn.conf.py: port 8000, WEB_CONCURRENCY workers (3); make test-production runs the same.
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "pdz.wsgi:application"]

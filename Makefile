@@ -8,8 +8,11 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pdz
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+# test-production drops and creates this database and empties this Redis database.
+PRODUCTION_PG_URL ?= postgres://postgres@127.0.0.1:5432/pdz_produzione
+PRODUCTION_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: setup run test test-postgres test-sqlite lint chromium worker clean
+.PHONY: setup run test test-postgres test-sqlite test-production lint chromium worker clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +54,7 @@ lint: setup
 	DJANGO_SETTINGS_MODULE=pdz.settings_test $(PY) manage.py makemigrations --check --dry-run
 
 ## Every test: on PostgreSQL with Redis (as in production), then on the embedded SQLite default.
-test: setup chromium lint test-postgres test-sqlite
+test: setup chromium lint test-postgres test-sqlite test-production
 
 test-postgres: setup chromium
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest
@@ -60,6 +63,13 @@ test-postgres: setup chromium
 # for the concurrency tests: those tests run above.
 test-sqlite: setup chromium
 	$(PY) -m pytest -m "not worker and not postgres"
+
+## The production configuration, as the Dockerfile and docker-compose.yml ship it: collectstatic
+## with the manifest, gunicorn (gunicorn.conf.py) and a Celery worker, DEBUG off, on a fresh
+## database with the demo data; every demo persona logs in and crawls it (tests_production/).
+test-production: setup
+	PDZ_PRODUCTION_DATABASE_URL=$(PRODUCTION_PG_URL) PDZ_PRODUCTION_REDIS_URL=$(PRODUCTION_REDIS_URL) \
+		$(PY) -m pytest tests_production
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .test-media

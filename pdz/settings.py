@@ -160,8 +160,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    # The container health check calls the app directly over HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^salute/$"]
+    # The container health checks call the app directly over HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^salute/$", r"^salute/pronto/$"]
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
@@ -192,7 +192,8 @@ USE_TZ = True
 # --- Static files, front end ------------------------------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic writes here and WhiteNoise serves from here (the image builds it in /app).
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # The front-end packages come from npm (package.json); Django serves their build as static files.
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [

@@ -1,12 +1,12 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import ambiti_visibili
+
+from . import health as health_checks
 
 
 @require_GET
@@ -21,22 +21,15 @@ def home(request):
 @never_cache
 @require_GET
 def health(request):
-    """For the load balancer and docker-compose: the database and, when configured, Redis."""
-    status = {"database": "ok"}
-    code = 200
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:
-        status["database"] = "errore"
-        code = 503
-    if settings.REDIS_URL:
-        import redis
+    """Liveness, for the container health check: the database and, when configured, Redis."""
+    stato = health_checks.liveness()
+    return JsonResponse(stato, status=200 if health_checks.all_ok(stato) else 503)
 
-        try:
-            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
-            status["redis"] = "ok"
-        except redis.RedisError:
-            status["redis"] = "errore"
-            code = 503
-    return JsonResponse(status, status=code)
+
+@login_not_required
+@never_cache
+@require_GET
+def readiness(request):
+    """Readiness, for a deployment or a monitor: liveness, and a Celery worker is listening."""
+    stato = health_checks.readiness()
+    return JsonResponse(stato, status=200 if health_checks.all_ok(stato) else 503)

@@ -1,0 +1,17 @@
+"""gunicorn settings of the web process: `gunicorn -c gunicorn.conf.py pdz.wsgi:application`.
+
+The same file for the Dockerfile, docker-compose.yml and `make test-production`, which starts the
+server this way on a free port of 127.0.0.1 (GUNICORN_BIND) and crawls it.
+"""
+
+import os
+
+bind = [os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")]
+# WEB_CONCURRENCY is the name gunicorn itself and most hosting platforms use for this number.
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# Django writes one line per request without the query string (it may carry a password-reset
+# token or personal data); gunicorn's access log would write the same request with it.
+accesslog = None
+errorlog = "-"
+# A container's overlay filesystem can stall the workers' heartbeat files; memory does not.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
