@@ -9,6 +9,7 @@ admin.site.site_title = "pdz"
 urlpatterns = [
     path("", views.home, name="home"),
     path("salute/", views.health, name="health"),
+    path("csp-report/", views.csp_report, name="csp-report"),
     path("account/", include("accounts.urls")),
     path("ambiti/", include("ambiti.urls")),
     path("", include("tavoli.urls")),
