@@ -14,9 +14,15 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from obiettivi.demo import carica_periodo
+from obiettivi.models import AreaPolicy, ValoreIndicatore
 from piani.models import Piano, Sezione
 
-from .factories_obiettivi import AzioneFactory, ObiettivoFactory
+from .factories_obiettivi import (
+    AzioneFactory,
+    ObiettivoFactory,
+    RisorsaFactory,
+    ValoreIndicatoreFactory,
+)
 from .factories_tavoli import IncontroFactory, MembroFactory, TavoloFactory
 from .html import uno
 
@@ -187,8 +193,15 @@ def test_pagina_di_accesso_resa_senza_inline(client):
 
 @pytest.fixture
 def obiettivo_con_azione(cremasco):
-    obiettivo = ObiettivoFactory(ambito=cremasco)
+    """With resources and a measured indicator, so that the pages draw their inline SVG charts."""
+    area = AreaPolicy.objects.filter(periodo=carica_periodo()).order_by("ordine").first()
+    obiettivo = ObiettivoFactory(ambito=cremasco, aree=[area])
     AzioneFactory(obiettivo=obiettivo, avanzamento=40)
+    RisorsaFactory(obiettivo=obiettivo)
+    ValoreIndicatoreFactory(indicatore__obiettivo=obiettivo)
+    ValoreIndicatoreFactory(
+        indicatore=obiettivo.indicatori.get(), tipo=ValoreIndicatore.Tipo.MISURA
+    )
     return obiettivo
 
 
