@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("salute/", views.health, name="health"),
     path("salute/pronto/", views.readiness, name="readiness"),
+    path("csp-report/", views.csp_report, name="csp-report"),
     path("account/", include("accounts.urls")),
     path("ambiti/", include("ambiti.urls")),
     path("", include("tavoli.urls")),

@@ -1,12 +1,24 @@
+import json
+import logging
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.core.cache import cache
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import ambiti_visibili
 
 from . import health as health_checks
+
+logger_csp = logging.getLogger("pdz.csp")
+
+# A real report is a few hundred bytes; anything much larger is not worth reading.
+CSP_REPORT_MAX_BYTES = 8 * 1024
+CSP_REPORT_FIELDS = ("document-uri", "violated-directive", "effective-directive", "blocked-uri")
 
 
 @require_GET
@@ -33,3 +45,41 @@ def readiness(request):
     """Readiness, for a deployment or a monitor: liveness, and a Celery worker is listening."""
     stato = health_checks.readiness()
     return JsonResponse(stato, status=200 if health_checks.all_ok(stato) else 503)
+
+
+@login_not_required
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """What browsers say the Content-Security-Policy blocked, logged as a warning.
+
+    Anyone may post here (a browser sends no cookie or token with a report), so the body is
+    capped in size, each client address in rate, and only a few short fields reach the log.
+    """
+    nessun_contenuto = HttpResponse(status=204)
+    try:
+        lunghezza = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        lunghezza = 0
+    if not 0 < lunghezza <= CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413) if lunghezza else HttpResponse(status=400)
+    chiave = f"csp-report:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(chiave, 0, timeout=60)
+    try:
+        ricevuti = cache.incr(chiave)
+    except ValueError:  # expired between add and incr
+        ricevuti = 1
+    if ricevuti > settings.CSP_REPORTS_PER_MINUTE:
+        return nessun_contenuto
+    try:
+        rapporto = json.loads(request.read(CSP_REPORT_MAX_BYTES))
+    except (UnicodeDecodeError, ValueError):
+        return HttpResponse(status=400)
+    rapporto = rapporto.get("csp-report") if isinstance(rapporto, dict) else None
+    if not isinstance(rapporto, dict):
+        return HttpResponse(status=400)
+    logger_csp.warning(
+        "CSP violation: %s",
+        {campo: str(rapporto.get(campo, ""))[:200] for campo in CSP_REPORT_FIELDS},
+    )
+    return nessun_contenuto

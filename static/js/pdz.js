@@ -13,3 +13,39 @@ document.body.addEventListener("htmx:responseError", (evento) => {
   zona.replaceChildren(avviso);
   avviso.scrollIntoView({ block: "center" });
 });
+
+// The Content-Security-Policy forbids inline handlers and style= attributes: the behaviours
+// that used them are declared with data- attributes and wired here. Listeners are delegated
+// to the document, so content swapped in by htmx gets them too.
+
+// <form data-conferma="Domanda?">: the browser asks before submitting.
+document.addEventListener("submit", (evento) => {
+  const modulo = evento.target;
+  if (!(modulo instanceof HTMLFormElement) || modulo.dataset.conferma === undefined) return;
+  if (!window.confirm(modulo.dataset.conferma)) {
+    evento.preventDefault();
+    evento.stopPropagation();
+  }
+}, true);
+
+// <select data-invio-automatico>: choosing an option submits its form (a <noscript> button
+// does it without JavaScript).
+document.addEventListener("change", (evento) => {
+  const campo = evento.target;
+  if (campo instanceof HTMLSelectElement && campo.dataset.invioAutomatico !== undefined && campo.form) {
+    campo.form.requestSubmit();
+  }
+});
+
+// <div class="progress-bar" data-percentuale="40">: the width, set through the CSSOM (which the
+// policy allows) from the value that the progressbar's aria-valuenow also states.
+function applicaPercentuali(radice) {
+  const barre = radice.matches?.("[data-percentuale]") ? [radice] : [];
+  barre.push(...radice.querySelectorAll("[data-percentuale]"));
+  for (const barra of barre) {
+    const valore = Number.parseFloat(barra.dataset.percentuale);
+    barra.style.width = `${Number.isFinite(valore) ? Math.min(Math.max(valore, 0), 100) : 0}%`;
+  }
+}
+applicaPercentuali(document.body);
+document.body.addEventListener("htmx:load", (evento) => applicaPercentuali(evento.detail.elt));

@@ -1,9 +1,11 @@
 """Headless Chromium (Debian's package) driven by Playwright against the live test server."""
 
+import contextlib
 import os
 import shutil
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our fixtures make here
@@ -37,13 +39,63 @@ def browser():
         browser.close()
 
 
+# Every page reports to Python what its Content-Security-Policy blocked, as it happens, so that
+# a later navigation cannot lose it.
+SENTINELLA_CSP = """
+document.addEventListener("securitypolicyviolation", (evento) => {
+  window.pdzViolazioneCsp(
+    `${evento.effectiveDirective} bloccò ${evento.blockedURI || "inline"}` +
+    ` in ${evento.documentURI} (${evento.sourceFile || ""}:${evento.lineNumber || ""})`
+  );
+}, true);
+"""
+# Chromium also tells the console, even when the event cannot reach a script; and the console
+# is where it complains of a Permissions-Policy it does not understand.
+AVVISI_DI_POLITICA = ("Content Security Policy", "Permissions-Policy", "Permissions Policy")
+
+
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="it-IT")
+def violazioni_csp():
+    """What the policies of the pages a test visited complained of: the test fails if any."""
+    return []
+
+
+@pytest.fixture
+def nuovo_contesto(browser, live_server, violazioni_csp):
+    """Browser contexts (one per person) whose pages report their policy violations; at the end
+    the test fails if any page reported one."""
+    contesti = []
+
+    def nuovo():
+        context = browser.new_context(base_url=live_server.url, locale="it-IT")
+        context.expose_function("pdzViolazioneCsp", lambda testo: violazioni_csp.append(testo))
+        context.add_init_script(SENTINELLA_CSP)
+
+        def console(messaggio):
+            if any(avviso in messaggio.text for avviso in AVVISI_DI_POLITICA):
+                violazioni_csp.append(f"console: {messaggio.text}")
+
+        context.on("console", console)
+        contesti.append(context)
+        return context
+
+    yield nuovo
+    for context in contesti:
+        # Let the events of the last page still on their way arrive before judging.
+        for aperta in context.pages:
+            with contextlib.suppress(PlaywrightError):
+                aperta.evaluate("() => new Promise((fatto) => setTimeout(fatto, 50))")
+        with contextlib.suppress(PlaywrightError):
+            context.close()
+    if violazioni_csp:
+        pytest.fail("La pagina ha violato le sue politiche:\n" + "\n".join(violazioni_csp))
+
+
+@pytest.fixture
+def page(nuovo_contesto):
+    context = nuovo_contesto()
     context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    return context.new_page()
 
 
 def accedi(page, username, password):

@@ -79,14 +79,14 @@ def _totale(pagina, scelta):
     return int(riga.get_attribute("data-teste")), int(riga.get_attribute("data-popolazione"))
 
 
-def test_tre_sindaci_votano_la_segreteria_chiude(browser, live_server, cremasco, seduta):
+def test_tre_sindaci_votano_la_segreteria_chiude(nuovo_contesto, cremasco, seduta):
     _sindaco(cremasco, "sindaco_crema", "Paolo", "Crema")
     _sindaco(cremasco, "sindaco_offanengo", "Roberto", "Offanengo")
     _sindaco(cremasco, "sindaca_castelleone", "Marta", "Castelleone")
     punto = seduta.punti.get()
     url_seduta = f"/ambiti/cremasco/assemblea/sedute/{seduta.pk}/"
     url = f"{url_seduta}punti/{punto.pk}/votazione/"
-    contesti = [browser.new_context(locale="it-IT", base_url=live_server.url) for _ in range(4)]
+    contesti = [nuovo_contesto() for _ in range(4)]
     segreteria, crema, offanengo, castelleone = (c.new_page() for c in contesti)
     for pagina in (segreteria, crema, offanengo, castelleone):
         pagina.set_default_timeout(15_000)

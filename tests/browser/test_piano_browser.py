@@ -34,11 +34,11 @@ def collega(cremasco):
 
 
 def test_conflitto_tra_due_redattori_e_pdf_con_avanzamento(
-    browser, live_server, piano, ufficio_piano_crema, collega, monkeypatch
+    nuovo_contesto, live_server, piano, ufficio_piano_crema, collega, monkeypatch
 ):
     sezione = piano.sezioni.get(titolo="Introduzione")
     url = f"{live_server.url}/ambiti/cremasco/piani/{piano.pk}/sezioni/{sezione.pk}/"
-    contesti = [browser.new_context(locale="it-IT", base_url=live_server.url) for _ in range(2)]
+    contesti = [nuovo_contesto() for _ in range(2)]
     prima, seconda = (c.new_page() for c in contesti)
     try:
         for pagina, username in ((prima, "up_crema"), (seconda, "up_crema_2")):
