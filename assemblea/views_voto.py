@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -431,6 +432,7 @@ def _votazione_per_voto(seduta, punto) -> Votazione:
     return votazione
 
 
+@sensitive_post_parameters("scelta")
 @require_POST
 def vota(request, slug, pk, punto):
     ambito, seduta = _seduta(request, slug, pk)
@@ -479,6 +481,7 @@ def vota(request, slug, pk, punto):
     return risposta
 
 
+@sensitive_post_parameters("scelta")
 @require_POST
 def cartaceo(request, slug, pk, punto):
     ambito, seduta = _seduta(request, slug, pk, gestore=True)
