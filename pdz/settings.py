@@ -172,6 +172,9 @@ if not DEBUG:
     # Behind a TLS-terminating proxy the scheme arrives in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The portal's own page, in Italian, when a form comes back with an expired token.
+CSRF_FAILURE_VIEW = "pdz.views.csrf_failure"
+
 # --- E-mail -----------------------------------------------------------------------------------
 
 _email_url = env("DJANGO_EMAIL_URL", default="")

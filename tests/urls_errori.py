@@ -8,7 +8,10 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import HttpResponse
 from django.urls import path
 
+from pdz.urls import handler500
 from pdz.urls import urlpatterns as portale
+
+__all__ = ["handler500", "urlpatterns"]
 
 logger = logging.getLogger("tests.viste")
 
