@@ -6,8 +6,10 @@ from .permissions import ambiti_visibili, can_manage_ambito, is_amministratore, 
 def navigation(request):
     """The user's ambiti and roles for the header and the navigation, computed lazily so that
     pages which do not show them pay no query."""
-    user = request.user
-    if not user.is_authenticated:
+    # An error page for a request refused before AuthenticationMiddleware (a host not in
+    # ALLOWED_HOSTS) has no user.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {}
 
     def ambiti():

@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -431,6 +432,7 @@ def _votazione_per_voto(seduta, punto) -> Votazione:
     return votazione
 
 
+@sensitive_post_parameters("scelta")
 @require_POST
 def vota(request, slug, pk, punto):
     ambito, seduta = _seduta(request, slug, pk)
@@ -479,6 +481,7 @@ def vota(request, slug, pk, punto):
     return risposta
 
 
+@sensitive_post_parameters("scelta")
 @require_POST
 def cartaceo(request, slug, pk, punto):
     ambito, seduta = _seduta(request, slug, pk, gestore=True)
@@ -526,6 +529,7 @@ def cartaceo(request, slug, pk, punto):
 # --- Receipts ---------------------------------------------------------------------------------
 
 
+@sensitive_post_parameters("codice")
 @require_http_methods(["GET", "POST"])
 def ricevuta(request, slug):
     """The receipt check. The code comes only in a POST body: in a query string it would stay in

@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from pdz.osservabilita import amministratori, inizializza_sentry
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Request id, user and ambito on every log line, and the request's own line.
+    "pdz.osservabilita.RichiestaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -223,6 +227,9 @@ PERMISSIONS_POLICY = {
 # Reports accepted per client address and minute; the rest are dropped unread.
 CSP_REPORTS_PER_MINUTE = env.int("CSP_REPORTS_PER_MINUTE", default=30)
 
+# The portal's own page, in Italian, when a form comes back with an expired token.
+CSRF_FAILURE_VIEW = "pdz.views.csrf_failure"
+
 # --- E-mail -----------------------------------------------------------------------------------
 
 _email_url = env("DJANGO_EMAIL_URL", default="")
@@ -234,6 +241,9 @@ else:
 PDZ_BASE_URL = env("PDZ_BASE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="pdz <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who receives the errors: "Nome Cognome <a@b.it>, Altro <c@d.it>".
+ADMINS = amministratori(env("DJANGO_ADMINS", default=""))
+EMAIL_SUBJECT_PREFIX = "[pdz] "
 
 # --- Language, time ---------------------------------------------------------------------------
 
@@ -275,13 +285,58 @@ MEDIA_URL = "media/"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# --- Logging ----------------------------------------------------------------------------------
+# --- Logging and error reports ---------------------------------------------------------------
 
+# One line per event on stdout: JSON in production, plain text for a developer (DEBUG). Every
+# line has request_id, user_id and ambito (pdz.osservabilita); secrets are masked.
+LOG_FORMAT = env("DJANGO_LOG_FORMAT", default="testo" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "contesto": {"()": "pdz.osservabilita.FiltroContesto"},
+        "riservato": {"()": "pdz.osservabilita.FiltroRiservato"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {"()": "pdz.osservabilita.FormatoJson"},
+        "testo": {"()": "pdz.osservabilita.FormatoTesto"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json" if LOG_FORMAT == "json" else "testo",
+            "filters": ["contesto", "riservato"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "contesto", "riservato"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # WeasyPrint narrates every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # Redefined so that Django's default handlers (stderr, and mail for every
+        # django.security error, DisallowedHost included) are replaced by ours.
+        "django": {"handlers": [], "level": "INFO"},
+        # The 4xx warnings repeat the request line (pdz.richieste); 5xx go to ADMINS too.
+        "django.request": {"handlers": ["mail_admins"], "level": "ERROR"},
+        "django.server": {"handlers": [], "level": "WARNING"},
+        # A Celery task that fails: "Task … raised unexpected", with the traceback.
+        "celery.app.trace": {"handlers": ["mail_admins"], "level": "INFO"},
+        # WeasyPrint narrates every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
+DEFAULT_EXCEPTION_REPORTER = "pdz.rapporti.RapportoErrori"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "pdz.rapporti.FiltroRapporti"
+
+# Errors and failed tasks to Sentry, when a DSN is given (pdz/osservabilita.py).
+inizializza_sentry(
+    dsn=env("SENTRY_DSN", default=""),
+    environment=env("SENTRY_ENVIRONMENT", default="production"),
+    release=env("SENTRY_RELEASE", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)

@@ -23,3 +23,6 @@ urlpatterns = [
     path("calendario/", include("tavoli.urls_calendario")),
     path("admin/", admin.site.urls),
 ]
+
+# The 500 page with the request id to quote, rendered without the database (pdz/views.py).
+handler500 = "pdz.views.server_error"

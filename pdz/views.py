@@ -4,8 +4,17 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.http import HttpResponse, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseServerError,
+    JsonResponse,
+)
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -13,12 +22,22 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import ambiti_visibili
 
 from . import health as health_checks
+from .osservabilita import request_id_corrente
 
+logger = logging.getLogger(__name__)
 logger_csp = logging.getLogger("pdz.csp")
 
 # A real report is a few hundred bytes; anything much larger is not worth reading.
 CSP_REPORT_MAX_BYTES = 8 * 1024
 CSP_REPORT_FIELDS = ("document-uri", "violated-directive", "effective-directive", "blocked-uri")
+
+# When even 500.html cannot be drawn (a static file missing from the manifest, a broken
+# template), the user still reads Italian.
+PAGINA_500_MINIMA = (
+    '<!doctype html><html lang="it"><meta charset="utf-8"><title>Errore del portale · pdz</title>'
+    "<h1>Errore del portale</h1><p>Si è verificato un errore imprevisto. Riprova tra qualche "
+    'minuto.</p><p><a href="/">Torna alla pagina iniziale</a></p></html>'
+)
 
 
 @require_GET
@@ -83,3 +102,37 @@ def csp_report(request):
         {campo: str(rapporto.get(campo, ""))[:200] for campo in CSP_REPORT_FIELDS},
     )
     return nessun_contenuto
+
+
+def server_error(request):
+    """handler500: Django's 500 page, plus the request id to quote to the help desk. Like
+    Django's, the template gets a bare context, no context processors: with the database down,
+    nothing in it may touch the database or the session."""
+    try:
+        corpo = loader.render_to_string("500.html", {"request_id": request_id_corrente()})
+    except Exception:
+        logger.exception("La pagina 500.html non si può disegnare")
+        corpo = PAGINA_500_MINIMA
+    return HttpResponseServerError(corpo)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent with an expired or missing token, most often a page left
+    open past the session, or reopened from the browser's history."""
+    if getattr(request, "htmx", False):
+        # Plain text: static/js/pdz.js shows it in the page's alert zone.
+        return HttpResponseForbidden(
+            _("La pagina è scaduta: ricaricala e riprova."),
+            content_type="text/plain; charset=utf-8",
+        )
+    provenienza = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(
+        provenienza, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        provenienza = ""
+    return render(
+        request,
+        "403_csrf.html",
+        {"provenienza": provenienza, "senza_cookie": reason == REASON_NO_CSRF_COOKIE},
+        status=403,
+    )
