@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: drops the proxy headers a client typed, before anything reads them.
+    "pdz.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -148,7 +150,14 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# The client's address is REMOTE_ADDR, as pdz.proxy.TrustedProxyMiddleware settled it; never a
+# header (axes would read X-Forwarded-For through django-ipware if that were installed).
+AXES_CLIENT_IP_CALLABLE = "pdz.proxy.indirizzo_cliente"
 AXES_VERBOSE = False
+
+# Proxies whose X-Forwarded-* headers are believed (addresses or CIDRs, comma-separated): the
+# TLS proxy in front of gunicorn. Empty: no header about the client is believed.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
