@@ -11,7 +11,7 @@ browser) and every successful one (AccessLog). On those records:
     delay. After PDZ_LOGIN_USER_FAILURE_LIMIT failures each further attempt waits 2^k seconds
     from the last failure, at most PDZ_LOGIN_MAX_DELAY; a correct password within the delay is
     refused too (else the delay would not slow anyone), and refused attempts are not failures,
-    so hammering does not extend it. Addresses the user has already signed in from are exempt:
+    so hammering does not extend it; when the delay is over one attempt goes ahead, not a burst. Addresses the user has already signed in from are exempt:
     the sindaco at her desk signs in while someone elsewhere tries her name. A successful login
     starts the count afresh; the Ufficio di Piano lifts (a) and (c) for its ambito's users.
 
@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from axes.helpers import get_client_ip_address, get_client_username, get_cool_off
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -81,8 +82,9 @@ def indirizzo_noto(username, indirizzo) -> bool:
     ).exists()
 
 
-def attesa_utente(username, indirizzo) -> Limite | None:
-    """The growing delay of (c), or None when this attempt may go ahead."""
+def fine_attesa(username, indirizzo) -> tuple[datetime, datetime] | None:
+    """For (c): when the delay due after the last failure ends, and that failure's time; None
+    when the username is under the limit or the address is one its owner signs in from."""
     if not username or indirizzo_noto(username, indirizzo):
         return None
     tentativi = AccessAttempt.objects.filter(username=username)
@@ -93,9 +95,26 @@ def attesa_utente(username, indirizzo) -> Limite | None:
     oltre = numero - settings.PDZ_LOGIN_USER_FAILURE_LIMIT
     if oltre < 0:
         return None
-    attesa = min(2 ** min(oltre, 30), settings.PDZ_LOGIN_MAX_DELAY.total_seconds())
-    fino_a = ultimo + timedelta(seconds=attesa)
-    return Limite("utente", fino_a) if fino_a > timezone.now() else None
+    massimo = settings.PDZ_LOGIN_MAX_DELAY.total_seconds()
+    return ultimo + timedelta(seconds=min(2 ** min(oltre, 30), massimo)), ultimo
+
+
+def attesa_utente(username, indirizzo) -> Limite | None:
+    """The growing delay of (c), or None when this attempt may go ahead."""
+    attesa = fine_attesa(username, indirizzo)
+    if attesa is None:
+        return None
+    fino_a, ultimo = attesa
+    if fino_a > timezone.now():
+        return Limite("utente", fino_a)
+    # The delay is over: one attempt may go ahead, not a burst of them sent in parallel. The
+    # first to take the slot opened by the last failure wins (an atomic add, in Redis across
+    # all web processes); the others are told to wait a second.
+    posto = f"pdz-accesso-posto:{username}:{ultimo.timestamp()}"
+    durata = int(settings.PDZ_LOGIN_MAX_DELAY.total_seconds()) + 1
+    if not cache.add(posto, True, timeout=durata):
+        return Limite("utente", timezone.now() + timedelta(seconds=1))
+    return None
 
 
 class ThrottlingBackend:

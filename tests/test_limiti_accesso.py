@@ -2,6 +2,7 @@
 with a stated end, per address a lockout, per username across addresses only a capped delay, so
 that an attacker cannot keep a sindaco out."""
 
+import math
 from datetime import timedelta
 
 import pytest
@@ -134,9 +135,9 @@ def _tentativi_distribuiti(client, username, quanti, primo=1):
     """Wrong passwords from `quanti` addresses, each one after the delay due (if any) is over,
     as a patient attacker would."""
     for n in range(primo, primo + quanti):
-        attesa = throttling.attesa_utente(username, _attaccante(n))
-        if attesa is not None:
-            _indietro(attesa.secondi + 1)
+        attesa = throttling.fine_attesa(username, _attaccante(n))
+        if attesa is not None and attesa[0] > timezone.now():
+            _indietro(math.ceil((attesa[0] - timezone.now()).total_seconds()) + 1)
         assert _accedi(client, username, "sbagliata", _attaccante(n)).status_code == 200
 
 
@@ -164,6 +165,15 @@ def test_l_attesa_raddoppia_a_ogni_errore(client, sindaco_crema, settings):
     assert 2**3 - 1 <= attesa.secondi <= 2**3
     risposta = _accedi(client, "sindaco_crema", PASSWORD, "198.51.100.1")
     assert "riprova tra 8 secondi" in _errore_del_modulo(risposta)
+
+
+def test_finita_l_attesa_passa_un_solo_tentativo_non_una_raffica(client, sindaco_crema, settings):
+    _tentativi_distribuiti(client, "sindaco_crema", settings.PDZ_LOGIN_USER_FAILURE_LIMIT + 2)
+    _indietro(5)
+    # Requests sent in parallel all find the delay over: only the first may try a password.
+    assert throttling.attesa_utente("sindaco_crema", _attaccante(90)) is None
+    for n in range(91, 96):
+        assert throttling.attesa_utente("sindaco_crema", _attaccante(n)).secondi == 1
 
 
 def test_i_tentativi_respinti_durante_l_attesa_non_contano(client, sindaco_crema, settings):
