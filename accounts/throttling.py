@@ -29,11 +29,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Count, Max, Sum
 from django.forms.utils import ErrorDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import ngettext
+
+from .forms import LoginForm
+from .models import SbloccoAccessi
 
 
 @dataclass(frozen=True)
@@ -147,8 +150,6 @@ def risposta_blocco(request, original_response=None, credentials=None):
         )
     if limite.motivo == "utente":
         # A delay, not a lock: the login form again, with the wait next to it.
-        from .forms import LoginForm
-
         form = LoginForm(request, data=request.POST)
         # Marked as validated: validating it would authenticate once more.
         form._errors, form.cleaned_data = ErrorDict(), {}
@@ -178,21 +179,24 @@ def risposta_blocco(request, original_response=None, credentials=None):
 
 
 def tentativi_recenti():
-    """Per username, the failed logins still counted: {username: (number, last)}."""
+    """Per username, the failed logins still counted: how many, from how many addresses (one is
+    likely the owner mistyping, many an attack) and the last one."""
     righe = (
         AccessAttempt.objects.filter(attempt_time__gte=_finestra())
         .values("username")
-        .annotate(numero=Sum("failures_since_start"), ultimo=Max("attempt_time"))
+        .annotate(
+            fallimenti=Sum("failures_since_start"),
+            indirizzi=Count("ip_address", distinct=True),
+            ultimo=Max("attempt_time"),
+        )
     )
-    return {r["username"]: (r["numero"], r["ultimo"]) for r in righe}
+    return {r.pop("username"): r for r in righe}
 
 
 @transaction.atomic
 def sblocca_accessi(*, utente, ambito, sbloccato_da) -> int:
     """Forget the user's failed logins from every address: (a) and (c) end now. The address
     limit (b) stays, since it is about a machine, not a person; the administrator lifts it."""
-    from .models import SbloccoAccessi
-
     rimossi, _dettaglio = AccessAttempt.objects.filter(username=utente.get_username()).delete()
     SbloccoAccessi.objects.create(
         utente=utente, ambito=ambito, sbloccato_da=sbloccato_da, tentativi_rimossi=rimossi

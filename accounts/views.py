@@ -32,10 +32,7 @@ def accessi_bloccati(request, slug):
     ambito = get_ambito_for_manager(request.user, slug)
     tentativi = throttling.tentativi_recenti()
     utenti = _utenti_dell_ambito(ambito).filter(username__in=tentativi).order_by("username")
-    righe = [
-        {"utente": u, "fallimenti": tentativi[u.username][0], "ultimo": tentativi[u.username][1]}
-        for u in utenti
-    ]
+    righe = [{"utente": u, **tentativi[u.username]} for u in utenti]
     return render(request, "accounts/accessi_bloccati.html", {"ambito": ambito, "righe": righe})
 
 

@@ -7,15 +7,16 @@ from django.urls import reverse
 from accounts.models import SbloccoAccessi
 
 from .conftest import PASSWORD
+from .html import testo as _testo
 from .html import trova
 
 LOGIN = "/account/accesso/"
 ATTACCANTE = "203.0.113.1"
 
 
-def _blocca(client, username, settings):
+def _blocca(client, username, settings, indirizzo=ATTACCANTE):
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(LOGIN, {"username": username, "password": "sbagliata"}, REMOTE_ADDR=ATTACCANTE)
+        client.post(LOGIN, {"username": username, "password": "sbagliata"}, REMOTE_ADDR=indirizzo)
     assert AccessAttempt.objects.filter(username=username).exists()
 
 
@@ -48,6 +49,8 @@ def test_l_ufficio_di_piano_vede_solo_gli_utenti_del_suo_ambito(
     html = risposta.content.decode()
     assert "sindaco_crema" in html and "sindaco_cremona" not in html
     assert trova(riga, "form", action=_sblocca(sindaco_crema))
+    celle = [_testo(td) for td in trova(riga, "td")]
+    assert celle[:2] == [str(settings.AXES_FAILURE_LIMIT), "1"]
 
 
 def test_l_ufficio_di_piano_sblocca_e_il_sindaco_entra_subito(
@@ -117,3 +120,31 @@ def test_metodi_sbagliati(bloccati, ufficio_piano_crema, sindaco_crema):
 def test_il_profilo_dell_ufficio_di_piano_porta_alla_pagina(client, ufficio_piano_crema):
     client.force_login(ufficio_piano_crema)
     assert trova(client.get("/account/profilo/"), "a", href=_elenco())
+
+
+def test_l_elenco_non_fa_una_query_per_utente(client, cremasco, ufficio_piano_crema, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Ruolo
+
+    from .factories import RuoloFactory, UserFactory
+
+    def _conta():
+        client.force_login(ufficio_piano_crema)
+        with CaptureQueriesContext(connection) as query:
+            risposta = client.get(_elenco())
+        return len(query), len(trova(risposta, data_testid="accesso-bloccato"))
+
+    def _operatore_bloccato(n):
+        utente = UserFactory(username=f"operatore{n}")
+        RuoloFactory(user=utente, tipo=Ruolo.Tipo.OPERATORE, ambito=cremasco)
+        client.logout()
+        _blocca(client, utente.username, settings, indirizzo=f"198.51.100.{n}")
+
+    _operatore_bloccato(1)
+    pochi, righe = _conta()
+    assert righe == 1
+    for n in range(2, 6):
+        _operatore_bloccato(n)
+    assert _conta() == (pochi, 5)
