@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Ruolo, User
+from .models import Ruolo, SbloccoAccessi, User
 
 
 class RuoloInline(admin.TabularInline):
@@ -23,3 +23,16 @@ class RuoloAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__last_name", "comune__nome", "ente__denominazione"]
     autocomplete_fields = ["user", "ambito", "comune", "ente"]
     list_select_related = ["user", "ambito", "comune", "ente"]
+
+
+@admin.register(SbloccoAccessi)
+class SbloccoAccessiAdmin(admin.ModelAdmin):
+    list_display = ["utente", "ambito", "sbloccato_da", "sbloccato_il", "tentativi_rimossi"]
+    list_filter = ["ambito"]
+    list_select_related = ["utente", "ambito", "sbloccato_da"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -137,3 +137,32 @@ class Ruolo(models.Model):
             errors["ente"] = _("L'ente deve essere iscritto al registro dell'ambito.")
         if errors:
             raise ValidationError(errors)
+
+
+class SbloccoAccessi(models.Model):
+    """The Ufficio di Piano lifted the login limits of one of its ambito's users: who, when,
+    how many recorded failures it forgot (accounts.throttling.sblocca_accessi)."""
+
+    utente = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="sblocchi_accessi", verbose_name=_("utente")
+    )
+    ambito = models.ForeignKey(
+        "ambiti.Ambito", on_delete=models.CASCADE, related_name="+", verbose_name=_("ambito")
+    )
+    sbloccato_da = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("sbloccato da"),
+    )
+    sbloccato_il = models.DateTimeField(_("sbloccato il"), auto_now_add=True)
+    tentativi_rimossi = models.PositiveIntegerField(_("tentativi rimossi"))
+
+    class Meta:
+        ordering = ["-sbloccato_il"]
+        verbose_name = _("sblocco degli accessi")
+        verbose_name_plural = _("sblocchi degli accessi")
+
+    def __str__(self):
+        return f"{self.utente} — {self.sbloccato_il:%Y-%m-%d %H:%M}"

@@ -275,6 +275,14 @@ def can_comment_piano(user, piano) -> bool:
     )
 
 
+def can_resolve_commento(user, commento, piano) -> bool:
+    """Mark a comment resolved or reopen it: whoever may comment on the plan now, if she wrote
+    it or is the Ufficio di Piano (a sindaco closes only her own threads, never a colleague's)."""
+    return can_comment_piano(user, piano) and (
+        can_edit_piano(user, piano) or commento.autore_id == user.pk
+    )
+
+
 def can_view_versione(user, versione) -> bool:
     ambito = versione.piano.ambito
     return can_manage_ambito(user, ambito) or is_sindaco_ambito(user, ambito)

@@ -54,4 +54,10 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("profilo/", views.profilo, name="profilo"),
+    path("ambiti/<slug:slug>/accessi-bloccati/", views.accessi_bloccati, name="accessi-bloccati"),
+    path(
+        "ambiti/<slug:slug>/accessi-bloccati/<int:pk>/sblocca/",
+        views.sblocca_accessi,
+        name="sblocca-accessi",
+    ),
 ]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from obiettivi.models import AreaPolicy
 
-from .models import Ente, Iscrizione
+from .models import Ente, Iscrizione, normalizza_codice_fiscale
 
 
 class DateInput(forms.DateInput):
@@ -17,8 +17,14 @@ class DateInput(forms.DateInput):
 
 
 class EnteForm(forms.ModelForm):
+    """The ente's own data. Given `ambito` (a new registration), a tax code already in the portal
+    is not an error to fix but an ente to link: `ente_esistente` holds it, and the form says only
+    whether it is already in this ambito's register, never its other data."""
+
     prefix = "ente"
     condiviso = False
+    ente_esistente = None
+    gia_iscritto = None
 
     class Meta:
         model = Ente
@@ -34,8 +40,9 @@ class EnteForm(forms.ModelForm):
             "sito_web",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ambito=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.ambito = ambito
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -55,13 +62,19 @@ class EnteForm(forms.ModelForm):
         self.condiviso = True
 
     def clean_codice_fiscale(self):
-        codice = self.cleaned_data["codice_fiscale"].strip().upper().replace(" ", "")
-        if (
-            codice
-            and Ente.objects.exclude(pk=self.instance.pk).filter(codice_fiscale=codice).exists()
-        ):
+        codice = normalizza_codice_fiscale(self.cleaned_data["codice_fiscale"])
+        esistente = Ente.objects.exclude(pk=self.instance.pk).con_codice_fiscale(codice)
+        if esistente is None:
+            return codice
+        if self.ambito is None:
             raise forms.ValidationError(_("Esiste già un ente con questo codice fiscale."))
-        return codice
+        self.ente_esistente = esistente
+        self.gia_iscritto = esistente.iscrizioni.filter(ambito=self.ambito).first()
+        if self.gia_iscritto is not None:
+            raise forms.ValidationError(_("Questo ente è già iscritto al registro dell'ambito."))
+        raise forms.ValidationError(
+            _("Un ente con questo codice fiscale è già nel portale: puoi collegarlo al registro.")
+        )
 
 
 class IscrizioneForm(forms.ModelForm):

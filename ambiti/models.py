@@ -188,8 +188,23 @@ class Popolazione(models.Model):
         return f"{self.comune} {self.data_riferimento:%m/%Y}: {self.residenti}"
 
 
+def normalizza_codice_fiscale(codice) -> str:
+    """The tax code as stored: upper case, without the spaces people type in it."""
+    return (codice or "").strip().upper().replace(" ", "")
+
+
+class EnteQuerySet(models.QuerySet):
+    def con_codice_fiscale(self, codice):
+        """The ente with this tax code however it was typed, or None."""
+        codice = normalizza_codice_fiscale(codice)
+        return self.filter(codice_fiscale=codice).first() if codice else None
+
+
 class Ente(models.Model):
-    """A body that takes part in the co-programming: third sector, public, diocesan, union."""
+    """A body that takes part in the co-programming: third sector, public, diocesan, union.
+
+    One Ente per legal body in the whole portal; its contacts are shown only to the ambiti whose
+    register it is in."""
 
     class Tipo(models.TextChoices):
         ODV = "odv", _("Organizzazione di volontariato (ODV)")
@@ -218,6 +233,8 @@ class Ente(models.Model):
     telefono = models.CharField(_("telefono"), max_length=30, blank=True)
     sito_web = models.URLField(_("sito web"), blank=True)
     referente = models.CharField(_("referente"), max_length=150, blank=True)
+
+    objects = EnteQuerySet.as_manager()
 
     class Meta:
         ordering = ["denominazione"]

@@ -19,7 +19,7 @@ from accounts.permissions import (
 
 from .filters import ComuneFilter, IscrizioneFilter
 from .forms import EnteForm, IscrizioneForm
-from .models import Comune, Ente, Iscrizione
+from .models import Comune, Iscrizione
 
 ISCRIZIONI_PER_PAGINA = 50
 
@@ -149,28 +149,23 @@ def iscrizione_dettaglio(request, slug, pk):
 @require_http_methods(["GET", "POST"])
 def iscrizione_nuova(request, slug):
     ambito = get_ambito_for_manager(request.user, slug)
-    ente = None
-    if request.method == "POST":
-        # The same legal body may already sit in another ambito's register: it is one Ente.
-        codice = request.POST.get("ente-codice_fiscale", "").strip().upper().replace(" ", "")
-        ente = Ente.objects.filter(codice_fiscale=codice).first() if codice else None
-    ente_form = EnteForm(request.POST or None, instance=ente)
-    if ente is not None:
-        ente_form.blocca_dati_condivisi()
+    # Never bound to an existing Ente: the page shows back only what this Ufficio typed.
+    ente_form = EnteForm(request.POST or None, ambito=ambito)
     iscrizione_form = IscrizioneForm(request.POST or None)
     if request.method == "POST":
-        gia_iscritto = ente is not None and ente.iscrizioni.filter(ambito=ambito).exists()
-        if gia_iscritto:
-            ente_form.add_error(
-                "codice_fiscale", _("Questo ente è già iscritto al registro dell'ambito.")
-            )
-        if ente_form.is_valid() and iscrizione_form.is_valid() and not gia_iscritto:
+        ente_valido = ente_form.is_valid()
+        esistente = ente_form.ente_esistente
+        if request.POST.get("azione") == "collega" and esistente and not ente_form.gia_iscritto:
+            # The same legal body in another ambito's register: link it, touching nothing of it.
+            if iscrizione_form.is_valid():
+                iscrizione = _salva_iscrizione(iscrizione_form, ente=esistente, ambito=ambito)
+                messages.success(request, _("Ente collegato al registro dell'ambito."))
+                return redirect("ambiti:iscrizione-dettaglio", slug=ambito.slug, pk=iscrizione.pk)
+        elif ente_valido and iscrizione_form.is_valid():
             with transaction.atomic():
-                iscrizione = iscrizione_form.save(commit=False)
-                iscrizione.ente = ente or ente_form.save()
-                iscrizione.ambito = ambito
-                iscrizione.save()
-                iscrizione_form.save_m2m()
+                iscrizione = _salva_iscrizione(
+                    iscrizione_form, ente=ente_form.save(), ambito=ambito
+                )
             messages.success(request, _("Ente iscritto al registro."))
             return redirect("ambiti:iscrizione-dettaglio", slug=ambito.slug, pk=iscrizione.pk)
     return render(
@@ -178,6 +173,16 @@ def iscrizione_nuova(request, slug):
         "ambiti/iscrizione_form.html",
         {"ambito": ambito, "ente_form": ente_form, "iscrizione_form": iscrizione_form},
     )
+
+
+@transaction.atomic
+def _salva_iscrizione(iscrizione_form, *, ente, ambito):
+    iscrizione = iscrizione_form.save(commit=False)
+    iscrizione.ente = ente
+    iscrizione.ambito = ambito
+    iscrizione.save()
+    iscrizione_form.save_m2m()
+    return iscrizione
 
 
 @require_http_methods(["GET", "POST"])

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: drops the proxy headers a client typed, before anything reads them.
+    "pdz.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -137,6 +139,7 @@ CELERY_TIMEZONE = "Europe/Rome"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.throttling.ThrottlingBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -149,14 +152,32 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Failed logins: after AXES_FAILURE_LIMIT failures for one username from one address, that pair
-# is locked out for AXES_COOLOFF_TIME.
+# Failed logins (accounts/throttling.py explains the three limits). django-axes records them.
+# (a) One username from one address: locked out after AXES_FAILURE_LIMIT failures, for
+# AXES_COOLOFF_TIME from the last one (a fixed, announced end: failures while locked do not
+# extend it).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.risposta_blocco"
+# The client's address is REMOTE_ADDR, as pdz.proxy.TrustedProxyMiddleware settled it; never a
+# header (axes would read X-Forwarded-For through django-ipware if that were installed).
+AXES_CLIENT_IP_CALLABLE = "pdz.proxy.indirizzo_cliente"
 AXES_VERBOSE = False
+# (b) One address across usernames: locked out after this many failures.
+PDZ_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("PDZ_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+# (c) One username across addresses: after this many failures, a delay doubling from 1 second
+# up to PDZ_LOGIN_MAX_DELAY, never a lock; addresses the user signed in from within
+# PDZ_LOGIN_KNOWN_ADDRESS_DAYS are exempt.
+PDZ_LOGIN_USER_FAILURE_LIMIT = env.int("PDZ_LOGIN_USER_FAILURE_LIMIT", default=10)
+PDZ_LOGIN_MAX_DELAY = timedelta(seconds=env.int("PDZ_LOGIN_MAX_DELAY_SECONDS", default=300))
+PDZ_LOGIN_KNOWN_ADDRESS_DAYS = env.int("PDZ_LOGIN_KNOWN_ADDRESS_DAYS", default=90)
+
+# Proxies whose X-Forwarded-* headers are believed (addresses or CIDRs, comma-separated): the
+# TLS proxy in front of gunicorn. Empty: no header about the client is believed.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

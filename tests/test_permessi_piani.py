@@ -183,12 +183,15 @@ def _dati(nome, s):
 
 
 # Kinds of page, as the sindaci and delegati of the ambito meet them.
-ELENCO, CREA, LETTURA, GESTIONE, COMMENTO, VERSIONE = (
+ELENCO, CREA, LETTURA, GESTIONE, COMMENTO, RISOLUZIONE, VERSIONE = (
     "elenco",
     "crea",
     "lettura",
     "gestione",
     "commento",
+    # Resolving the Ufficio di Piano's comment: a sindaco resolves only her own
+    # (tests/test_commenti_piano.py).
+    "risoluzione",
     "versione",
 )
 
@@ -268,7 +271,7 @@ def _casi():
             Caso("ripristina", "post", GESTIONE, (302, modificabile), stato),
             Caso("commenti", "get", LETTURA, (200, False), stato),
             Caso("commenti", "post", COMMENTO, (302, True), stato),
-            Caso("commento-risolvi", "post", COMMENTO, (302, True), stato),
+            Caso("commento-risolvi", "post", RISOLUZIONE, (302, True), stato),
             Caso("versione", "get", VERSIONE, (200, False), stato),
             Caso("versione-testo", "get", VERSIONE, (200, False), stato),
         ]

@@ -519,7 +519,7 @@ def test_dopo_un_errore_i_dati_restano_nel_modulo(gestore, cremasco, aree):
 def test_ente_di_un_altro_ambito_e_riusato(gestore, cremasco, cremonese, iscrizione_cremona):
     ente = iscrizione_cremona.ente
     dati = _dati(ente__denominazione=ente.denominazione, ente__codice_fiscale=ente.codice_fiscale)
-    response = gestore.post(_url("iscrizione-nuova"), dati)
+    response = gestore.post(_url("iscrizione-nuova"), dati | {"azione": "collega"})
     assert response.status_code == 302
     assert Ente.objects.filter(codice_fiscale=ente.codice_fiscale).count() == 1
     assert Ente.objects.count() == 1
@@ -541,7 +541,7 @@ def test_iscrivere_un_ente_condiviso_non_ne_cambia_i_dati(gestore, iscrizione_cr
         ente__codice_fiscale=ente.codice_fiscale,
         ente__email="",
     )
-    assert gestore.post(_url("iscrizione-nuova"), dati).status_code == 302
+    assert gestore.post(_url("iscrizione-nuova"), dati | {"azione": "collega"}).status_code == 302
     prima_email = ente.email
     ente.refresh_from_db()
     assert ente.denominazione == "Cooperativa La Rete"
@@ -569,7 +569,7 @@ def test_ente_riconosciuto_anche_con_il_codice_scritto_con_spazi(
     ente = iscrizione_cremona.ente
     cf = ente.codice_fiscale
     dati = _dati(ente__denominazione=ente.denominazione, ente__codice_fiscale=f"{cf[:5]} {cf[5:]}")
-    response = gestore.post(_url("iscrizione-nuova"), dati)
+    response = gestore.post(_url("iscrizione-nuova"), dati | {"azione": "collega"})
     assert response.status_code == 302
     assert Ente.objects.count() == 1
     assert ente.iscrizioni.count() == 2

@@ -57,3 +57,30 @@ def test_ufficio_di_piano_filtra_i_comuni_e_iscrive_un_ente(page, ufficio_piano_
 
     risposta = page.goto("/ambiti/cremonese/registro/")
     assert risposta.status == 404
+
+
+def test_ufficio_di_piano_collega_un_ente_del_cremonese_senza_vederne_i_recapiti(
+    page, ufficio_piano_crema, iscrizione_cremona
+):
+    ente = iscrizione_cremona.ente
+    ente.email, ente.telefono = "riservata@larete.example.org", "0372 998877"
+    ente.save()
+    accedi(page, "up_crema", PASSWORD)
+    page.goto("/ambiti/cremasco/registro/nuovo/")
+    page.get_by_label("Denominazione").fill("La Rete")
+    page.get_by_label("Tipo di ente").select_option(label="Organizzazione di volontariato (ODV)")
+    page.get_by_label("Codice fiscale").fill(ente.codice_fiscale)
+    page.get_by_role("button", name="Salva").click()
+
+    avviso = page.get_by_test_id("ente-esistente")
+    expect(avviso).to_contain_text("Cooperativa La Rete")
+    expect(page.locator("main")).not_to_contain_text("riservata@larete.example.org")
+    expect(page.locator("main")).not_to_contain_text("0372 998877")
+    page.get_by_text("Politiche abitative").check()
+    avviso.get_by_role("button", name="Collega questo ente al registro dell'ambito").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("Ente collegato al registro dell'ambito")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cooperativa La Rete")
+    iscrizione = Iscrizione.objects.get(ambito__slug="cremasco")
+    assert iscrizione.ente == ente
+    assert [a.nome for a in iscrizione.aree_policy.all()] == ["Politiche abitative"]
