@@ -15,3 +15,6 @@ accesslog = None
 errorlog = "-"
 # A container's overlay filesystem can stall the workers' heartbeat files; memory does not.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+# gunicorn sets the request's scheme from X-Forwarded-Proto only for these peers: the same
+# proxies Django believes (pdz.proxy), never "*", or a client could claim HTTPS through it.
+forwarded_allow_ips = os.environ.get("DJANGO_TRUSTED_PROXIES", "")
