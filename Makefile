@@ -1,5 +1,6 @@
 # The two commands of the README: `make run` and `make test`. Everything they need is installed
-# from this repository's own files (pyproject.toml, package.json, package-lock.json).
+# from this repository's own files (the lock files under requirements/, generated from
+# pyproject.toml by `make lock`; package.json, package-lock.json).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -9,15 +10,22 @@ NODE_STAMP := node_modules/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pdz
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: setup run test test-postgres test-sqlite lint chromium worker clean
+.PHONY: setup run test test-postgres test-sqlite lint lock lock-check chromium worker clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(PY_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
-	touch $@
+# Every dependency from the lock, each file checked against its hash; then the project alone.
+# No build isolation: the build backend is in the lock too, so nothing unpinned is fetched.
+define install_locked
+	$(1)/bin/python -m pip install --quiet --upgrade pip
+	$(1)/bin/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(1)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(1)/.installed
+endef
+
+$(PY_STAMP): requirements/dev.txt pyproject.toml | $(PY)
+	$(call install_locked,$(VENV))
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -45,7 +53,7 @@ chromium:
 		echo "Installo chromium (pacchetto Debian)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-lint: setup
+lint: setup lock-check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=pdz.settings_test $(PY) manage.py makemigrations --check --dry-run
@@ -63,3 +71,28 @@ test-sqlite: setup chromium
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .test-media
+
+## Lock files: requirements/production.txt (what the image installs) and requirements/dev.txt
+## (that plus the test tools), with hashes, valid on every Python from 3.11 up. Run after editing
+## the dependencies in pyproject.toml; pinned versions stay unless the change needs others.
+## Upgrades: make lock LOCK_ARGS=--upgrade (or LOCK_ARGS="--upgrade-package django").
+# One universal resolution (markers instead of one lock per Python); the dev lock is constrained
+# by the production one, so the tests run on exactly the versions that ship.
+LOCK_COMPILE = $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" pyproject.toml --group build
+
+lock: $(PY_STAMP)
+	$(LOCK_COMPILE) $(LOCK_ARGS) -o requirements/production.txt
+	$(LOCK_COMPILE) $(LOCK_ARGS) --extra dev -c requirements/production.txt -o requirements/dev.txt
+
+# Regenerates both locks into a temporary folder, starting from the committed pins, and compares:
+# any difference means pyproject.toml changed without `make lock`.
+lock-check: $(PY_STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	cp requirements/production.txt requirements/dev.txt "$$tmp"/ && \
+	$(LOCK_COMPILE) -o "$$tmp/production.txt" && \
+	$(LOCK_COMPILE) --extra dev -c requirements/production.txt -o "$$tmp/dev.txt" && \
+	diff -u requirements/production.txt "$$tmp/production.txt" && \
+	diff -u requirements/dev.txt "$$tmp/dev.txt" || { \
+		echo "I file di lock non corrispondono a pyproject.toml: esegui 'make lock' e fai commit di requirements/."; \
+		exit 1; }
