@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pdz
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: setup run test test-postgres test-sqlite lint lock lock-check chromium worker clean
+.PHONY: setup run test test-postgres test-sqlite test-newer-python lint lock lock-check chromium worker clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,8 +58,9 @@ lint: setup lock-check
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=pdz.settings_test $(PY) manage.py makemigrations --check --dry-run
 
-## Every test: on PostgreSQL with Redis (as in production), then on the embedded SQLite default.
-test: setup chromium lint test-postgres test-sqlite
+## Every test: on PostgreSQL with Redis (as in production), then on the embedded SQLite default,
+## then on PostgreSQL again with the newest Python installed here.
+test: setup chromium lint test-postgres test-sqlite test-newer-python
 
 test-postgres: setup chromium
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest
@@ -70,7 +71,7 @@ test-sqlite: setup chromium
 	$(PY) -m pytest -m "not worker and not postgres"
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .pytest_cache .test-media
+	rm -rf $(VENV) $(VENV)-* node_modules staticfiles .pytest_cache .test-media
 
 ## Lock files: requirements/production.txt (what the image installs) and requirements/dev.txt
 ## (that plus the test tools), with hashes, valid on every Python from 3.11 up. Run after editing
@@ -96,3 +97,37 @@ lock-check: $(PY_STAMP)
 	diff -u requirements/dev.txt "$$tmp/dev.txt" || { \
 		echo "I file di lock non corrispondono a pyproject.toml: esegui 'make lock' e fai commit di requirements/."; \
 		exit 1; }
+
+# The newest Python above the 3.11 baseline installed on this machine: on PATH, or a pyenv
+# version that is installed but not made global (its shim alone would refuse to run).
+ifeq ($(origin NEWER_PYTHON),undefined)
+NEWER_PYTHON := $(shell for v in 3.14 3.13 3.12; do \
+	for p in "$$(command -v python$$v)" \
+		$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v.*/bin/python$$v 2>/dev/null | sort -rV); do \
+		[ -n "$$p" ] && "$$p" -c '' 2>/dev/null && { echo "$$p"; exit 0; }; \
+	done; done)
+endif
+ifneq ($(NEWER_PYTHON),)
+NEWER_VENV := $(VENV)-$(shell $(NEWER_PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+endif
+
+## The PostgreSQL suite, browser tests included, again on the newest Python installed here, from
+## the same lock. Without one, a notice says so and nothing fails.
+ifneq ($(NEWER_VENV),)
+$(NEWER_VENV)/bin/python:
+	$(NEWER_PYTHON) -m venv $(NEWER_VENV)
+
+$(NEWER_VENV)/.installed: requirements/dev.txt pyproject.toml | $(NEWER_VENV)/bin/python
+	$(call install_locked,$(NEWER_VENV))
+
+test-newer-python: $(NEWER_VENV)/.installed $(NODE_STAMP) chromium
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(NEWER_VENV)/bin/python -m pytest
+else
+test-newer-python:
+	@echo "********************************************************************************"
+	@echo "AVVISO: nessun Python più recente del 3.11 è installato (cercati python3.14,"
+	@echo "python3.13 e python3.12, anche tra le versioni pyenv): la suite PostgreSQL NON è"
+	@echo "stata eseguita su un Python più recente. Per eseguirla:"
+	@echo "  make test-newer-python NEWER_PYTHON=/percorso/di/python3.13"
+	@echo "********************************************************************************"
+endif
