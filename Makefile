@@ -108,7 +108,8 @@ NEWER_PYTHON := $(shell for v in 3.14 3.13 3.12; do \
 	done; done)
 endif
 ifneq ($(NEWER_PYTHON),)
-NEWER_VENV := $(VENV)-$(shell $(NEWER_PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+NEWER_VERSION := $(shell $(NEWER_PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+NEWER_VENV := $(if $(NEWER_VERSION),$(VENV)-$(NEWER_VERSION))
 endif
 
 ## The PostgreSQL suite, browser tests included, again on the newest Python installed here, from
@@ -122,6 +123,10 @@ $(NEWER_VENV)/.installed: requirements/dev.txt pyproject.toml | $(NEWER_VENV)/bi
 
 test-newer-python: $(NEWER_VENV)/.installed $(NODE_STAMP) chromium
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(NEWER_VENV)/bin/python -m pytest
+else ifneq ($(NEWER_PYTHON),)
+test-newer-python:
+	@echo "NEWER_PYTHON=$(NEWER_PYTHON) non si avvia: indica un interprete Python funzionante." >&2
+	@exit 1
 else
 test-newer-python:
 	@echo "********************************************************************************"
