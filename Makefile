@@ -1,5 +1,6 @@
 # The two commands of the README: `make run` and `make test`. Everything they need is installed
-# from this repository's own files (pyproject.toml, package.json, package-lock.json).
+# from this repository's own files (the lock files under requirements/, generated from
+# pyproject.toml by `make lock`; package.json, package-lock.json).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -12,15 +13,22 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 PRODUCTION_PG_URL ?= postgres://postgres@127.0.0.1:5432/pdz_produzione
 PRODUCTION_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: setup run test test-postgres test-sqlite test-production lint chromium worker clean
+.PHONY: setup run test test-postgres test-sqlite test-production test-newer-python lint lock lock-check chromium worker clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(PY_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
-	touch $@
+# Every dependency from the lock, each file checked against its hash; then the project alone.
+# No build isolation: the build backend is in the lock too, so nothing unpinned is fetched.
+define install_locked
+	$(1)/bin/python -m pip install --quiet --upgrade pip
+	$(1)/bin/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(1)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(1)/.installed
+endef
+
+$(PY_STAMP): requirements/dev.txt pyproject.toml | $(PY)
+	$(call install_locked,$(VENV))
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -48,13 +56,15 @@ chromium:
 		echo "Installo chromium (pacchetto Debian)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-lint: setup
+lint: setup lock-check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=pdz.settings_test $(PY) manage.py makemigrations --check --dry-run
 
-## Every test: on PostgreSQL with Redis (as in production), then on the embedded SQLite default.
-test: setup chromium lint test-postgres test-sqlite test-production
+## Every test: the production stack as shipped, the suite on PostgreSQL with Redis (as in
+## production), then on the embedded SQLite default, then on PostgreSQL again with the newest
+## Python installed here.
+test: setup chromium lint test-production test-postgres test-sqlite test-newer-python
 
 test-postgres: setup chromium
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest
@@ -72,4 +82,68 @@ test-production: setup
 		$(PY) -m pytest tests_production
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .pytest_cache .test-media
+	rm -rf $(VENV) $(VENV)-* node_modules staticfiles .pytest_cache .test-media
+
+## Lock files: requirements/production.txt (what the image installs) and requirements/dev.txt
+## (that plus the test tools), with hashes, valid on every Python from 3.11 up. Run after editing
+## the dependencies in pyproject.toml; pinned versions stay unless the change needs others.
+## Upgrades: make lock LOCK_ARGS=--upgrade (or LOCK_ARGS="--upgrade-package django").
+# One universal resolution (markers instead of one lock per Python); the dev lock is constrained
+# by the production one, so the tests run on exactly the versions that ship.
+LOCK_COMPILE = $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" pyproject.toml --group build
+
+lock: $(PY_STAMP)
+	$(LOCK_COMPILE) $(LOCK_ARGS) -o requirements/production.txt
+	$(LOCK_COMPILE) $(LOCK_ARGS) --extra dev -c requirements/production.txt -o requirements/dev.txt
+
+# Regenerates both locks into a temporary folder, starting from the committed pins, and compares:
+# any difference means pyproject.toml changed without `make lock`.
+lock-check: $(PY_STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	cp requirements/production.txt requirements/dev.txt "$$tmp"/ && \
+	$(LOCK_COMPILE) -o "$$tmp/production.txt" && \
+	$(LOCK_COMPILE) --extra dev -c requirements/production.txt -o "$$tmp/dev.txt" && \
+	diff -u requirements/production.txt "$$tmp/production.txt" && \
+	diff -u requirements/dev.txt "$$tmp/dev.txt" || { \
+		echo "I file di lock non corrispondono a pyproject.toml: esegui 'make lock' e fai commit di requirements/."; \
+		exit 1; }
+
+# The newest Python above the 3.11 baseline installed on this machine: on PATH, or a pyenv
+# version that is installed but not made global (its shim alone would refuse to run).
+ifeq ($(origin NEWER_PYTHON),undefined)
+NEWER_PYTHON := $(shell for v in 3.14 3.13 3.12; do \
+	for p in "$$(command -v python$$v)" \
+		$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v.*/bin/python$$v 2>/dev/null | sort -rV); do \
+		[ -n "$$p" ] && "$$p" -c '' 2>/dev/null && { echo "$$p"; exit 0; }; \
+	done; done)
+endif
+ifneq ($(NEWER_PYTHON),)
+NEWER_VERSION := $(shell $(NEWER_PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+NEWER_VENV := $(if $(NEWER_VERSION),$(VENV)-$(NEWER_VERSION))
+endif
+
+## The PostgreSQL suite, browser tests included, again on the newest Python installed here, from
+## the same lock. Without one, a notice says so and nothing fails.
+ifneq ($(NEWER_VENV),)
+$(NEWER_VENV)/bin/python:
+	$(NEWER_PYTHON) -m venv $(NEWER_VENV)
+
+$(NEWER_VENV)/.installed: requirements/dev.txt pyproject.toml | $(NEWER_VENV)/bin/python
+	$(call install_locked,$(NEWER_VENV))
+
+test-newer-python: $(NEWER_VENV)/.installed $(NODE_STAMP) chromium
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(NEWER_VENV)/bin/python -m pytest
+else ifneq ($(NEWER_PYTHON),)
+test-newer-python:
+	@echo "NEWER_PYTHON=$(NEWER_PYTHON) non si avvia: indica un interprete Python funzionante." >&2
+	@exit 1
+else
+test-newer-python:
+	@echo "********************************************************************************"
+	@echo "AVVISO: nessun Python più recente del 3.11 è installato (cercati python3.14,"
+	@echo "python3.13 e python3.12, anche tra le versioni pyenv): la suite PostgreSQL NON è"
+	@echo "stata eseguita su un Python più recente. Per eseguirla:"
+	@echo "  make test-newer-python NEWER_PYTHON=/percorso/di/python3.13"
+	@echo "********************************************************************************"
+endif
