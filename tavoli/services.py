@@ -2,9 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from accounts.permissions import can_approve_verbale
 
 from .models import BozzaLocale, Esito, Incontro, Presenza, RevisioneVerbale, Transizione
 
@@ -144,6 +147,13 @@ def rimanda_in_bozza(*, incontro: Incontro, utente, nota: str = "") -> Incontro:
     return attuale
 
 
+def _verifica_approvatore(incontro, utente):
+    # Checked again here, not only by the view: whoever calls the service (a task, a command)
+    # cannot approve for a coordinator who no longer has her role in the ambito.
+    if not can_approve_verbale(utente, incontro.tavolo):
+        raise PermissionDenied
+
+
 @transaction.atomic
 def approva_verbale(*, incontro: Incontro, utente) -> Incontro:
     attuale, precedente = _passa(
@@ -153,6 +163,7 @@ def approva_verbale(*, incontro: Incontro, utente) -> Incontro:
         utente=utente,
         messaggio=_("Solo un verbale in revisione può essere approvato."),
     )
+    _verifica_approvatore(attuale, utente)
     attuale.testo_approvato = attuale.verbale
     attuale.approvato_il = timezone.now()
     attuale.approvato_da = utente
@@ -171,6 +182,7 @@ def apri_nuova_revisione(*, incontro: Incontro, utente, nota: str = "") -> Incon
         utente=utente,
         messaggio=_("Si apre una nuova revisione solo di un verbale approvato."),
     )
+    _verifica_approvatore(attuale, utente)
     attuale.revisione += 1
     attuale.save(update_fields=["stato", "revisione"])
     _transizione(attuale, da=precedente, a=attuale.stato, utente=utente, nota=nota)
