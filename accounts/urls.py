@@ -54,4 +54,5 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("profilo/", views.profilo, name="profilo"),
+    path("profilo/calendario/", views.calendario_rinnova, name="calendario-rinnova"),
 ]

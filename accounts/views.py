@@ -1,9 +1,33 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from .permissions import ruoli_di
 
 
 @require_GET
 def profilo(request):
-    return render(request, "accounts/profilo.html", {"ruoli": ruoli_di(request.user)})
+    url_calendario = request.build_absolute_uri(
+        reverse("calendario:utente", args=[request.user.token_calendario])
+    )
+    return render(
+        request,
+        "accounts/profilo.html",
+        {"ruoli": ruoli_di(request.user), "url_calendario": url_calendario},
+    )
+
+
+@require_POST
+def calendario_rinnova(request):
+    """The user gives her own calendar feed a new URL, e.g. after sharing it by mistake."""
+    request.user.rinnova_token_calendario()
+    messages.success(
+        request,
+        _(
+            "Il tuo calendario ha un nuovo indirizzo: quello precedente non funziona più. "
+            "Aggiorna l'iscrizione nella tua app di calendario."
+        ),
+    )
+    return redirect("accounts:profilo")

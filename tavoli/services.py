@@ -9,7 +9,16 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import can_approve_verbale
 
-from .models import BozzaLocale, Esito, Incontro, Presenza, RevisioneVerbale, Transizione
+from .models import (
+    BozzaLocale,
+    Esito,
+    Incontro,
+    Membro,
+    Presenza,
+    RevisioneVerbale,
+    Tavolo,
+    Transizione,
+)
 
 Stato = Incontro.Stato
 
@@ -41,6 +50,60 @@ def _transizione(incontro, *, da, a, utente, nota=""):
         utente=utente,
         nota=nota,
     )
+
+
+# --- Membership and the table's calendar feed ----------------------------------------------------
+# The feed URL is the only credential a calendar app has: whoever leaves the table must lose it,
+# so every removal renews the token. Those still at the table find the new URL on its page.
+
+
+def _blocca_tavolo(tavolo) -> Tavolo:
+    return Tavolo.objects.select_for_update().get(pk=tavolo.pk)
+
+
+def _persone_del_tavolo(tavolo) -> set[int]:
+    coordinatori = Tavolo.coordinatori.through.objects.filter(tavolo_id=tavolo.pk)
+    operatori = Tavolo.operatori.through.objects.filter(tavolo_id=tavolo.pk)
+    return set(coordinatori.values_list("user_id", flat=True)) | set(
+        operatori.values_list("user_id", flat=True)
+    )
+
+
+@transaction.atomic
+def rinnova_calendario_tavolo(*, tavolo: Tavolo) -> str:
+    """A new feed URL for the table; the old one answers 404 from now on."""
+    return _blocca_tavolo(tavolo).rinnova_token_calendario()
+
+
+@transaction.atomic
+def rimuovi_membro(*, membro: Membro) -> str:
+    """Take a member off the table and renew its feed URL; returns the new token."""
+    tavolo = _blocca_tavolo(membro.tavolo)
+    if membro.presenze.exists():
+        raise OperazioneNonAmmessa(
+            _("%(membro)s risulta presente a un incontro: non può essere tolto dal tavolo.")
+            % {"membro": membro}
+        )
+    membro.delete()
+    return tavolo.rinnova_token_calendario()
+
+
+@transaction.atomic
+def aggiorna_tavolo(*, form) -> bool:
+    """Save a valid TavoloForm of an existing table. Whoever is no longer among its coordinators
+    or operators loses the feed: returns whether its URL was renewed."""
+    bloccato = _blocca_tavolo(form.instance)
+    prima = _persone_del_tavolo(bloccato)
+    # The form's copy of the row was read before the lock: keep the token as it is now.
+    form.instance.token_calendario = bloccato.token_calendario
+    tavolo = form.save()
+    if prima - _persone_del_tavolo(tavolo):
+        tavolo.rinnova_token_calendario()
+        return True
+    return False
+
+
+# --- Meetings -------------------------------------------------------------------------------------
 
 
 @transaction.atomic
