@@ -14,7 +14,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
+    path("uscita/", views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(

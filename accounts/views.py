@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,3 +32,13 @@ def calendario_rinnova(request):
         ),
     )
     return redirect("accounts:profilo")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also empties this site's storage in the browser: unsaved drafts of the minutes
+    (static/js/verbale.js) must not stay for whoever uses the browser next."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"storage"'
+        return response
