@@ -86,10 +86,10 @@ def modifica(request, slug, pk):
     ambito, tavolo = _tavolo_per_gestore(request, slug, pk)
     form = TavoloForm(request.POST or None, instance=tavolo, ambito=ambito)
     if request.method == "POST" and form.is_valid():
-        if services.aggiorna_tavolo(form=form):
-            messages.success(request, f"{_('Tavolo aggiornato.')} {CALENDARIO_RINNOVATO}")
-        else:
-            messages.success(request, _("Tavolo aggiornato."))
+        calendario_rinnovato = services.aggiorna_tavolo(form=form)
+        messages.success(request, _("Tavolo aggiornato."))
+        if calendario_rinnovato:
+            messages.info(request, CALENDARIO_RINNOVATO)
         return redirect("tavoli:dettaglio", slug=ambito.slug, pk=tavolo.pk)
     return render(
         request, "tavoli/tavolo_form.html", {"ambito": ambito, "form": form, "tavolo": tavolo}
