@@ -28,6 +28,13 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def rinnova_token_calendario(self) -> str:
+        """A new secret for the personal feed, for when its URL went where it should not: the
+        old URL stops working at once (404)."""
+        self.token_calendario = _token_calendario()
+        User.objects.filter(pk=self.pk).update(token_calendario=self.token_calendario)
+        return self.token_calendario
+
 
 class RuoloQuerySet(models.QuerySet):
     def attivi(self):

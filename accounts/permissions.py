@@ -14,6 +14,8 @@ from ambiti.models import Ambito, Iscrizione
 from .models import Ruolo
 
 Tipo = Ruolo.Tipo
+# The roles that work for an ambito, as opposed to speaking for a comune or an ente.
+TIPI_STAFF = (Tipo.UFFICIO_PIANO, Tipo.OPERATORE)
 
 
 def ruoli_di(user) -> list[Ruolo]:
@@ -116,15 +118,20 @@ def _tavoli_ids(user, attributo):
 
         enti = [r.ente_id for r in ruoli_di(user) if r.tipo == Tipo.ENTE]
         operatori = {r.ambito_id for r in ruoli_di(user) if r.tipo == Tipo.OPERATORE}
+        # A coordinator approves minutes as staff of the ambito: her powers end with her active
+        # role there (Ufficio di Piano or operator), even if she is still listed on the table.
+        staff = {r.ambito_id for r in ruoli_di(user) if r.tipo in TIPI_STAFF}
         cache = {"operati": set(), "coordinati": set(), "membro": set()}
         for tavolo_id, ambito_id in Tavolo.objects.filter(operatori=user).values_list(
             "pk", "ambito_id"
         ):
             if ambito_id in operatori:
                 cache["operati"].add(tavolo_id)
-        cache["coordinati"] = set(
-            Tavolo.objects.filter(coordinatori=user).values_list("pk", flat=True)
-        )
+        for tavolo_id, ambito_id in Tavolo.objects.filter(coordinatori=user).values_list(
+            "pk", "ambito_id"
+        ):
+            if ambito_id in staff:
+                cache["coordinati"].add(tavolo_id)
         cache["membro"] = set(
             Membro.objects.filter(Q(utente=user) | Q(ente_id__in=enti)).values_list(
                 "tavolo_id", flat=True

@@ -14,7 +14,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
+    path("uscita/", views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(
@@ -54,6 +54,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("profilo/", views.profilo, name="profilo"),
+    path("profilo/calendario/", views.calendario_rinnova, name="calendario-rinnova"),
     path("ambiti/<slug:slug>/accessi-bloccati/", views.accessi_bloccati, name="accessi-bloccati"),
     path(
         "ambiti/<slug:slug>/accessi-bloccati/<int:pk>/sblocca/",

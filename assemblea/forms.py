@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Ruolo, User
 from ambiti.forms import DateInput
 from ambiti.models import Comune
+from pdz.validatori import valida_riga_singola
 
 from . import services
 from .models import Delega, PuntoOdg, Qualita, Recepimento, RegolaVoto, Seduta, Votazione
@@ -150,6 +151,7 @@ class SedutaForm(forms.ModelForm):
     def __init__(self, *args, ambito, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.ambito = ambito
+        self.fields["titolo"].validators.append(valida_riga_singola)
         self.helper = _helper(
             "titolo",
             "modalita",
@@ -203,6 +205,7 @@ class PuntoForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.seduta = seduta
         self.instance.seduta = seduta
+        self.fields["titolo"].validators.append(valida_riga_singola)
         self.fields["ordine"].widget.attrs["min"] = 1
         # A version already on the agenda of a session under way is not offered twice, unless
         # its vote there found no quorum.

@@ -242,8 +242,7 @@ def main() -> None:
         piano, utente, conteggi = _costruisci_piano()
         costruzione = time.perf_counter() - inizio
 
-        import weasyprint
-
+        from pdz.pdf import documento_html
         from piani import pdf, rendering
         from piani.assemblaggio import html_piano
         from piani.models import RenderPDF
@@ -251,12 +250,7 @@ def main() -> None:
         memoria_prima = _picco_mb()
 
         def weasyprint_da_solo(html):
-            cartella_statica = pdf.cartella_statica()
-            return weasyprint.HTML(
-                string=html,
-                base_url=weasyprint.urls.path2url(str(cartella_statica)) + "/",
-                url_fetcher=pdf.SoloRisorseStatiche(cartella_statica),
-            ).write_pdf(pdf_variant=pdf.VARIANTE_PDF)
+            return documento_html(html).write_pdf(pdf_variant=pdf.VARIANTE_PDF)
 
         def da_capo_a_fondo():
             # A new rendering each time: the same content would otherwise be reused at once.

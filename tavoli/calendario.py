@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from pdz.validatori import in_una_riga
+
 ROMA = ZoneInfo("Europe/Rome")
 PRODID = "-//pdz//Piano di Zona//IT"
 
@@ -70,7 +72,7 @@ def evento(incontro, *, metodo_request=False, url=None, partecipante=None):
     event.add("dtstart", incontro.inizio.astimezone(ROMA))
     event.add("dtend", incontro.fine.astimezone(ROMA))
     event.add("sequence", incontro.sequenza_ics)
-    event.add("summary", f"{incontro.tavolo.titolo} — {incontro.titolo}")
+    event.add("summary", in_una_riga(f"{incontro.tavolo.titolo} — {incontro.titolo}"))
     if incontro.luogo or incontro.link_online:
         event.add("location", incontro.luogo or incontro.link_online)
     testo = descrizione(incontro, url=url)
@@ -103,7 +105,8 @@ def calendario(incontri, *, nome, metodo=None, url_di=None, partecipante=None):
     cal.add("calscale", "GREGORIAN")
     if metodo:
         cal.add("method", metodo)
-    cal.add("x-wr-calname", nome)
+    # icalendar refuses a raw line break here, and the whole feed would fail with it.
+    cal.add("x-wr-calname", in_una_riga(nome))
     cal.add("x-wr-timezone", str(ROMA))
     incontri = list(incontri)
     for incontro in incontri:

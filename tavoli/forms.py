@@ -7,6 +7,7 @@ from accounts.models import Ruolo, User
 from ambiti.forms import DateInput
 from ambiti.models import Ente, Iscrizione
 from obiettivi.models import AreaPolicy
+from pdz.validatori import valida_riga_singola
 
 from .models import Allegato, Commento, Esito, Incontro, Membro, Tavolo
 from .validators import validate_allegato
@@ -76,6 +77,7 @@ class TavoloForm(forms.ModelForm):
     def __init__(self, *args, ambito, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.ambito = ambito
+        self.fields["titolo"].validators.append(valida_riga_singola)
         self.fields["sub_ambito"].queryset = ambito.sub_ambiti.all()
         ruoli = Ruolo.objects.attivi().filter(ambito=ambito)
         staff = ruoli.filter(tipo__in=[Ruolo.Tipo.UFFICIO_PIANO, Ruolo.Tipo.OPERATORE])
@@ -134,6 +136,7 @@ class IncontroForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["titolo"].validators.append(valida_riga_singola)
         self.helper = _helper(
             "titolo",
             Row(Column("inizio"), Column("fine")),

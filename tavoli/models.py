@@ -74,6 +74,13 @@ class Tavolo(models.Model):
     def __str__(self):
         return self.titolo
 
+    def rinnova_token_calendario(self) -> str:
+        """A new secret for the feed: the old URL stops working at once (404). Written with an
+        UPDATE of that column alone, so that it never overwrites a concurrent edit of the table."""
+        self.token_calendario = _token()
+        Tavolo.objects.filter(pk=self.pk).update(token_calendario=self.token_calendario)
+        return self.token_calendario
+
     def clean(self):
         if self.sub_ambito_id and self.sub_ambito.ambito_id != self.ambito_id:
             raise ValidationError({"sub_ambito": _("Il sub-ambito deve appartenere all'ambito.")})

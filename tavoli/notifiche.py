@@ -9,6 +9,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Ruolo
+from pdz.validatori import in_una_riga
 
 from .calendario import ROMA, calendario, descrizione, percorso_incontro
 from .models import Membro, Tavolo
@@ -66,14 +67,15 @@ def quando(incontro) -> str:
 
 
 def _oggetto(incontro, aggiornamento):
+    # A line break in a subject would make Django refuse the whole message (BadHeaderError).
     valori = {
         "tavolo": incontro.tavolo.titolo,
         "titolo": incontro.titolo,
         "data": _giorno(incontro.inizio.astimezone(ROMA)),
     }
     if aggiornamento:
-        return _("Aggiornamento: %(tavolo)s — %(titolo)s, %(data)s") % valori
-    return _("Invito: %(tavolo)s — %(titolo)s, %(data)s") % valori
+        return in_una_riga(_("Aggiornamento: %(tavolo)s — %(titolo)s, %(data)s") % valori)
+    return in_una_riga(_("Invito: %(tavolo)s — %(titolo)s, %(data)s") % valori)
 
 
 def _corpo(incontro, url, aggiornamento):
@@ -126,7 +128,7 @@ def notifica_revisione(incontro, *, base_url=None) -> int:
     url = _base_url(base_url) + percorso_incontro(incontro)
     with translation.override(settings.LANGUAGE_CODE):
         valori = {"tavolo": tavolo.titolo, "titolo": incontro.titolo, "url": url}
-        oggetto = _("Verbale in revisione: %(tavolo)s — %(titolo)s") % valori
+        oggetto = in_una_riga(_("Verbale in revisione: %(tavolo)s — %(titolo)s") % valori)
         corpo = (
             _(
                 "Il verbale dell'incontro «%(titolo)s» del tavolo «%(tavolo)s» è pronto per la "

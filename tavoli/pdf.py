@@ -1,29 +1,15 @@
-"""The minutes of a meeting as a printable PDF, rendered by WeasyPrint from an HTML template."""
+"""The minutes of a meeting as a printable PDF, rendered by WeasyPrint from an HTML template
+with the portal's strict fetcher (pdz/pdf.py): the template fetches nothing, and user text that
+looked like an address would not be fetched either."""
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+
+from pdz.pdf import documento_html
 
 from .models import Esito, Presenza
-
-PROTOCOLLI_AMMESSI = ("file:", "data:")
-
-
-class SoloRisorseLocali(URLFetcher):
-    """Refuses every URL but local files and data: URIs.
-
-    The PDF is rendered inside a request: a fetch over the network could hang the worker, and a
-    URL that reached the document (a bug in escaping, a future template change) would make the
-    server request addresses of an attacker's choosing, internal ones included (SSRF).
-    """
-
-    def fetch(self, url, headers=None):
-        if not url.lower().startswith(PROTOCOLLI_AMMESSI):
-            raise ValueError(f"Risorsa esterna non ammessa nel PDF: {url}")
-        return super().fetch(url, headers)
 
 
 def _prefetch(incontro):
@@ -38,7 +24,7 @@ def _nome(user):
     return (user.get_full_name() or user.username) if user else ""
 
 
-def verbale_pdf(incontro, *, testo, base_url, approvato=None) -> bytes:
+def verbale_pdf(incontro, *, testo, approvato=None) -> bytes:
     """The PDF of the minutes with the given text.
 
     `approvato` says whether `testo` is the approved text; by default it is when it is the text
@@ -70,4 +56,4 @@ def verbale_pdf(incontro, *, testo, base_url, approvato=None) -> bytes:
         "generato_il": timezone.localtime(),
     }
     html = render_to_string("tavoli/verbale_pdf.html", context)
-    return HTML(string=html, base_url=base_url, url_fetcher=SoloRisorseLocali()).write_pdf()
+    return documento_html(html).write_pdf()

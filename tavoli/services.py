@@ -2,11 +2,23 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import BozzaLocale, Esito, Incontro, Presenza, RevisioneVerbale, Transizione
+from accounts.permissions import can_approve_verbale
+
+from .models import (
+    BozzaLocale,
+    Esito,
+    Incontro,
+    Membro,
+    Presenza,
+    RevisioneVerbale,
+    Tavolo,
+    Transizione,
+)
 
 Stato = Incontro.Stato
 
@@ -38,6 +50,60 @@ def _transizione(incontro, *, da, a, utente, nota=""):
         utente=utente,
         nota=nota,
     )
+
+
+# --- Membership and the table's calendar feed ----------------------------------------------------
+# The feed URL is the only credential a calendar app has: whoever leaves the table must lose it,
+# so every removal renews the token. Those still at the table find the new URL on its page.
+
+
+def _blocca_tavolo(tavolo) -> Tavolo:
+    return Tavolo.objects.select_for_update().get(pk=tavolo.pk)
+
+
+def _persone_del_tavolo(tavolo) -> set[int]:
+    coordinatori = Tavolo.coordinatori.through.objects.filter(tavolo_id=tavolo.pk)
+    operatori = Tavolo.operatori.through.objects.filter(tavolo_id=tavolo.pk)
+    return set(coordinatori.values_list("user_id", flat=True)) | set(
+        operatori.values_list("user_id", flat=True)
+    )
+
+
+@transaction.atomic
+def rinnova_calendario_tavolo(*, tavolo: Tavolo) -> str:
+    """A new feed URL for the table; the old one answers 404 from now on."""
+    return _blocca_tavolo(tavolo).rinnova_token_calendario()
+
+
+@transaction.atomic
+def rimuovi_membro(*, membro: Membro) -> str:
+    """Take a member off the table and renew its feed URL; returns the new token."""
+    tavolo = _blocca_tavolo(membro.tavolo)
+    if membro.presenze.exists():
+        raise OperazioneNonAmmessa(
+            _("%(membro)s risulta presente a un incontro: non può essere tolto dal tavolo.")
+            % {"membro": membro}
+        )
+    membro.delete()
+    return tavolo.rinnova_token_calendario()
+
+
+@transaction.atomic
+def aggiorna_tavolo(*, form) -> bool:
+    """Save a valid TavoloForm of an existing table. Whoever is no longer among its coordinators
+    or operators loses the feed: returns whether its URL was renewed."""
+    bloccato = _blocca_tavolo(form.instance)
+    prima = _persone_del_tavolo(bloccato)
+    # The form's copy of the row was read before the lock: keep the token as it is now.
+    form.instance.token_calendario = bloccato.token_calendario
+    tavolo = form.save()
+    if prima - _persone_del_tavolo(tavolo):
+        tavolo.rinnova_token_calendario()
+        return True
+    return False
+
+
+# --- Meetings -------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -144,6 +210,13 @@ def rimanda_in_bozza(*, incontro: Incontro, utente, nota: str = "") -> Incontro:
     return attuale
 
 
+def _verifica_approvatore(incontro, utente):
+    # Checked again here, not only by the view: whoever calls the service (a task, a command)
+    # cannot approve for a coordinator who no longer has her role in the ambito.
+    if not can_approve_verbale(utente, incontro.tavolo):
+        raise PermissionDenied
+
+
 @transaction.atomic
 def approva_verbale(*, incontro: Incontro, utente) -> Incontro:
     attuale, precedente = _passa(
@@ -153,6 +226,7 @@ def approva_verbale(*, incontro: Incontro, utente) -> Incontro:
         utente=utente,
         messaggio=_("Solo un verbale in revisione può essere approvato."),
     )
+    _verifica_approvatore(attuale, utente)
     attuale.testo_approvato = attuale.verbale
     attuale.approvato_il = timezone.now()
     attuale.approvato_da = utente
@@ -171,6 +245,7 @@ def apri_nuova_revisione(*, incontro: Incontro, utente, nota: str = "") -> Incon
         utente=utente,
         messaggio=_("Si apre una nuova revisione solo di un verbale approvato."),
     )
+    _verifica_approvatore(attuale, utente)
     attuale.revisione += 1
     attuale.save(update_fields=["stato", "revisione"])
     _transizione(attuale, da=precedente, a=attuale.stato, utente=utente, nota=nota)

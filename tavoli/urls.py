@@ -14,6 +14,7 @@ urlpatterns = [
     path(TAVOLO + "modifica/", views.modifica, name="modifica"),
     path(TAVOLO + "membri/", views.membro_aggiungi, name="membro-aggiungi"),
     path(TAVOLO + "membri/<int:membro_pk>/rimuovi/", views.membro_rimuovi, name="membro-rimuovi"),
+    path(TAVOLO + "calendario/rinnova/", views.calendario_rinnova, name="calendario-rinnova"),
     path(TAVOLO + "incontri/nuovo/", views_incontri.incontro_nuovo, name="incontro-nuovo"),
     path(INCONTRO, views_incontri.incontro, name="incontro"),
     path(INCONTRO + "modifica/", views_incontri.incontro_modifica, name="incontro-modifica"),

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import (
@@ -19,8 +20,14 @@ from accounts.permissions import (
     tavoli_visibili,
 )
 
+from . import services
 from .forms import MembroEnteForm, MembroPersonaForm, TavoloForm
 from .models import Esito, Membro, Tavolo
+
+CALENDARIO_RINNOVATO = _lazy(
+    "Il calendario del tavolo ha un nuovo indirizzo: quello precedente non funziona più. "
+    "Chi resta al tavolo trova il nuovo indirizzo in questa pagina."
+)
 
 
 @require_GET
@@ -79,8 +86,10 @@ def modifica(request, slug, pk):
     ambito, tavolo = _tavolo_per_gestore(request, slug, pk)
     form = TavoloForm(request.POST or None, instance=tavolo, ambito=ambito)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        calendario_rinnovato = services.aggiorna_tavolo(form=form)
         messages.success(request, _("Tavolo aggiornato."))
+        if calendario_rinnovato:
+            messages.info(request, CALENDARIO_RINNOVATO)
         return redirect("tavoli:dettaglio", slug=ambito.slug, pk=tavolo.pk)
     return render(
         request, "tavoli/tavolo_form.html", {"ambito": ambito, "form": form, "tavolo": tavolo}
@@ -167,14 +176,23 @@ def membro_aggiungi(request, slug, pk):
 def membro_rimuovi(request, slug, pk, membro_pk):
     ambito, tavolo = _tavolo_per_gestore(request, slug, pk)
     membro = get_object_or_404(Membro, tavolo=tavolo, pk=membro_pk)
-    if membro.presenze.exists():
-        messages.error(
-            request,
-            _("%(membro)s risulta presente a un incontro: non può essere tolto dal tavolo.")
-            % {"membro": membro},
-        )
+    extra = {}
+    try:
+        tavolo.token_calendario = services.rimuovi_membro(membro=membro)
+    except services.OperazioneNonAmmessa as errore:
+        messages.error(request, str(errore))
     else:
-        membro.delete()
+        messages.info(request, CALENDARIO_RINNOVATO)
+        extra["calendario_rinnovato"] = True
     if request.htmx:
-        return _membri_partial(request, ambito, tavolo)
+        return _membri_partial(request, ambito, tavolo, **extra)
+    return redirect("tavoli:dettaglio", slug=ambito.slug, pk=tavolo.pk)
+
+
+@require_POST
+def calendario_rinnova(request, slug, pk):
+    """The Ufficio di Piano gives the table's feed a new URL, e.g. after it was shared too widely."""
+    ambito, tavolo = _tavolo_per_gestore(request, slug, pk)
+    services.rinnova_calendario_tavolo(tavolo=tavolo)
+    messages.success(request, CALENDARIO_RINNOVATO)
     return redirect("tavoli:dettaglio", slug=ambito.slug, pk=tavolo.pk)

@@ -96,9 +96,7 @@ def verbale_pdf(request, slug, pk, ipk):
     if not can_view_verbale(request.user, incontro):
         raise Http404
     testo, approvato = _testo_del_verbale(request.user, incontro)
-    contenuto = pdf.verbale_pdf(
-        incontro, testo=testo, base_url=request.build_absolute_uri("/"), approvato=approvato
-    )
+    contenuto = pdf.verbale_pdf(incontro, testo=testo, approvato=approvato)
     nome_file = f"verbale-{slugify(tavolo.titolo) or tavolo.pk}-"
     nome_file += f"{esportazioni.data_locale(incontro.inizio):%Y-%m-%d}"
     if not approvato:

@@ -169,7 +169,14 @@ def _kwargs(nome, s, **extra):
     kwargs["pk"] = s.tavolo.pk
     if nome == "membro-rimuovi":
         kwargs["membro_pk"] = s.da_togliere.pk
-    if nome in ("dettaglio", "modifica", "membro-aggiungi", "membro-rimuovi", "incontro-nuovo"):
+    if nome in (
+        "dettaglio",
+        "modifica",
+        "membro-aggiungi",
+        "membro-rimuovi",
+        "calendario-rinnova",
+        "incontro-nuovo",
+    ):
         return kwargs
     kwargs["ipk"] = s.incontro.pk
     if nome == "esito-nuovo":
@@ -275,6 +282,7 @@ CASI = [
     Caso("modifica", "post", GESTIONE_TAVOLO_POST),
     Caso("membro-aggiungi", "post", GESTIONE_TAVOLO_POST),
     Caso("membro-rimuovi", "post", GESTIONE_TAVOLO_POST),
+    Caso("calendario-rinnova", "post", GESTIONE_TAVOLO_POST),
     Caso("incontro-nuovo", "get", MODIFICA_GET),
     Caso("incontro-nuovo", "post", MODIFICA_POST),
     Caso("incontro", "get", LETTURA_TAVOLO),
@@ -368,6 +376,7 @@ def test_anonimo_va_al_login(client, scena, caso):
 
 GESTIONE_DEL_TAVOLO = [("modifica", "get"), ("modifica", "post")]
 GESTIONE_DEL_TAVOLO += [("membro-aggiungi", "post"), ("membro-rimuovi", "post")]
+GESTIONE_DEL_TAVOLO += [("calendario-rinnova", "post")]
 
 
 @pytest.mark.parametrize("persona", ESTRANEI)
@@ -390,6 +399,7 @@ AMMESSI = {
     "modifica": {"get", "post"},
     "membro-aggiungi": {"post"},
     "membro-rimuovi": {"post"},
+    "calendario-rinnova": {"post"},
     "incontro-nuovo": {"get", "post"},
     "incontro": {"get"},
     "incontro-modifica": {"get", "post"},

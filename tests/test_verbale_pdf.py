@@ -5,14 +5,13 @@ import io
 
 import pypdf
 import pytest
-import weasyprint
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ambiti.models import Ente
 from obiettivi.models import AreaPolicy
-from tavoli import pdf
+from pdz.pdf import SoloRisorseStatiche
 from tavoli.models import Esito, Incontro
 
 from .factories import EnteFactory
@@ -149,13 +148,13 @@ def test_intestazione_e_numero_di_pagina_su_ogni_pagina(client, ufficio_piano_cr
 
 def test_il_testo_degli_utenti_resta_testo(client, ufficio_piano_crema, incontro, monkeypatch):
     richieste = []
-    fetch = pdf.SoloRisorseLocali.fetch
+    fetch = SoloRisorseStatiche.fetch
 
     def spia(self, url, headers=None):
         richieste.append(url)
         return fetch(self, url, headers)
 
-    monkeypatch.setattr(pdf.SoloRisorseLocali, "fetch", spia)
+    monkeypatch.setattr(SoloRisorseStatiche, "fetch", spia)
     incontro.verbale = (
         'Primo punto <script>alert(1)</script>\n<img src="http://example.org/x.png"> fine'
     )
@@ -169,55 +168,6 @@ def test_il_testo_degli_utenti_resta_testo(client, ufficio_piano_crema, incontro
     assert "<i>corsivo</i> & altro" in testo
     assert lettore.metadata.title == "Verbale: Incontro <b>grassetto</b>"
     assert not [url for url in richieste if not url.startswith(("file:", "data:"))]
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "http://example.org/x.png",
-        "https://example.org/font.woff2",
-        "HTTP://EXAMPLE.ORG/x.png",
-        "ftp://example.org/x.png",
-        "//example.org/x.png",
-        "javascript:alert(1)",
-    ],
-)
-def test_il_fetcher_rifiuta_la_rete(url):
-    with pytest.raises(ValueError):
-        pdf.SoloRisorseLocali().fetch(url)
-
-
-def test_il_fetcher_ammette_le_risorse_locali(tmp_path):
-    risposta = pdf.SoloRisorseLocali().fetch("data:text/plain,ciao")
-    assert risposta.read() == b"ciao"
-    risposta.close()
-    file = tmp_path / "stile.css"
-    file.write_text("p { color: red }")
-    risposta = pdf.SoloRisorseLocali().fetch(file.as_uri())
-    assert risposta.read() == b"p { color: red }"
-    risposta.close()
-
-
-def test_weasyprint_non_scarica_nulla_con_il_fetcher(monkeypatch):
-    rifiutate = []
-    fetch = pdf.SoloRisorseLocali.fetch
-
-    def spia(self, url, headers=None):
-        try:
-            return fetch(self, url, headers)
-        except ValueError:
-            rifiutate.append(url)
-            raise
-
-    monkeypatch.setattr(pdf.SoloRisorseLocali, "fetch", spia)
-    html = weasyprint.HTML(
-        string='<link rel="stylesheet" href="https://example.org/s.css">'
-        '<p>testo</p><img src="http://example.org/x.png">',
-        base_url="https://pdz.example.org/",
-        url_fetcher=pdf.SoloRisorseLocali(),
-    )
-    assert html.write_pdf().startswith(b"%PDF")
-    assert sorted(rifiutate) == ["http://example.org/x.png", "https://example.org/s.css"]
 
 
 def test_editore_di_un_verbale_approvato(client, ufficio_piano_crema, incontro):

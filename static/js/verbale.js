@@ -1,9 +1,35 @@
 // The minutes are never lost: every keystroke is kept in this browser (localStorage) and, a few
 // seconds later, on the server as the user's draft. A real save clears both.
+//
+// The browser copy is keyed per user and per meeting (pdz:verbale:<user>:<meeting>), so that on a
+// shared computer nobody is offered someone else's text, and it is removed at logout: here when
+// the logout form is sent, and for every page by the logout response (Clear-Site-Data).
 (function () {
+  const PREFISSO = "pdz:";
+  // Written before the keys named the user: nobody can tell whose they are.
+  const PREFISSO_SENZA_UTENTE = "pdz-verbale-";
+
   function csrf(form) {
     return form.querySelector("input[name=csrfmiddlewaretoken]").value;
   }
+
+  function chiavi(prefisso) {
+    const trovate = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const chiave = localStorage.key(i);
+      if (chiave && chiave.startsWith(prefisso)) trovate.push(chiave);
+    }
+    return trovate;
+  }
+
+  function dimentica(prefisso) {
+    chiavi(prefisso).forEach((chiave) => localStorage.removeItem(chiave));
+  }
+
+  document.querySelectorAll("form[data-esci]").forEach((uscita) => {
+    uscita.addEventListener("submit", () => dimentica(PREFISSO));
+  });
+  dimentica(PREFISSO_SENZA_UTENTE);
 
   function init(root) {
     const form = root.querySelector("form[data-verbale]");
@@ -11,7 +37,7 @@
     form.dataset.pronto = "1";
     const area = form.querySelector("textarea[name=testo]");
     const versione = form.querySelector("input[name=versione]").value;
-    const chiave = form.dataset.chiave;
+    const chiave = PREFISSO + "verbale:" + form.dataset.utente + ":" + form.dataset.incontro;
     const stato = form.querySelector("[data-stato-salvataggio]");
     let timer = null;
 
