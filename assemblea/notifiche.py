@@ -13,6 +13,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Ruolo
+from pdz.validatori import in_una_riga
 from tavoli.calendario import ROMA, calendario
 from tavoli.notifiche import _allegato_ics, _base_url
 
@@ -135,13 +136,16 @@ def oggetto(seduta, *, nuovo_invio=False) -> str:
         "data": formats.date_format(seduta.prima_convocazione.astimezone(ROMA), "j F Y").lower(),
     }
     if nuovo_invio:
-        return (
+        return in_una_riga(
             _(
                 "Nuovo invio — Convocazione dell'Assemblea dei Sindaci %(ambito)s: %(titolo)s, %(data)s"
             )
             % valori
         )
-    return _("Convocazione dell'Assemblea dei Sindaci %(ambito)s: %(titolo)s, %(data)s") % valori
+    # A title saved before the forms refused line breaks must not stop the convocation.
+    return in_una_riga(
+        _("Convocazione dell'Assemblea dei Sindaci %(ambito)s: %(titolo)s, %(data)s") % valori
+    )
 
 
 @dataclass
@@ -288,10 +292,10 @@ def invia_rettifica(evento, *, base_url=None) -> int:
     )
     reply_to = [ambito.email_ufficio_piano] if ambito.email_ufficio_piano else None
     with translation.override(settings.LANGUAGE_CODE):
-        soggetto = _("Rettifica del voto del comune di %(c)s — %(s)s") % {
-            "c": evento.comune.nome,
-            "s": seduta.titolo,
-        }
+        soggetto = in_una_riga(
+            _("Rettifica del voto del comune di %(c)s — %(s)s")
+            % {"c": evento.comune.nome, "s": seduta.titolo}
+        )
         testo = corpo_rettifica(evento, url)
     messaggi = [
         EmailMessage(soggetto, testo, to=[destinatario], reply_to=reply_to)

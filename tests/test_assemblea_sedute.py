@@ -1008,3 +1008,21 @@ def test_recepimento_della_segreteria_per_ogni_comune(up, approvata):
 
 def test_recepimento_solo_per_versioni_approvate(up, versione):
     assert up.get(_url_recepimenti(versione)).status_code == 404
+
+
+def test_convocazione_di_una_seduta_con_a_capo_nel_titolo_salvato_prima_parte_lo_stesso(
+    up, seduta, versione, sindaci_crema, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A title with a line break, saved before the forms refused them, once made the convocation
+    fail on the e-mail header: the subject goes out on one line instead."""
+    Seduta.objects.filter(pk=seduta.pk).update(titolo="Assemblea\r\nordinaria")
+    PuntoOdg.objects.create(
+        seduta=seduta, ordine=1, titolo="Approvazione del Piano di Zona", versione_piano=versione
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        risposta = up.post(url("seduta-convoca", seduta))
+    assert risposta.status_code == 302
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(sindaci_crema)
+    assert mailoutbox[0].subject == (
+        "Convocazione dell'Assemblea dei Sindaci Cremasco: Assemblea ordinaria, 10 marzo 2026"
+    )
