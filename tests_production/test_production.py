@@ -447,3 +447,25 @@ def test_plan_pdf_rendered_by_the_worker(stack, crawls):
         f"PDF del piano ({result.landing}): {pages} pagine, {len(pdf.body):,} byte, "
         f"reso dal worker e scaricato in {elapsed:.1f} s"
     )
+
+
+def test_security_headers_and_error_pages(stack):
+    """The policies reach the production responses, and a user who follows a link to another
+    ambito reads the portal's own Italian page, drawn with the manifest's static files."""
+    browser, _chain = log_in(stack, "up.cremasco")
+    other_ambito = browser.request("GET", "/ambiti/cremonese/")
+    assert other_ambito.status == 404
+    text = other_ambito.text()
+    assert "Pagina non trovata" in text
+    assert 'href="/"' in text
+    # The hashed name: the layout was drawn with the manifest.
+    assert re.search(r"/static/css/pdz\.[0-9a-f]{12}\.css", text)
+    policy = other_ambito.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    assert "camera=()" in other_ambito.headers["Permissions-Policy"]
+    assert other_ambito.headers["X-Request-ID"]
+    report.add(f"Content-Security-Policy: {policy}")
+    report.add(f"Permissions-Policy: {other_ambito.headers['Permissions-Policy']}")
