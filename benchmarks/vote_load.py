@@ -95,7 +95,8 @@ class Risposta:
 
 
 def _ambiente(database_url: str) -> dict:
-    """Production settings, minus what needs TLS or a collectstatic: plain HTTP on 127.0.0.1."""
+    """Production settings, minus what needs TLS: plain HTTP on 127.0.0.1. The static files are
+    collected with the manifest, as the image does (_avvia_gunicorn)."""
     return {
         "DJANGO_SETTINGS_MODULE": "pdz.settings",
         "DJANGO_READ_DOT_ENV": "0",
@@ -107,7 +108,6 @@ def _ambiente(database_url: str) -> dict:
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_SECURE_COOKIES": "false",
         "DJANGO_SECURE_HSTS_SECONDS": "0",
-        "DJANGO_STATIC_MANIFEST": "false",
         "DJANGO_LOG_LEVEL": "WARNING",
         "DATABASE_URL": database_url,
         # Redis is optional: without it sessions live in the database, as in a first install.
@@ -149,12 +149,27 @@ def _porta_libera() -> int:
 def _avvia_gunicorn(database_url, workers, threads, conn_max_age, cartella):
     porta = _porta_libera()
     registro = (cartella / "gunicorn.log").open("wb")
+    ambiente = (
+        os.environ
+        | _ambiente(database_url)
+        | {
+            "DJANGO_CONN_MAX_AGE": str(conn_max_age),
+            "DJANGO_STATIC_ROOT": str(cartella / "static"),
+            "GUNICORN_BIND": f"127.0.0.1:{porta}",
+        }
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=BASE_DIR,
+        env=ambiente,
+        check=True,
+    )
     processo = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
+            "-c",
+            "gunicorn.conf.py",
             "pdz.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{porta}",
             "--workers",
             str(workers),
             "--threads",
@@ -167,7 +182,7 @@ def _avvia_gunicorn(database_url, workers, threads, conn_max_age, cartella):
             "60",
         ],
         cwd=BASE_DIR,
-        env=os.environ | _ambiente(database_url) | {"DJANGO_CONN_MAX_AGE": str(conn_max_age)},
+        env=ambiente,
         stdout=registro,
         stderr=subprocess.STDOUT,
     )
