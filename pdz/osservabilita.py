@@ -296,6 +296,9 @@ def inizializza_sentry(*, dsn: str, environment: str = "", release: str = "", **
         environment=environment or None,
         release=release or None,
         integrations=[DjangoIntegration(), CeleryIntegration()],
+        # A frame's variables are masked by name only, and a secret ballot's choices can sit in
+        # one under any name (a comune -> choice map while a vote closes): send none of them.
+        include_local_variables=False,
         event_scrubber=EventScrubber(
             denylist=[*DEFAULT_DENYLIST, "ricevuta", "codice", "scelta", "password1", "password2"],
             recursive=True,

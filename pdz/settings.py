@@ -180,6 +180,9 @@ PDZ_LOGIN_KNOWN_ADDRESS_DAYS = env.int("PDZ_LOGIN_KNOWN_ADDRESS_DAYS", default=9
 TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 
 SESSION_COOKIE_HTTPONLY = True
+# Messages wait for the next page in the session, on the server: a cookie is signed, not
+# encrypted, and the message after a vote names the choice and the receipt code.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

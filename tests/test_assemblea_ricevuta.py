@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from ambiti.models import Comune
 from assemblea import services
+from assemblea.models import RegolaVoto
 
 from .html import trova, uno
 from .test_assemblea_voto import HTMX, _punto, _rapp, _regola, _seduta, _url, _votazione
@@ -93,3 +94,25 @@ def test_nessuna_pagina_porta_il_codice_in_un_indirizzo(
     assert dict(uno(verifica, "input", name="codice").attributes)["value"] == codice
     # The message with the receipt is shown once: the next page no longer carries it.
     assert codice not in client.get(_url_ricevuta(cremasco)).content.decode()
+
+
+def test_il_messaggio_dopo_il_voto_non_viaggia_in_un_cookie(
+    client, cremasco, ufficio_piano_crema, sindaco_crema
+):
+    """A cookie is signed, not encrypted: the message naming the choice and the receipt code
+    waits for the next page on the server, in the session."""
+    regola = _regola(cremasco, ufficio_piano_crema, scrutinio=RegolaVoto.Scrutinio.SEGRETO)
+    votazione = _votazione(
+        _punto(_seduta(cremasco, ufficio_piano_crema)), regola, ufficio_piano_crema
+    )
+    client.force_login(sindaco_crema)
+    crema = Comune.objects.get(nome="Crema")
+    risposta = client.post(
+        _url("vota", votazione.punto), {"comune": crema.pk, "scelta": "contrario"}
+    )
+    assert risposta.status_code == 303
+    assert "messages" not in risposta.cookies
+    ricevuta = votazione.voti.get(comune=crema).ricevuta
+    assert all(ricevuta not in cookie.value for cookie in risposta.cookies.values())
+    # The sindaco still reads her receipt on the page she lands on.
+    assert ricevuta in client.get(risposta["Location"]).content.decode()
