@@ -49,12 +49,14 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "core",
     "accounts",
     "ambiti",
     "tavoli",
     "obiettivi",
     "piani",
     "assemblea",
+    "pdz",
 ]
 
 MIDDLEWARE = [
