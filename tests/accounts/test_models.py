@@ -6,8 +6,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Ruolo
 from ambiti.models import Comune
-
-from .factories import RuoloFactory, UserFactory
+from tests.factories import RuoloFactory, UserFactory
 
 
 def test_sindaco_senza_comune_rifiutato(cremasco):

@@ -11,11 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts import throttling
-
-from .conftest import PASSWORD
-from .factories import UserFactory
-from .html import testo as _testo
-from .html import trova
+from tests.conftest import PASSWORD
+from tests.factories import UserFactory
+from tests.utils.html import testo as _testo
+from tests.utils.html import trova
 
 LOGIN = "/account/accesso/"
 UFFICIO = "192.0.2.10"  # the sindaco's own office, where she has signed in before

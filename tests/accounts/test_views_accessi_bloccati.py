@@ -5,10 +5,9 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 
 from accounts.models import SbloccoAccessi
-
-from .conftest import PASSWORD
-from .html import testo as _testo
-from .html import trova
+from tests.conftest import PASSWORD
+from tests.utils.html import testo as _testo
+from tests.utils.html import trova
 
 LOGIN = "/account/accesso/"
 ATTACCANTE = "203.0.113.1"
@@ -127,8 +126,7 @@ def test_l_elenco_non_fa_una_query_per_utente(client, cremasco, ufficio_piano_cr
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import Ruolo
-
-    from .factories import RuoloFactory, UserFactory
+    from tests.factories import RuoloFactory, UserFactory
 
     def _conta():
         client.force_login(ufficio_piano_crema)

@@ -1,11 +1,11 @@
 """Logging out clears what this site kept in the browser; drafts of the minutes there are keyed
-per user (the browser side is tested in tests/browser/test_bozze_browser.py)."""
+per user (the browser side is tested in tests/tavoli/test_browser_bozze.py)."""
 
 from django.test import Client
 from django.urls import reverse
 
-from .factories_tavoli import IncontroFactory, TavoloFactory
-from .html import trova as _trova
+from tests.factories import IncontroFactory, TavoloFactory
+from tests.utils.html import trova as _trova
 
 
 def _con_attributo(risposta, tag, attributo):

@@ -6,9 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from ambiti.models import Iscrizione
-
-from ..conftest import PASSWORD
-from .conftest import accedi
+from tests.browser_fixtures import accedi
+from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,6 +1,6 @@
 """The list of the comuni of an ambito: contents, search, filters, ordering, htmx, query count.
 
-The permission matrix lives in test_permessi_ambiti.py; here every request comes from someone
+The permission matrix lives in tests/ambiti/test_permessi.py; here every request comes from someone
 who may see the ambito.
 """
 
@@ -15,8 +15,7 @@ from django.urls import reverse
 
 from accounts.models import Ruolo
 from ambiti.models import Comune, SubAmbito
-
-from .factories import RuoloFactory, UserFactory
+from tests.factories import RuoloFactory, UserFactory
 
 RIGA = re.compile(
     r'<tr><th scope="row">(?P<nome>.*?)</th><td>(?P<istat>.*?)</td><td>(?P<provincia>.*?)</td>\s*'

@@ -1,7 +1,7 @@
 """The register of participating bodies: list, filters, pagination, registration, edit.
 
-The permission matrix lives in test_permessi_ambiti.py; here the Ufficio di Piano of the Cremasco
-works, unless a test says otherwise.
+The permission matrix lives in tests/ambiti/test_permessi.py; here the Ufficio di Piano of the
+Cremasco works, unless a test says otherwise.
 """
 
 import datetime
@@ -18,8 +18,7 @@ from stdnum import luhn
 
 from ambiti.models import Ente, Iscrizione
 from obiettivi.models import AreaPolicy
-
-from .factories import EnteFactory, IscrizioneFactory
+from tests.factories import EnteFactory, IscrizioneFactory
 
 RIGA = re.compile(r'<th scope="row"><a href="(?P<href>[^"]*)">(?P<nome>.*?)</a></th>', re.S)
 CONTEGGIO = re.compile(r'data-testid="conteggio">(.*?)</p>', re.S)

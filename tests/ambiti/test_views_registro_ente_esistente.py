@@ -9,10 +9,9 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from ambiti.models import Ente, Iscrizione
-
-from .factories import IscrizioneFactory
-from .html import testo as _testo
-from .html import trova
+from tests.factories import IscrizioneFactory
+from tests.utils.html import testo as _testo
+from tests.utils.html import trova
 
 CONTATTI = {
     "referente": "Giovanna Riservata",

@@ -8,8 +8,7 @@ from django.urls import reverse
 from ambiti.models import Comune
 from assemblea.models import EventoVoto, RegolaVoto, Voto
 from assemblea.services import Rappresentanza, vota
-
-from .test_assemblea_voto import _punto, _regola, _seduta, _votazione
+from tests.assemblea.test_views_voto import _punto, _regola, _seduta, _votazione
 
 CONTRARI = ["Crema", "Pandino"]
 FAVOREVOLI = ["Offanengo", "Castelleone"]

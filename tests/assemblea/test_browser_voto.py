@@ -16,10 +16,9 @@ from assemblea.models import PuntoOdg, RegolaVoto, Seduta, Votazione, Voto
 from obiettivi.demo import carica_periodo
 from piani import services as piani_services
 from piani.models import VersionePiano
-
-from ..conftest import PASSWORD
-from ..factories import RuoloFactory, UserFactory
-from .conftest import accedi
+from tests.browser_fixtures import accedi
+from tests.conftest import PASSWORD
+from tests.factories import RuoloFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,9 +15,8 @@ from django.urls import reverse
 from ambiti.models import Comune
 from assemblea.models import Delega, Presenza, PuntoOdg, Recepimento, RegolaVoto, Seduta
 from piani.models import VersionePiano
-
-from .fotografia import fotografia
-from .test_assemblea_sedute import crea_regola, crea_seduta, crea_versione
+from tests.assemblea.test_views_sedute import crea_regola, crea_seduta, crea_versione
+from tests.utils.fotografia import fotografia
 
 GESTORI = ["ufficio_piano_crema", "amministratore"]
 SINDACI = ["sindaco_crema", "delegato_pandino"]

@@ -10,9 +10,8 @@ from django.urls import reverse
 from ambiti.models import Comune
 from assemblea import services
 from assemblea.models import AventeDiritto, Delega, EventoVoto, Presenza, Votazione, Voto
-
-from .fotografia import fotografia
-from .test_assemblea_voto import _punto, _regola, _seduta, _url, _votazione
+from tests.assemblea.test_views_voto import _punto, _regola, _seduta, _url, _votazione
+from tests.utils.fotografia import fotografia
 
 GESTORI = ["ufficio_piano_crema", "amministratore"]
 SINDACO = "sindaco_crema"

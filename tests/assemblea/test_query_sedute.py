@@ -14,10 +14,9 @@ from accounts.models import Ruolo
 from ambiti.models import Comune
 from assemblea.models import Delega, Presenza, PuntoOdg, Recepimento, Seduta, Votazione
 from piani.models import RenderPDF, VersionePiano
-
-from .factories import RuoloFactory, UserFactory
-from .html import trova
-from .test_assemblea_sedute import ROMA, crea_regola, crea_seduta, crea_versione
+from tests.assemblea.test_views_sedute import ROMA, crea_regola, crea_seduta, crea_versione
+from tests.factories import RuoloFactory, UserFactory
+from tests.utils.html import trova
 
 PERSONE = ["ufficio_piano_crema", "sindaco_crema"]
 

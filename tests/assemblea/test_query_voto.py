@@ -8,8 +8,15 @@ from django.test.utils import CaptureQueriesContext
 from ambiti.models import Comune
 from assemblea import services
 from assemblea.models import Presenza, RegolaVoto
-
-from .test_assemblea_voto import HTMX, _punto, _regola, _seduta, _url, _vota_per, _votazione
+from tests.assemblea.test_views_voto import (
+    HTMX,
+    _punto,
+    _regola,
+    _seduta,
+    _url,
+    _vota_per,
+    _votazione,
+)
 
 PICCOLA, GRANDE = 5, 48
 

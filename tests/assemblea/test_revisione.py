@@ -9,9 +9,14 @@ from django.urls import reverse
 from ambiti.models import Comune, Popolazione
 from assemblea.models import Presenza, PuntoOdg, RegolaVoto, Votazione, Voto
 from assemblea.services import Rappresentanza, vota
-
-from .test_assemblea_sedute import _dati_regola, crea_regola, crea_seduta, crea_versione, url
-from .test_assemblea_voto import _punto, _regola, _seduta, _url, _votazione
+from tests.assemblea.test_views_sedute import (
+    _dati_regola,
+    crea_regola,
+    crea_seduta,
+    crea_versione,
+    url,
+)
+from tests.assemblea.test_views_voto import _punto, _regola, _seduta, _url, _votazione
 
 
 def test_voto_cartaceo_da_delegato_senza_delega_rifiutato(client, cremasco, ufficio_piano_crema):

@@ -35,8 +35,7 @@ from assemblea.models import (
     Votazione,
     Voto,
 )
-
-from .factories import RuoloFactory, UserFactory
+from tests.factories import RuoloFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -8,13 +8,12 @@ from django.urls import reverse
 from ambiti.models import Comune
 from assemblea import services
 from assemblea.models import EventoVoto, RegolaVoto, Voto
-
-from .fotografia import fotografia
-from .html import testo as _testo
-from .html import trova, uno
-from .test_assemblea_verbale import _c
-from .test_assemblea_verbale import _testo as _testo_pdf
-from .test_assemblea_voto import _punto, _rapp, _regola, _seduta, _url, _votazione
+from tests.assemblea.test_views_verbale import _c
+from tests.assemblea.test_views_verbale import _testo as _testo_pdf
+from tests.assemblea.test_views_voto import _punto, _rapp, _regola, _seduta, _url, _votazione
+from tests.utils.fotografia import fotografia
+from tests.utils.html import testo as _testo
+from tests.utils.html import trova, uno
 
 MOTIVO = "Il sindaco ha consegnato in aula la scheda firmata: il voto online era un errore."
 # Stems of every choice, in any case or inflection.

@@ -10,9 +10,8 @@ from django.urls import reverse
 from ambiti.models import Comune
 from assemblea import services
 from assemblea.models import RegolaVoto
-
-from .html import trova, uno
-from .test_assemblea_voto import HTMX, _punto, _rapp, _regola, _seduta, _url, _votazione
+from tests.assemblea.test_views_voto import HTMX, _punto, _rapp, _regola, _seduta, _url, _votazione
+from tests.utils.html import trova, uno
 
 
 @pytest.fixture

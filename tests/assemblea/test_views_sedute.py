@@ -25,10 +25,9 @@ from assemblea.models import (
 from obiettivi.demo import carica_periodo
 from piani import services as piani_services
 from piani.models import Piano, RenderPDF, VersionePiano
-
-from .factories import RuoloFactory, UserFactory
-from .html import testo as leggi
-from .html import trova, uno
+from tests.factories import RuoloFactory, UserFactory
+from tests.utils.html import testo as leggi
+from tests.utils.html import trova, uno
 
 ROMA = ZoneInfo("Europe/Rome")
 Misura = RegolaVoto.Misura

@@ -23,10 +23,9 @@ from assemblea.models import (
 from obiettivi.demo import carica_periodo
 from piani import services as piani_services
 from piani.models import Piano, RenderPDF, VersionePiano
-
-from .factories import RuoloFactory, UserFactory
-from .html import testo as _testo
-from .html import trova, uno
+from tests.factories import RuoloFactory, UserFactory
+from tests.utils.html import testo as _testo
+from tests.utils.html import trova, uno
 
 Misura = RegolaVoto.Misura
 CHIUSA = "La votazione è chiusa: il voto non è stato registrato."

@@ -14,8 +14,7 @@ from django.urls import reverse
 from pdz import pdf
 from pdz.pdf import SoloRisorseStatiche, cartella_statica, documento_html
 from tavoli import pdf as pdf_tavoli
-
-from .factories_tavoli_export import IncontroFactory, TavoloFactory
+from tests.factories.tavoli_esportazioni import IncontroFactory, TavoloFactory
 
 PROGETTO = Path(settings.BASE_DIR).resolve()
 IMPORTA_WEASYPRINT = re.compile(r"^\s*(import|from)\s+weasyprint\b", re.MULTILINE)

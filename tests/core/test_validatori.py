@@ -14,10 +14,9 @@ from pdz.validatori import in_una_riga, valida_riga_singola
 from tavoli import services
 from tavoli.models import Incontro, Tavolo
 from tavoli.notifiche import invia_inviti, notifica_revisione
-
-from .factories_tavoli import IncontroFactory, MembroFactory, TavoloFactory
-from .html import testo_visibile as _testo
-from .html import uno as _uno
+from tests.factories import IncontroFactory, MembroFactory, TavoloFactory
+from tests.utils.html import testo_visibile as _testo
+from tests.utils.html import uno as _uno
 
 ROMA = ZoneInfo("Europe/Rome")
 ERRORE = "Il titolo non può contenere a capo o caratteri di controllo."

@@ -3,26 +3,12 @@ import datetime
 import factory
 from stdnum import luhn
 
-from accounts.models import Ruolo, User
 from ambiti.models import Ente, Iscrizione
 
 
 def _codice_fiscale(n: int) -> str:
     base = f"92{n:05d}019"
     return base + luhn.calc_check_digit(base)
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        django_get_or_create = ["username"]
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"utente{n}")
-    first_name = "Nome"
-    last_name = factory.Sequence(lambda n: f"Cognome{n}")
-    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.django.Password("password-di-prova")
 
 
 class EnteFactory(factory.django.DjangoModelFactory):
@@ -47,10 +33,3 @@ class IscrizioneFactory(factory.django.DjangoModelFactory):
     def aree_policy(self, create, extracted, **kwargs):
         if create and extracted:
             self.aree_policy.set(extracted)
-
-
-class RuoloFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Ruolo
-
-    user = factory.SubFactory(UserFactory)

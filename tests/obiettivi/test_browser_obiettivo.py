@@ -8,10 +8,9 @@ from playwright.sync_api import expect
 from obiettivi.demo import carica_fondi
 from obiettivi.models import Obiettivo, ValoreIndicatore
 from tavoli.models import Esito
-
-from ..conftest import PASSWORD
-from ..factories_tavoli import IncontroFactory, TavoloFactory
-from .conftest import accedi
+from tests.browser_fixtures import accedi
+from tests.conftest import PASSWORD
+from tests.factories import IncontroFactory, TavoloFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -18,8 +18,7 @@ from obiettivi.models import (
     ValoreIndicatore,
     Valutazione,
 )
-
-from .factories_obiettivi import (
+from tests.factories import (
     AzioneFactory,
     IndicatoreFactory,
     ObiettivoFactory,
@@ -453,8 +452,7 @@ def test_i_moduli_non_accettano_oggetti_di_altri_ambiti(
     client, scena, altrove, iscrizione_cremona, cremonese
 ):
     from tavoli.models import Esito
-
-    from .factories_tavoli import IncontroFactory, TavoloFactory
+    from tests.factories import IncontroFactory, TavoloFactory
 
     tavolo = TavoloFactory(ambito=cremonese, titolo="Povertà")
     proposta_cremona = Esito.objects.create(

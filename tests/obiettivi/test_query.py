@@ -19,11 +19,14 @@ from obiettivi.models import (
     Valutazione,
 )
 from tavoli.models import Esito
-
-from .factories import EnteFactory, IscrizioneFactory
-from .factories_obiettivi import ObiettivoFactory
-from .factories_tavoli import IncontroFactory, TavoloFactory
-from .html import trova
+from tests.factories import (
+    EnteFactory,
+    IncontroFactory,
+    IscrizioneFactory,
+    ObiettivoFactory,
+    TavoloFactory,
+)
+from tests.utils.html import trova
 
 AreeObiettivo = Obiettivo.aree_policy.through
 ProposteObiettivo = Obiettivo.proposte.through

@@ -31,11 +31,10 @@ from obiettivi.models import (
     Risorsa,
     ValoreIndicatore,
 )
-
-from .factories import EnteFactory
-from .factories_tavoli_export import EsitoFactory, IncontroFactory, TavoloFactory
-from .html import albero, trova, uno
-from .html import testo_visibile as _testo
+from tests.factories import EnteFactory
+from tests.factories.tavoli_esportazioni import EsitoFactory, IncontroFactory, TavoloFactory
+from tests.utils.html import albero, trova, uno
+from tests.utils.html import testo_visibile as _testo
 
 TARGET = ValoreIndicatore.Tipo.TARGET
 MISURA = ValoreIndicatore.Tipo.MISURA

@@ -21,17 +21,17 @@ from obiettivi.models import (
     Valutazione,
 )
 from tavoli.models import Esito
-
-from .factories_obiettivi import (
+from tests.factories import (
     AzioneFactory,
+    IncontroFactory,
     IndicatoreFactory,
     ObiettivoFactory,
     RisorsaFactory,
+    TavoloFactory,
     ValoreIndicatoreFactory,
 )
-from .factories_tavoli import IncontroFactory, TavoloFactory
-from .html import testo as _testo
-from .html import trova, uno
+from tests.utils.html import testo as _testo
+from tests.utils.html import trova, uno
 
 TARGET = ValoreIndicatore.Tipo.TARGET
 MISURA = ValoreIndicatore.Tipo.MISURA

@@ -8,10 +8,9 @@ from playwright.sync_api import expect
 
 from obiettivi.demo import carica_periodo
 from piani.models import Piano, Sezione
-
-from ..conftest import PASSWORD
-from ..factories_obiettivi import AzioneFactory, ObiettivoFactory
-from .conftest import accedi
+from tests.browser_fixtures import accedi
+from tests.conftest import PASSWORD
+from tests.factories import AzioneFactory, ObiettivoFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,10 +13,9 @@ from django.urls import reverse
 from ambiti.models import Comune
 from assemblea.models import Voto
 from pdz import osservabilita
+from tests.assemblea.test_views_voto import _punto, _regola, _seduta, _url, _votazione
 
-from .test_assemblea_voto import _punto, _regola, _seduta, _url, _votazione
-
-pytestmark = pytest.mark.urls("tests.urls_errori")
+pytestmark = pytest.mark.urls("tests.pdz.urls_errori")
 
 
 @pytest.fixture

@@ -16,15 +16,16 @@ from django.urls import reverse
 from obiettivi.demo import carica_periodo
 from obiettivi.models import AreaPolicy, ValoreIndicatore
 from piani.models import Piano, Sezione
-
-from .factories_obiettivi import (
+from tests.factories import (
     AzioneFactory,
+    IncontroFactory,
+    MembroFactory,
     ObiettivoFactory,
     RisorsaFactory,
+    TavoloFactory,
     ValoreIndicatoreFactory,
 )
-from .factories_tavoli import IncontroFactory, MembroFactory, TavoloFactory
-from .html import uno
+from tests.utils.html import uno
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 

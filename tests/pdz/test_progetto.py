@@ -14,7 +14,7 @@ from accounts.models import Ruolo, User
 from ambiti.models import Comune, Ente, Iscrizione
 from obiettivi.models import AreaPolicy
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args, **env):

@@ -8,11 +8,10 @@ from django.urls import reverse
 
 from ambiti.models import Comune
 from assemblea import services
-
-from .test_assemblea_voto import _punto, _regola, _seduta, _url, _votazione
+from tests.assemblea.test_views_voto import _punto, _regola, _seduta, _url, _votazione
 
 # `mailoutbox` comes after the database fixtures: Django's test case set-up replaces the outbox.
-pytestmark = pytest.mark.urls("tests.urls_errori")
+pytestmark = pytest.mark.urls("tests.pdz.urls_errori")
 
 GESTORE = ("Gestore del portale", "gestore@pdz.example.org")
 CODICE = "1A2B-3C4D-5E6F-7A8B-9C0D"

@@ -12,7 +12,7 @@ from sentry_sdk.transport import Transport
 
 from pdz import osservabilita
 
-pytestmark = pytest.mark.urls("tests.urls_errori")
+pytestmark = pytest.mark.urls("tests.pdz.urls_errori")
 
 CODICE = "1A2B-3C4D-5E6F-7A8B-9C0D"
 PASSWORD = "Parola-Segreta-4821"
@@ -112,8 +112,14 @@ def test_una_chiusura_che_fallisce_non_manda_a_sentry_le_scelte_segrete(
     from ambiti.models import Comune
     from assemblea import calcolo
     from assemblea.models import RegolaVoto
-
-    from .test_assemblea_voto import _punto, _regola, _seduta, _url, _vota_per, _votazione
+    from tests.assemblea.test_views_voto import (
+        _punto,
+        _regola,
+        _seduta,
+        _url,
+        _vota_per,
+        _votazione,
+    )
 
     regola = _regola(
         cremasco,

@@ -7,10 +7,9 @@ from django.urls import reverse
 
 from assemblea import services
 from assemblea.models import PuntoOdg, Votazione
-
-from .html import testo_visibile as leggi
-from .html import trova
-from .test_assemblea_sedute import crea_regola, crea_seduta
+from tests.assemblea.test_views_sedute import crea_regola, crea_seduta
+from tests.utils.html import testo_visibile as leggi
+from tests.utils.html import trova
 
 URL = reverse("ambiti:dashboard", args=["cremasco"])
 

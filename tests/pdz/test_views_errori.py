@@ -8,10 +8,10 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from .html import testo as _testo
-from .html import trova, uno
+from tests.utils.html import testo as _testo
+from tests.utils.html import trova, uno
 
-pytestmark = pytest.mark.urls("tests.urls_errori")
+pytestmark = pytest.mark.urls("tests.pdz.urls_errori")
 
 HOME = reverse("home")
 

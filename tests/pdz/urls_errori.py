@@ -1,5 +1,5 @@
 """The portal's URLs plus a few views that fail on purpose, for the error pages, the reports and
-the logs (pytest.mark.urls("tests.urls_errori"))."""
+the logs (pytest.mark.urls("tests.pdz.urls_errori"))."""
 
 import logging
 

@@ -10,10 +10,9 @@ from accounts.models import Ruolo
 from obiettivi.demo import carica_fondi, carica_periodo
 from piani import services, tasks
 from piani.models import RevisioneSezione
-
-from ..conftest import PASSWORD
-from ..factories import RuoloFactory, UserFactory
-from .conftest import accedi
+from tests.browser_fixtures import accedi
+from tests.conftest import PASSWORD
+from tests.factories import RuoloFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -29,8 +29,7 @@ from piani.models import Piano, Sezione
 from piani.pdf import RisultatoPDF, rendi_pdf
 from piani.sanitizzazione import pulisci
 from tavoli.models import Esito
-
-from .factories_tavoli import IncontroFactory, TavoloFactory
+from tests.factories import IncontroFactory, TavoloFactory
 
 ROMA = ZoneInfo("Europe/Rome")
 Blocco = Sezione.Blocco
@@ -402,7 +401,7 @@ def test_i_grafici_sono_vettoriali(stampato):
 # No network
 
 
-# The fetcher itself is tested in tests/test_pdf.py.
+# The fetcher itself is tested in tests/core/test_pdf.py.
 
 
 @pytest.mark.django_db

@@ -21,9 +21,8 @@ from piani.models import (
     TransizionePiano,
     VersionePiano,
 )
-
-from .html import testo as _testo
-from .html import trova
+from tests.utils.html import testo as _testo
+from tests.utils.html import trova
 
 Stato = Piano.Stato
 BOZZA = Stato.BOZZA
@@ -190,7 +189,7 @@ ELENCO, CREA, LETTURA, GESTIONE, COMMENTO, RISOLUZIONE, VERSIONE = (
     "gestione",
     "commento",
     # Resolving the Ufficio di Piano's comment: a sindaco resolves only her own
-    # (tests/test_commenti_piano.py).
+    # (tests/piani/test_views_commenti.py).
     "risoluzione",
     "versione",
 )

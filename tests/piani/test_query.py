@@ -18,9 +18,8 @@ from piani.models import (
     TransizionePiano,
     VersionePiano,
 )
-
-from .factories import UserFactory
-from .html import trova
+from tests.factories import UserFactory
+from tests.utils.html import trova
 
 Stato = Piano.Stato
 

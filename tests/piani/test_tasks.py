@@ -21,10 +21,9 @@ from obiettivi.demo import carica_periodo
 from obiettivi.models import AreaPolicy
 from piani import pdf, rendering, services, tasks
 from piani.models import Piano, RenderPDF, Sezione, VersionePiano
-
-from .factories_obiettivi import AzioneFactory, ObiettivoFactory
-from .html import testo_visibile as _testo
-from .html import trova, uno
+from tests.factories import AzioneFactory, ObiettivoFactory
+from tests.utils.html import testo_visibile as _testo
+from tests.utils.html import trova, uno
 
 Stato = RenderPDF.Stato
 HTMX = {"HX-Request": "true"}

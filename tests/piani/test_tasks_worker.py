@@ -31,8 +31,7 @@ from pdz.celery import app as celery_app
 from piani import services, tasks
 from piani.models import RenderPDF
 from piani.rendering import richiedi_pdf
-
-from .factories_obiettivi import AzioneFactory, ObiettivoFactory
+from tests.factories import AzioneFactory, ObiettivoFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

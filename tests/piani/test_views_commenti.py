@@ -8,9 +8,8 @@ from ambiti.models import Comune
 from obiettivi.demo import carica_periodo
 from piani import services
 from piani.models import CommentoSezione, Piano
-
-from .factories import RuoloFactory, UserFactory
-from .html import trova
+from tests.factories import RuoloFactory, UserFactory
+from tests.utils.html import trova
 
 
 @pytest.fixture

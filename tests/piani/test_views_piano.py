@@ -23,10 +23,9 @@ from piani.models import (
     TransizionePiano,
     VersionePiano,
 )
-
-from .factories import RuoloFactory, UserFactory
-from .html import testo as _testo
-from .html import trova, uno
+from tests.factories import RuoloFactory, UserFactory
+from tests.utils.html import testo as _testo
+from tests.utils.html import trova, uno
 
 Stato = Piano.Stato
 Esito = VersionePiano.Esito

@@ -6,11 +6,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import Ruolo
-
-from ..conftest import PASSWORD
-from ..factories import RuoloFactory, UserFactory
-from ..factories_tavoli import IncontroFactory, TavoloFactory
-from .conftest import accedi
+from tests.browser_fixtures import accedi
+from tests.conftest import PASSWORD
+from tests.factories import IncontroFactory, RuoloFactory, TavoloFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

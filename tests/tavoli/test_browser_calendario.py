@@ -5,10 +5,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tavoli.models import Membro, Tavolo
-
-from ..conftest import PASSWORD
-from ..factories_tavoli import TavoloFactory
-from .conftest import accedi
+from tests.browser_fixtures import accedi
+from tests.conftest import PASSWORD
+from tests.factories import TavoloFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,11 +6,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tavoli.models import Esito, Incontro, Membro
-
-from ..conftest import PASSWORD
-from ..factories import IscrizioneFactory
-from ..factories_tavoli import TavoloFactory
-from .conftest import accedi
+from tests.browser_fixtures import accedi
+from tests.conftest import PASSWORD
+from tests.factories import IscrizioneFactory, TavoloFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,9 +11,14 @@ from icalendar import Calendar
 
 from accounts.models import Ruolo
 from tavoli.calendario import calendario, evento
-
-from .factories import IscrizioneFactory, RuoloFactory, UserFactory
-from .factories_tavoli import IncontroFactory, MembroFactory, TavoloFactory
+from tests.factories import (
+    IncontroFactory,
+    IscrizioneFactory,
+    MembroFactory,
+    RuoloFactory,
+    TavoloFactory,
+    UserFactory,
+)
 
 ROMA = ZoneInfo("Europe/Rome")
 

@@ -9,9 +9,15 @@ from icalendar import Calendar
 from accounts.models import Ruolo
 from tavoli.notifiche import destinatari_incontro, invia_inviti
 from tavoli.tasks import invia_inviti_incontro
-
-from .factories import EnteFactory, IscrizioneFactory, RuoloFactory, UserFactory
-from .factories_tavoli import IncontroFactory, MembroFactory, TavoloFactory
+from tests.factories import (
+    EnteFactory,
+    IncontroFactory,
+    IscrizioneFactory,
+    MembroFactory,
+    RuoloFactory,
+    TavoloFactory,
+    UserFactory,
+)
 
 ROMA = ZoneInfo("Europe/Rome")
 

@@ -13,9 +13,8 @@ from ambiti.models import Ente
 from obiettivi.models import AreaPolicy
 from pdz.pdf import SoloRisorseStatiche
 from tavoli.models import Esito, Incontro
-
-from .factories import EnteFactory
-from .factories_tavoli_export import (
+from tests.factories import EnteFactory
+from tests.factories.tavoli_esportazioni import (
     EsitoFactory,
     IncontroFactory,
     MembroFactory,

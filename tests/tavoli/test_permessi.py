@@ -25,9 +25,15 @@ from tavoli.models import (
     Tavolo,
     Transizione,
 )
-
-from .factories import EnteFactory, IscrizioneFactory, RuoloFactory, UserFactory
-from .factories_tavoli import IncontroFactory, MembroFactory, TavoloFactory
+from tests.factories import (
+    EnteFactory,
+    IncontroFactory,
+    IscrizioneFactory,
+    MembroFactory,
+    RuoloFactory,
+    TavoloFactory,
+    UserFactory,
+)
 
 BOZZA = Incontro.Stato.BOZZA
 IN_REVISIONE = Incontro.Stato.IN_REVISIONE

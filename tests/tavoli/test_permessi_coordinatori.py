@@ -8,9 +8,7 @@ from django.urls import reverse
 from accounts.models import Ruolo
 from tavoli import services
 from tavoli.models import Incontro, Membro, Transizione
-
-from .factories import RuoloFactory, UserFactory
-from .factories_tavoli import IncontroFactory, TavoloFactory
+from tests.factories import IncontroFactory, RuoloFactory, TavoloFactory, UserFactory
 
 Stato = Incontro.Stato
 

@@ -23,9 +23,15 @@ from tavoli.models import (
     RevisioneVerbale,
     Transizione,
 )
-
-from .factories import EnteFactory, IscrizioneFactory, RuoloFactory, UserFactory
-from .factories_tavoli import IncontroFactory, MembroFactory, TavoloFactory
+from tests.factories import (
+    EnteFactory,
+    IncontroFactory,
+    IscrizioneFactory,
+    MembroFactory,
+    RuoloFactory,
+    TavoloFactory,
+    UserFactory,
+)
 
 Tipo = Esito.Tipo
 Valutazione = Esito.Valutazione

@@ -8,10 +8,8 @@ from django.urls import reverse
 from accounts.models import Ruolo, User
 from tavoli import services
 from tavoli.models import Membro, Presenza, Tavolo
-
-from .factories import RuoloFactory, UserFactory
-from .factories_tavoli import IncontroFactory, TavoloFactory
-from .html import trova as _trova
+from tests.factories import IncontroFactory, RuoloFactory, TavoloFactory, UserFactory
+from tests.utils.html import trova as _trova
 
 HTMX = {"HX-Request": "true"}
 

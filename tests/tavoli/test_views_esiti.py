@@ -14,13 +14,12 @@ from django.utils.html import escape
 from obiettivi.models import AreaPolicy
 from tavoli import services
 from tavoli.models import Allegato, Esito, Incontro, Membro, Presenza
-
-from .factories_tavoli import IncontroFactory, MembroFactory, TavoloFactory
-from .html import albero as _albero
-from .html import elementi as _elementi
-from .html import testo_visibile as _testo
-from .html import trova as _trova
-from .html import uno as _uno
+from tests.factories import IncontroFactory, MembroFactory, TavoloFactory
+from tests.utils.html import albero as _albero
+from tests.utils.html import elementi as _elementi
+from tests.utils.html import testo_visibile as _testo
+from tests.utils.html import trova as _trova
+from tests.utils.html import uno as _uno
 
 HTMX = {"HX-Request": "true"}
 TESTO_VUOTO = "Scrivi il testo: un elemento vuoto non si registra."

@@ -17,9 +17,8 @@ from ambiti.models import Ente
 from obiettivi.models import AreaPolicy
 from tavoli import esportazioni
 from tavoli.models import Esito
-
-from .factories import EnteFactory
-from .factories_tavoli_export import (
+from tests.factories import EnteFactory
+from tests.factories.tavoli_esportazioni import (
     EsitoFactory,
     IncontroFactory,
     MembroFactory,
@@ -431,8 +430,7 @@ def test_permessi_presenze(client, request, presenze, ente_crema, persona, stato
 
 def test_operatore_di_un_altro_ambito_non_esporta(client, presenze, cremonese):
     from accounts.models import Ruolo
-
-    from .factories import RuoloFactory, UserFactory
+    from tests.factories import RuoloFactory, UserFactory
 
     # Listed among the operators by mistake, but working for another ambito.
     estraneo = UserFactory(username="operatore_cremona")

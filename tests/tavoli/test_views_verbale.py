@@ -23,13 +23,11 @@ from tavoli.models import (
     RevisioneVerbale,
     Transizione,
 )
-
-from .factories import RuoloFactory, UserFactory
-from .factories_tavoli import IncontroFactory, TavoloFactory
-from .html import albero as _albero
-from .html import testo_visibile as _testo
-from .html import trova as _trova
-from .html import uno as _uno
+from tests.factories import IncontroFactory, RuoloFactory, TavoloFactory, UserFactory
+from tests.utils.html import albero as _albero
+from tests.utils.html import testo_visibile as _testo
+from tests.utils.html import trova as _trova
+from tests.utils.html import uno as _uno
 
 HTMX = {"HX-Request": "true"}
 XSS = "<script>alert(1)</script>"
