@@ -6,8 +6,11 @@ from accounts.models import Ruolo
 from ambiti.models import Ambito, Comune
 from ambiti.territorio import carica_territorio
 from obiettivi.demo import carica_aree_policy
+from tests.factories import IscrizioneFactory, RuoloFactory, UserFactory
 
-from .factories import IscrizioneFactory, RuoloFactory, UserFactory
+# The browser tests sit in their apps' folders; their fixtures (and the guard that fails a test
+# whose pages violated their Content-Security-Policy) reach every one of them from here.
+pytest_plugins = ["tests.browser_fixtures"]
 
 PASSWORD = "password-di-prova"
 

@@ -1,0 +1,31 @@
+"""The factories every test shares: `from tests.factories import TavoloFactory`.
+
+tavoli_esportazioni holds the simpler tables, meetings and outcomes (fixed times, named members)
+the exports' expected files are written against; import them from that module by name.
+"""
+
+from .accounts import RuoloFactory, UserFactory
+from .ambiti import EnteFactory, IscrizioneFactory
+from .obiettivi import (
+    AzioneFactory,
+    IndicatoreFactory,
+    ObiettivoFactory,
+    RisorsaFactory,
+    ValoreIndicatoreFactory,
+)
+from .tavoli import IncontroFactory, MembroFactory, TavoloFactory
+
+__all__ = [
+    "AzioneFactory",
+    "EnteFactory",
+    "IncontroFactory",
+    "IndicatoreFactory",
+    "IscrizioneFactory",
+    "MembroFactory",
+    "ObiettivoFactory",
+    "RisorsaFactory",
+    "RuoloFactory",
+    "TavoloFactory",
+    "UserFactory",
+    "ValoreIndicatoreFactory",
+]

@@ -1,0 +1,302 @@
+"""The pages of the objectives run a fixed number of queries, however much data they show: each
+test counts the queries of one page at a small and at a large size. Data are written with
+bulk_create, so that the large sizes stay fast."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from obiettivi.demo import carica_aree_policy, carica_fondi, carica_periodo
+from obiettivi.models import (
+    Azione,
+    Indicatore,
+    Obiettivo,
+    Risorsa,
+    ValoreIndicatore,
+    Valutazione,
+)
+from tavoli.models import Esito
+from tests.factories import (
+    EnteFactory,
+    IncontroFactory,
+    IscrizioneFactory,
+    ObiettivoFactory,
+    TavoloFactory,
+)
+from tests.utils.html import trova
+
+AreeObiettivo = Obiettivo.aree_policy.through
+ProposteObiettivo = Obiettivo.proposte.through
+PartnerAzione = Azione.partner.through
+
+
+def _conta(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        risposta = client.get(url)
+    assert risposta.status_code == 200
+    return len(queries), risposta
+
+
+def _confronta(client, url, cresci):
+    """Query count of the page before and after `cresci()` adds data; the warm-up request keeps
+    one-off lookups (content types, the session) out of the comparison."""
+    client.get(url)
+    piccola, _risposta = _conta(client, url)
+    cresci()
+    grande, risposta = _conta(client, url)
+    assert grande == piccola, f"{piccola} query con pochi dati, {grande} con molti"
+    return risposta
+
+
+@pytest.fixture
+def piano(cremasco, iscrizione_crema):
+    periodo = carica_periodo()
+    return {
+        "ambito": cremasco,
+        "periodo": periodo,
+        "aree": list(periodo.aree.order_by("ordine")),
+        "fondi": carica_fondi(),
+        "enti": [
+            iscrizione_crema.ente,
+            IscrizioneFactory(ambito=cremasco, ente=EnteFactory()).ente,
+        ],
+    }
+
+
+def _azioni(obiettivi, quante, *, enti, inizio=0):
+    """`quante` actions per objective: alternately with an ente of the register as responsible
+    and two partners, or with another responsible and resources assigned."""
+    azioni = Azione.objects.bulk_create(
+        [
+            Azione(
+                obiettivo=obiettivo,
+                descrizione=f"Azione {inizio + j} di {obiettivo.codice}",
+                responsabile=enti[0] if j % 2 == 0 else None,
+                responsabile_altro="" if j % 2 == 0 else "Ufficio di Piano",
+                risorse_assegnate=Decimal("1000.50") * (j + 1),
+                avanzamento=(10 * j) % 101,
+                ordine=inizio + j,
+            )
+            for obiettivo in obiettivi
+            for j in range(quante)
+        ]
+    )
+    PartnerAzione.objects.bulk_create(
+        [
+            PartnerAzione(azione_id=azione.pk, ente_id=ente.pk)
+            for azione in azioni
+            if azione.responsabile_id
+            for ente in enti
+        ]
+    )
+    return azioni
+
+
+def _indicatori(obiettivi, quanti, *, periodo, inizio=0):
+    indicatori = Indicatore.objects.bulk_create(
+        [
+            Indicatore(
+                obiettivo=obiettivo,
+                nome=f"Indicatore {inizio + j}",
+                unita="persone",
+                valore_base=Decimal("10.5"),
+                anno_base=periodo.anno_inizio - 1,
+            )
+            for obiettivo in obiettivi
+            for j in range(quanti)
+        ]
+    )
+    valori = [
+        ValoreIndicatore(
+            indicatore=indicatore, tipo=ValoreIndicatore.Tipo.TARGET, anno=anno, valore=20
+        )
+        for indicatore in indicatori
+        for anno in periodo.anni
+    ]
+    valori += [
+        ValoreIndicatore(
+            indicatore=indicatore,
+            tipo=ValoreIndicatore.Tipo.MISURA,
+            anno=periodo.anno_inizio,
+            valore=Decimal("12.25"),
+            nota="Primo anno",
+        )
+        for indicatore in indicatori
+    ]
+    ValoreIndicatore.objects.bulk_create(valori)
+    return indicatori
+
+
+def _obiettivi(piano, quanti, *, inizio, periodo=None, ambito=None):
+    """Objectives with 1-2 areas, 2 actions, 6 resources (3 years × 2 funds) and one indicator
+    with its targets and a measured value."""
+    periodo = periodo or piano["periodo"]
+    ambito = ambito or piano["ambito"]
+    aree = list(periodo.aree.order_by("ordine"))
+    obiettivi = Obiettivo.objects.bulk_create(
+        [
+            Obiettivo(
+                ambito=ambito,
+                periodo=periodo,
+                codice=f"{i // 10 + 1}.{i % 10 + 1}",
+                titolo=f"Obiettivo {i:03d}",
+                integrazione_sociosanitaria=bool(i % 2),
+                priorita=Obiettivo.Priorita.values[i % 3],
+                stato=Obiettivo.Stato.values[i % 5],
+            )
+            for i in range(inizio, inizio + quanti)
+        ]
+    )
+    AreeObiettivo.objects.bulk_create(
+        [
+            AreeObiettivo(obiettivo_id=obiettivo.pk, areapolicy_id=area.pk)
+            for n, obiettivo in enumerate(obiettivi, start=inizio)
+            for area in aree[n % 7 : n % 7 + 1 + n % 2]
+        ]
+    )
+    _azioni(obiettivi, 2, enti=piano["enti"])
+    Risorsa.objects.bulk_create(
+        [
+            Risorsa(obiettivo=obiettivo, anno=anno, fondo=fondo, importo=Decimal("1234.56"))
+            for obiettivo in obiettivi
+            for anno in periodo.anni
+            for fondo in piano["fondi"][:2]
+        ]
+    )
+    _indicatori(obiettivi, 1, periodo=periodo)
+    return obiettivi
+
+
+# --- The overview ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["ufficio_piano_crema", "operatore_crema", "amministratore"])
+def test_panoramica(client, request, piano, persona):
+    client.force_login(request.getfixturevalue(persona))
+    _obiettivi(piano, 10, inizio=0)
+    risposta = _confronta(
+        client,
+        reverse("obiettivi:panoramica", args=["cremasco"]),
+        lambda: _obiettivi(piano, 190, inizio=10),
+    )
+    assert len(trova(risposta, "tr", data_testid="obiettivo")) == 200
+    assert risposta.context["totale"].totale == Decimal("1234.56") * 6 * 200
+
+
+# --- The detail of an objective ----------------------------------------------------------------
+
+
+def _proposte(obiettivo, quante, *, inizio):
+    """Accepted proposals of as many tables and meetings, linked to the objective."""
+    proposte = []
+    for i in range(inizio, inizio + quante):
+        incontro = IncontroFactory(
+            tavolo=TavoloFactory(ambito=obiettivo.ambito, titolo=f"Tavolo {i}"),
+            titolo=f"Incontro {i}",
+        )
+        proposte.append(
+            Esito(
+                incontro=incontro,
+                tipo=Esito.Tipo.PROPOSTA,
+                testo=f"Proposta {i}",
+                valutazione=Esito.Valutazione.ACCOLTA,
+                area_policy=obiettivo.aree_policy.first(),
+            )
+        )
+    proposte = Esito.objects.bulk_create(proposte)
+    ProposteObiettivo.objects.bulk_create(
+        [ProposteObiettivo(obiettivo_id=obiettivo.pk, esito_id=p.pk) for p in proposte]
+    )
+
+
+def _precedenti(piano, obiettivo, quanti, *, inizio):
+    """Objectives of the previous plan that continue in this one."""
+    precedente = carica_periodo("2021-2023")
+    carica_aree_policy(precedente)
+    vecchi = _obiettivi(piano, quanti, inizio=inizio, periodo=precedente)
+    Valutazione.objects.bulk_create(
+        [
+            Valutazione(
+                obiettivo=vecchio,
+                grado=Valutazione.Grado.PARZIALE,
+                prosegue=True,
+                obiettivo_successivo=obiettivo,
+            )
+            for vecchio in vecchi
+        ]
+    )
+
+
+@pytest.mark.parametrize("persona", ["ufficio_piano_crema", "sindaco_crema"])
+def test_dettaglio(client, request, piano, persona):
+    client.force_login(request.getfixturevalue(persona))
+    obiettivo = ObiettivoFactory(
+        ambito=piano["ambito"],
+        codice="1.1",
+        aree=piano["aree"][:2],
+        integrazione_sociosanitaria=True,
+        asst=list(piano["ambito"].asst.all()),
+    )
+    Risorsa.objects.bulk_create(
+        [Risorsa(obiettivo=obiettivo, anno=2025, fondo=f, importo=1) for f in piano["fondi"]]
+    )
+    _azioni([obiettivo], 2, enti=piano["enti"])
+    _indicatori([obiettivo], 2, periodo=piano["periodo"])
+    _proposte(obiettivo, 1, inizio=0)
+    _precedenti(piano, obiettivo, 1, inizio=0)
+
+    def cresci():
+        _azioni([obiettivo], 18, enti=piano["enti"], inizio=2)
+        _indicatori([obiettivo], 8, periodo=piano["periodo"], inizio=2)
+        _proposte(obiettivo, 9, inizio=1)
+        _precedenti(piano, obiettivo, 9, inizio=1)
+
+    risposta = _confronta(
+        client, reverse("obiettivi:dettaglio", args=["cremasco", obiettivo.pk]), cresci
+    )
+    assert len(trova(risposta, "tr", data_testid="azione")) == 20
+    assert len(trova(risposta, "table", data_testid="indicatore")) == 10
+    assert risposta.content.decode().count("Prosegue l'obiettivo") == 10
+
+
+# --- The evaluation of the previous plan -------------------------------------------------------
+
+
+def _da_valutare(piano, quanti, *, inizio, successivi):
+    precedente = carica_periodo("2021-2023")
+    carica_aree_policy(precedente)
+    vecchi = _obiettivi(piano, quanti, inizio=inizio, periodo=precedente)
+    # Two thirds evaluated, half of these continuing in an objective of the current plan.
+    Valutazione.objects.bulk_create(
+        [
+            Valutazione(
+                obiettivo=vecchio,
+                grado=Valutazione.Grado.values[n % 3],
+                criticita=f"Criticità {n}",
+                prosegue=bool(n % 2),
+                obiettivo_successivo=successivi[n % len(successivi)] if n % 2 else None,
+            )
+            for n, vecchio in enumerate(vecchi)
+            if n % 3
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "persona",
+    ["ufficio_piano_crema", "operatore_crema"],
+)
+def test_valutazione(client, request, piano, persona):
+    client.force_login(request.getfixturevalue(persona))
+    successivi = _obiettivi(piano, 5, inizio=500)
+    _da_valutare(piano, 3, inizio=0, successivi=successivi)
+    risposta = _confronta(
+        client,
+        reverse("obiettivi:valutazione", args=["cremasco"]),
+        lambda: _da_valutare(piano, 27, inizio=3, successivi=successivi),
+    )
+    assert len(risposta.context["righe"]) == 30
+    assert len(trova(risposta, "section")) == 30
