@@ -2,6 +2,7 @@
 
 import threading
 
+import pytest
 from django.db import connection, transaction
 
 
@@ -26,6 +27,11 @@ class Bloccante:
     meanwhile on this connection must wait for it, and then see the change."""
 
     def __init__(self, cambia):
+        if connection.vendor != "postgresql":
+            pytest.fail(
+                "Il test dei lock richiede PostgreSQL (DATABASE_URL=postgres://...): "
+                "su SQLite si esclude con -m 'not postgres'."
+            )
         self._cambia = cambia
         self._bloccato = threading.Event()
         self._rilascia = threading.Event()
