@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Ruolo, User
 from ambiti.forms import DateInput
 from ambiti.models import Comune
+from core.flusso import OperazioneNonAmmessa
 from pdz.validatori import valida_riga_singola
 
 from . import services
@@ -120,7 +121,7 @@ class RegolaForm(forms.ModelForm):
             )
             try:
                 services.pesi_comuni(prova, self.ambito)
-            except services.OperazioneNonAmmessa as errore:
+            except OperazioneNonAmmessa as errore:
                 self.add_error("data_popolazione", str(errore))
         return cleaned
 

@@ -6,13 +6,15 @@ in before the closing or rejected after it, never half counted.
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Ruolo
 from ambiti.models import Ambito, Comune, Popolazione
+from core.flusso import OperazioneNonAmmessa, blocca
 from piani import services as piani_services
 from piani.models import Piano, VersionePiano
 
@@ -22,6 +24,7 @@ from .models import (
     Delega,
     EventoVoto,
     Presenza,
+    PuntoOdg,
     Qualita,
     RegolaVoto,
     Scelta,
@@ -30,10 +33,11 @@ from .models import (
     Voto,
     nuovo_codice_ricevuta,
 )
+from .notifiche import destinatari_seduta
 
 
-class OperazioneNonAmmessa(Exception):
-    """The state of the session or vote does not allow it; the message says why, in Italian."""
+class VotazioneGiaPreparata(OperazioneNonAmmessa):
+    """The item has its vote already: nothing to do, nothing wrong."""
 
 
 class VotoRifiutato(OperazioneNonAmmessa):
@@ -153,7 +157,101 @@ def rappresentanze(user, seduta) -> list[Rappresentanza]:
 
 
 def _seduta_bloccata(seduta) -> Seduta:
-    return Seduta.objects.select_for_update().get(pk=seduta.pk)
+    return blocca(seduta, Seduta.objects)
+
+
+def _seduta_convocata(seduta, messaggio) -> Seduta:
+    """The session locked, still only convened (its data and agenda change only until it opens:
+    apri_seduta takes the same lock)."""
+    seduta = _seduta_bloccata(seduta)
+    if seduta.stato != Seduta.Stato.CONVOCATA:
+        raise OperazioneNonAmmessa(str(messaggio))
+    return seduta
+
+
+def _seduta_non_chiusa(seduta, messaggio) -> Seduta:
+    seduta = _seduta_bloccata(seduta)
+    if seduta.stato == Seduta.Stato.CHIUSA:
+        raise OperazioneNonAmmessa(str(messaggio))
+    return seduta
+
+
+_ODG_CHIUSO = gettext_lazy("La seduta è già stata aperta: l'ordine del giorno non cambia più.")
+_PRESENZE_CHIUSE = gettext_lazy("La seduta è chiusa: le presenze non cambiano più.")
+_DELEGHE_CHIUSE = gettext_lazy("La seduta è chiusa: le deleghe non cambiano più.")
+
+
+@transaction.atomic
+def modifica_seduta(form) -> Seduta:
+    """Save a valid SedutaForm of an existing session, if it is still only convened."""
+    bloccata = _seduta_convocata(
+        form.instance, _("La seduta è già stata aperta: i suoi dati non si modificano.")
+    )
+    seduta = form.save(commit=False)
+    # Only what the form edits: the state and the convocation's dates are the lock holder's.
+    seduta.save(update_fields=form._meta.fields)
+    seduta.inviti_inviati_il = bloccata.inviti_inviati_il
+    return seduta
+
+
+@transaction.atomic
+def aggiungi_punto(form) -> PuntoOdg:
+    """Save a valid PuntoForm. An IntegrityError means a simultaneous request took its number."""
+    _seduta_convocata(form.seduta, _ODG_CHIUSO)
+    return form.save()
+
+
+@transaction.atomic
+def elimina_punto(seduta, punto: PuntoOdg) -> None:
+    _seduta_convocata(seduta, _ODG_CHIUSO)
+    if Votazione.objects.filter(punto=punto).exists():
+        raise OperazioneNonAmmessa(_("Il punto ha una votazione: non si può eliminare."))
+    punto.delete()
+
+
+@transaction.atomic
+def convoca_seduta(seduta) -> tuple[bool, int]:
+    """Queue the convocation to the sindaci and delegati: whether it was sent before, and to how
+    many people it goes."""
+    bloccata = _seduta_convocata(
+        seduta, _("La seduta è già stata aperta: la convocazione non si invia più.")
+    )
+    if not bloccata.punti.exists():
+        raise OperazioneNonAmmessa(
+            _("Aggiungi almeno un punto all'ordine del giorno prima di inviare la convocazione.")
+        )
+    destinatari = destinatari_seduta(seduta)
+    if not destinatari:
+        raise OperazioneNonAmmessa(
+            _(
+                "Nessun sindaco o delegato dei comuni dell'ambito ha un indirizzo e-mail: "
+                "la convocazione non è stata inviata."
+            )
+        )
+    nuovo_invio = bloccata.inviti_inviati_il is not None
+    bloccata.inviti_inviati_il = timezone.now()
+    bloccata.save(update_fields=["inviti_inviati_il"])
+    transaction.on_commit(
+        lambda: tasks.invia_convocazione_seduta.delay(bloccata.pk, nuovo_invio=nuovo_invio)
+    )
+    return nuovo_invio, len(destinatari)
+
+
+@transaction.atomic
+def registra_delega(form, *, utente) -> Delega:
+    """Save a valid DelegaForm. An IntegrityError means a simultaneous request recorded the same
+    comune first."""
+    _seduta_non_chiusa(form.seduta, _DELEGHE_CHIUSE)
+    delega = form.save(commit=False)
+    delega.registrata_da = utente
+    delega.save()
+    return delega
+
+
+@transaction.atomic
+def elimina_delega(seduta, delega: Delega) -> None:
+    _seduta_non_chiusa(seduta, _DELEGHE_CHIUSE)
+    delega.delete()
 
 
 def presenti(seduta) -> set[int]:
@@ -237,17 +335,18 @@ def _registra_presenza(seduta, rappresentanza, *, utente, via, registrata_da) ->
     return presenza
 
 
+@transaction.atomic
 def registra_presenza(seduta, rappresentanza, *, utente, via, registrata_da) -> Presenza:
-    if seduta.stato == Seduta.Stato.CHIUSA:
-        raise OperazioneNonAmmessa(_("La seduta è chiusa: le presenze non cambiano più."))
+    # Locked like chiudi_seduta does: the register of a closed session is the minutes'.
+    seduta = _seduta_non_chiusa(seduta, _PRESENZE_CHIUSE)
     return _registra_presenza(
         seduta, rappresentanza, utente=utente, via=via, registrata_da=registrata_da
     )
 
 
+@transaction.atomic
 def segna_uscita(seduta, comune) -> None:
-    if seduta.stato == Seduta.Stato.CHIUSA:
-        raise OperazioneNonAmmessa(_("La seduta è chiusa: le presenze non cambiano più."))
+    seduta = _seduta_non_chiusa(seduta, _PRESENZE_CHIUSE)
     Presenza.objects.filter(seduta=seduta, comune=comune, uscita_il__isnull=True).update(
         uscita_il=timezone.now()
     )
@@ -322,6 +421,28 @@ def apri_votazione(votazione, *, utente) -> Votazione:
 
 
 _CAMPI_PESO = ("comune", "popolazione", "fonte", "data_riferimento")
+
+
+@transaction.atomic
+def prepara_votazione(punto: PuntoOdg) -> Votazione:
+    """The vote of an agenda item, with the rules in force now; it opens with apri_votazione."""
+    seduta = _seduta_bloccata(punto.seduta)
+    if seduta.stato != Seduta.Stato.APERTA:
+        raise OperazioneNonAmmessa(_("La votazione si prepara a seduta aperta."))
+    gia_preparata = VotazioneGiaPreparata(_("La votazione di questo punto è già stata preparata."))
+    if Votazione.objects.filter(punto=punto).exists():
+        raise gia_preparata
+    regola = regola_corrente(punto.seduta.ambito)
+    if regola is None:
+        raise OperazioneNonAmmessa(
+            _("L'ambito non ha ancora regole di voto: l'Ufficio di Piano deve prima stabilirle.")
+        )
+    try:
+        with transaction.atomic():
+            return Votazione.objects.create(punto=punto, regola=regola)
+    except IntegrityError:
+        # Where the lock is a no-op (SQLite), a simultaneous request may still come first.
+        raise gia_preparata from None
 
 
 def vota(
@@ -448,7 +569,7 @@ def chiudi_votazione(votazione, *, utente) -> Votazione:
                     approvata=risultato.esito == Votazione.Esito.APPROVATA,
                     utente=utente,
                 )
-        except piani_services.OperazioneNonAmmessa as errore:
+        except OperazioneNonAmmessa as errore:
             # The vote is closed all the same: leaving it open would block the session and its
             # minutes. The result says why the plan's state did not follow.
             votazione.risultato["avviso_piano"] = str(errore)

@@ -9,7 +9,7 @@ Once the session is closed the register is read-only.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can_manage_sedute
 from ambiti.models import Comune
+from core.flusso import OperazioneNonAmmessa
 
 from . import services
 from .forms import DelegaForm, PresenzaForm
@@ -34,7 +35,7 @@ def _pesi(regola, ambito):
         return comuni, {c.pk: c.popolazione for c in comuni}, None
     try:
         aventi = services.pesi_comuni(regola, ambito)
-    except services.OperazioneNonAmmessa as errore:
+    except OperazioneNonAmmessa as errore:
         return comuni, {c.pk: c.popolazione for c in comuni}, str(errore)
     return comuni, {a.comune.pk: a.popolazione for a in aventi}, None
 
@@ -102,14 +103,18 @@ def _vai_alle_presenze(seduta):
     return redirect("assemblea:presenze", slug=seduta.ambito.slug, pk=seduta.pk)
 
 
-def _rifiuta_se_chiusa(request, seduta):
-    if seduta.stato != Stato.CHIUSA:
-        return None
-    testo = _("La seduta è chiusa: le presenze non cambiano più.")
+def _rifiuto(request, seduta, testo):
     if request.htmx:
         return HttpResponse(testo, status=409)
     messages.error(request, testo)
     return _vai_alle_presenze(seduta)
+
+
+def _rifiuta_se_chiusa(request, seduta):
+    """Refused before the form is read; the services check again under the session's lock."""
+    if seduta.stato != Stato.CHIUSA:
+        return None
+    return _rifiuto(request, seduta, _("La seduta è chiusa: le presenze non cambiano più."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -136,7 +141,7 @@ def presenze(request, slug, pk):
                 via=Presenza.Via.SEGRETERIA,
                 registrata_da=request.user,
             )
-        except services.OperazioneNonAmmessa as errore:
+        except OperazioneNonAmmessa as errore:
             form.add_error(None, str(errore))
             extra["form"] = form
         else:
@@ -166,7 +171,10 @@ def presenza_uscita(request, slug, pk, comune):
     comune = get_object_or_404(Comune, ambito=ambito, pk=comune)
     if rifiuto := _rifiuta_se_chiusa(request, seduta):
         return rifiuto
-    services.segna_uscita(seduta, comune)
+    try:
+        services.segna_uscita(seduta, comune)
+    except OperazioneNonAmmessa as errore:
+        return _rifiuto(request, seduta, str(errore))
     if request.htmx:
         return _registro(request, ambito, seduta)
     messages.success(request, _("Uscita registrata: %(comune)s.") % {"comune": comune})
@@ -186,14 +194,17 @@ def checkin(request, slug, pk):
         raise PermissionDenied
     if rifiuto := _rifiuta_se_chiusa(request, seduta):
         return rifiuto
-    for rappresentanza in rappresentanze:
-        services.registra_presenza(
-            seduta,
-            rappresentanza,
-            utente=request.user,
-            via=Presenza.Via.ONLINE,
-            registrata_da=request.user,
-        )
+    try:
+        for rappresentanza in rappresentanze:
+            services.registra_presenza(
+                seduta,
+                rappresentanza,
+                utente=request.user,
+                via=Presenza.Via.ONLINE,
+                registrata_da=request.user,
+            )
+    except OperazioneNonAmmessa as errore:
+        return _rifiuto(request, seduta, str(errore))
     if request.htmx:
         return _registro(request, ambito, seduta)
     messages.success(
@@ -222,13 +233,22 @@ def deleghe(request, slug, pk):
                 seduta=seduta,
                 pk=_numero(request.POST.get("elimina")),
             )
-            delega.delete()
-            messages.success(
-                request, _("Delega di %(comune)s eliminata.") % {"comune": delega.comune}
-            )
+            try:
+                services.elimina_delega(seduta, delega)
+            except OperazioneNonAmmessa as errore:
+                messages.error(request, str(errore))
+            else:
+                messages.success(
+                    request, _("Delega di %(comune)s eliminata.") % {"comune": delega.comune}
+                )
             return redirect("assemblea:deleghe", slug=ambito.slug, pk=seduta.pk)
         form = DelegaForm(request.POST, seduta=seduta)
-        if form.is_valid() and _salva_delega(form, request.user):
+        try:
+            salvata = form.is_valid() and _salva_delega(form, request.user)
+        except OperazioneNonAmmessa as errore:
+            messages.error(request, str(errore))
+            return redirect("assemblea:deleghe", slug=ambito.slug, pk=seduta.pk)
+        if salvata:
             delega = form.instance
             messages.success(
                 request,
@@ -265,11 +285,8 @@ def _numero(valore):
 
 def _salva_delega(form, utente) -> bool:
     """Save, or say why not when a simultaneous request recorded the same comune first."""
-    delega = form.save(commit=False)
-    delega.registrata_da = utente
     try:
-        with transaction.atomic():
-            delega.save()
+        services.registra_delega(form, utente=utente)
     except IntegrityError:
         form.add_error("comune", _("Per questo comune è già registrata una delega."))
         return False

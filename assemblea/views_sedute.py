@@ -1,25 +1,26 @@
 """The sessions of the Assemblea: list, convocation, agenda, opening and closing.
 
 The Ufficio di Piano convenes and runs them; the sindaci and delegati of the ambito read them.
-Refusals of the services (OperazioneNonAmmessa) come back as messages, never as errors.
+What the session's state guards is done by the services, under the session's lock: the checks
+here only spare a form to whoever cannot use it. Refusals of the services (OperazioneNonAmmessa)
+come back as messages, never as errors.
 """
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can_manage_sedute, get_seduta_for_manager, get_seduta_for_user
 from ambiti.models import Comune
+from core.flusso import OperazioneNonAmmessa
 from piani.models import RenderPDF, VersionePiano
 
-from . import services, tasks
+from . import services
 from .forms import PuntoForm, SedutaForm
 from .models import Delega, Presenza, PuntoOdg, Seduta
-from .notifiche import destinatari_seduta
 from .views_regole import ambito_gestore, ambito_lettore
 
 Stato = Seduta.Stato
@@ -102,7 +103,11 @@ def seduta_modifica(request, slug, pk):
         return vai_alla_seduta(seduta)
     form = SedutaForm(request.POST or None, instance=seduta, ambito=ambito)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            seduta = services.modifica_seduta(form)
+        except OperazioneNonAmmessa as errore:
+            messages.error(request, str(errore))
+            return vai_alla_seduta(seduta)
         if seduta.inviti_inviati_il and form.has_changed():
             messages.warning(
                 request,
@@ -188,11 +193,14 @@ def punto_aggiungi(request, slug, pk):
     extra = {}
     if form.is_valid():
         try:
-            with transaction.atomic():
-                form.save()
+            services.aggiungi_punto(form)
         except IntegrityError:
             # A simultaneous request took the same number first.
             form.add_error("ordine", _("Questo numero è già stato usato: scegline un altro."))
+        except OperazioneNonAmmessa as errore:
+            # The session was opened since the page was loaded.
+            messages.error(request, str(errore))
+            return vai_alla_seduta(seduta)
     if form.is_valid():
         extra["punto_aggiunto"] = True
     else:
@@ -210,14 +218,11 @@ def punto_aggiungi(request, slug, pk):
 def punto_elimina(request, slug, pk, punto):
     ambito, seduta = seduta_gestore(request, slug, pk)
     punto = get_object_or_404(PuntoOdg, seduta=seduta, pk=punto)
-    if seduta.stato != Stato.CONVOCATA:
-        messages.error(
-            request, _("La seduta è già stata aperta: l'ordine del giorno non cambia più.")
-        )
-    elif hasattr(punto, "votazione"):
-        messages.error(request, _("Il punto ha una votazione: non si può eliminare."))
+    try:
+        services.elimina_punto(seduta, punto)
+    except OperazioneNonAmmessa as errore:
+        messages.error(request, str(errore))
     else:
-        punto.delete()
         messages.success(request, _("Punto eliminato dall'ordine del giorno."))
     if request.htmx:
         return render(
@@ -232,36 +237,12 @@ def punto_elimina(request, slug, pk, punto):
 @require_POST
 def seduta_convoca(request, slug, pk):
     _ambito, seduta = seduta_gestore(request, slug, pk)
-    if seduta.stato != Stato.CONVOCATA:
-        messages.error(
-            request, _("La seduta è già stata aperta: la convocazione non si invia più.")
-        )
+    try:
+        nuovo_invio, destinatari = services.convoca_seduta(seduta)
+    except OperazioneNonAmmessa as errore:
+        messages.error(request, str(errore))
         return vai_alla_seduta(seduta)
-    if not seduta.punti.exists():
-        messages.error(
-            request,
-            _("Aggiungi almeno un punto all'ordine del giorno prima di inviare la convocazione."),
-        )
-        return vai_alla_seduta(seduta)
-    destinatari = destinatari_seduta(seduta)
-    if not destinatari:
-        messages.error(
-            request,
-            _(
-                "Nessun sindaco o delegato dei comuni dell'ambito ha un indirizzo e-mail: "
-                "la convocazione non è stata inviata."
-            ),
-        )
-        return vai_alla_seduta(seduta)
-    with transaction.atomic():
-        bloccata = Seduta.objects.select_for_update().get(pk=seduta.pk)
-        nuovo_invio = bloccata.inviti_inviati_il is not None
-        bloccata.inviti_inviati_il = timezone.now()
-        bloccata.save(update_fields=["inviti_inviati_il"])
-        transaction.on_commit(
-            lambda: tasks.invia_convocazione_seduta.delay(bloccata.pk, nuovo_invio=nuovo_invio)
-        )
-    valori = {"n": len(destinatari)}
+    valori = {"n": destinatari}
     if nuovo_invio:
         messages.success(
             request,
@@ -304,7 +285,7 @@ def seduta_apri(request, slug, pk):
         return vai_alla_seduta(seduta)
     try:
         seduta = services.apri_seduta(seduta, utente=request.user, convocazione=convocazione)
-    except services.OperazioneNonAmmessa as errore:
+    except OperazioneNonAmmessa as errore:
         messages.error(request, str(errore))
     else:
         seduta.ambito = ambito
@@ -322,7 +303,7 @@ def seduta_chiudi(request, slug, pk):
     ambito, seduta = seduta_gestore(request, slug, pk)
     try:
         seduta = services.chiudi_seduta(seduta, utente=request.user)
-    except services.OperazioneNonAmmessa as errore:
+    except OperazioneNonAmmessa as errore:
         messages.error(request, str(errore))
     else:
         seduta.ambito = ambito

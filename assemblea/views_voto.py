@@ -12,7 +12,6 @@ of queries, whatever the number of comuni, and the POST never computes the quoru
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from accounts.permissions import (
     is_sindaco_ambito,
 )
 from ambiti.models import Comune
+from core.flusso import OperazioneNonAmmessa
 
 from . import calcolo, services
 from .forms_voto import RicevutaForm, VotoCartaceoForm, VotoForm
@@ -211,7 +211,7 @@ def contesto_live(votazione) -> dict:
     else:
         try:
             pesi = {a.comune.pk: a.popolazione for a in services.pesi_comuni(regola, seduta.ambito)}
-        except services.OperazioneNonAmmessa as errore:
+        except OperazioneNonAmmessa as errore:
             contesto["errore_pesi"] = str(errore)
             return contesto
     presenti = services.presenti(seduta)
@@ -332,28 +332,17 @@ def live(request, slug, pk, punto):
 def crea(request, slug, pk, punto):
     _ambito, seduta = _seduta(request, slug, pk, gestore=True)
     punto = _punto(seduta, punto)
-    if seduta.stato != Seduta.Stato.APERTA:
-        messages.error(request, _("La votazione si prepara a seduta aperta."))
-        return _torna(seduta, punto.pk)
-    if getattr(punto, "votazione", None) is not None:
-        messages.info(request, _("La votazione di questo punto è già stata preparata."))
-        return _torna(seduta, punto.pk)
-    regola = services.regola_corrente(seduta.ambito)
-    if regola is None:
-        messages.error(
-            request,
-            _("L'ambito non ha ancora regole di voto: l'Ufficio di Piano deve prima stabilirle."),
-        )
-        return _torna(seduta, punto.pk)
     try:
-        with transaction.atomic():
-            Votazione.objects.create(punto=punto, regola=regola)
-    except IntegrityError:
-        messages.info(request, _("La votazione di questo punto è già stata preparata."))
+        votazione = services.prepara_votazione(punto)
+    except services.VotazioneGiaPreparata as avviso:
+        messages.info(request, str(avviso))
+    except OperazioneNonAmmessa as errore:
+        messages.error(request, str(errore))
     else:
         messages.success(
             request,
-            _("Votazione preparata con le regole di voto versione %(v)s.") % {"v": regola.versione},
+            _("Votazione preparata con le regole di voto versione %(v)s.")
+            % {"v": votazione.regola.versione},
         )
     return _torna(seduta, punto.pk)
 
@@ -364,7 +353,7 @@ def apri(request, slug, pk, punto):
     votazione = _votazione(_punto(seduta, punto))
     try:
         services.apri_votazione(votazione, utente=request.user)
-    except services.OperazioneNonAmmessa as errore:
+    except OperazioneNonAmmessa as errore:
         messages.error(request, str(errore))
     else:
         messages.success(request, _("Votazione aperta: i pesi dei comuni sono fissati."))
@@ -377,7 +366,7 @@ def chiudi(request, slug, pk, punto):
     votazione = _votazione(_punto(seduta, punto))
     try:
         votazione = services.chiudi_votazione(votazione, utente=request.user)
-    except services.OperazioneNonAmmessa as errore:
+    except OperazioneNonAmmessa as errore:
         messages.error(request, str(errore))
     else:
         messages.success(

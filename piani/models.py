@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import flusso
+
 
 class Piano(models.Model):
     """The Piano di Zona of one ambito for one period, written section by section."""
@@ -135,12 +137,10 @@ class PresenzaEditor(models.Model):
         return f"{self.utente} — {self.sezione}"
 
 
-class CommentoSezione(models.Model):
+class CommentoSezione(flusso.Commento):
     sezione = models.ForeignKey(
         Sezione, on_delete=models.CASCADE, related_name="commenti", verbose_name=_("sezione")
     )
-    autore = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    testo = models.TextField(_("commento"))
     risposta_a = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="risposte"
     )
@@ -148,34 +148,24 @@ class CommentoSezione(models.Model):
     risolto_da = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    creato_il = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["sezione", "creato_il"]
         verbose_name = _("commento alla sezione")
         verbose_name_plural = _("commenti alle sezioni")
 
-    def __str__(self):
-        return self.testo[:80]
 
+class TransizionePiano(flusso.TransizioneDiStato):
+    oggetto = "piano"
 
-class TransizionePiano(models.Model):
     piano = models.ForeignKey(Piano, on_delete=models.CASCADE, related_name="transizioni")
     da_stato = models.CharField(max_length=15, choices=Piano.Stato.choices)
     a_stato = models.CharField(max_length=15, choices=Piano.Stato.choices)
-    utente = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    nota = models.TextField(blank=True)
-    avvenuta_il = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["piano", "avvenuta_il"]
         verbose_name = _("passaggio di stato del piano")
         verbose_name_plural = _("passaggi di stato del piano")
-
-    def __str__(self):
-        return f"{self.piano}: {self.da_stato} → {self.a_stato}"
 
 
 class VersionePiano(models.Model):

@@ -24,8 +24,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.flusso import OperazioneNonAmmessa
+
 from .models import Piano, RenderPDF, VersionePiano
-from .services import OperazioneNonAmmessa
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can_comment_piano, can_resolve_commento
+from core.flusso import ConflittoDiVersione, OperazioneNonAmmessa, nuova_versione, passa_di_stato
+
 from .models import (
+    CommentoSezione,
     Piano,
     PresenzaEditor,
     RevisioneSezione,
@@ -37,20 +41,12 @@ MODELLO = (
 )
 
 
-class OperazioneNonAmmessa(Exception):
-    """The plan's state does not allow it; the message says why, in Italian."""
-
-
 @dataclass
-class ConflittoSezione(Exception):
-    """Someone saved the section after this user opened it: both texts go back to her."""
+class ConflittoSezione(ConflittoDiVersione):
+    """Someone saved the section after this user opened it: both titles go back too."""
 
     titolo_attuale: str
-    testo_attuale: str
-    versione_attuale: int
-    autore: str
     titolo_proposto: str
-    testo_proposto: str
 
 
 def _pulisci(html):
@@ -99,13 +95,36 @@ def verifica_modificabile(piano: Piano) -> None:
         )
 
 
+def _piano_bloccato(pk) -> Piano:
+    """The plan's row locked, always before any of its sections: whoever changes the plan's
+    state (congela) or its sections waits for the others, in the same order, never in a cycle."""
+    return Piano.objects.select_for_update().get(pk=pk)
+
+
+def _piano_modificabile(pk) -> Piano:
+    piano = _piano_bloccato(pk)
+    verifica_modificabile(piano)
+    return piano
+
+
 @transaction.atomic
 def salva_sezione(*, sezione, titolo, testo, versione_letta, utente, nota="") -> Sezione:
-    attuale = Sezione.objects.select_for_update().select_related("piano").get(pk=sezione.pk)
-    verifica_modificabile(attuale.piano)
+    piano = _piano_modificabile(sezione.piano_id)
+    attuale = Sezione.objects.select_for_update().get(pk=sezione.pk)
+    attuale.piano = piano
     testo = _pulisci(testo)
-    if attuale.versione != versione_letta:
-        raise ConflittoSezione(
+    # Kept if this is the first edit, so that the text as it was before can be restored too.
+    iniziale = RevisioneSezione(
+        sezione=attuale,
+        versione=attuale.versione,
+        titolo=attuale.titolo,
+        testo=attuale.testo,
+        autore_id=attuale.modificata_da_id,
+        nota=_("Testo iniziale"),
+    )
+
+    def conflitto():
+        return ConflittoSezione(
             titolo_attuale=attuale.titolo,
             testo_attuale=attuale.testo,
             versione_attuale=attuale.versione,
@@ -113,19 +132,15 @@ def salva_sezione(*, sezione, titolo, testo, versione_letta, utente, nota="") ->
             titolo_proposto=titolo,
             testo_proposto=testo,
         )
-    if (titolo, testo) != (attuale.titolo, attuale.testo):
+
+    if nuova_versione(
+        attuale,
+        versione_letta=versione_letta,
+        valori={"titolo": titolo, "testo": testo},
+        conflitto=conflitto,
+    ):
         if not attuale.revisioni.exists():
-            # Keep the text as it was before the first edit, so it can be restored too.
-            RevisioneSezione.objects.create(
-                sezione=attuale,
-                versione=attuale.versione,
-                titolo=attuale.titolo,
-                testo=attuale.testo,
-                autore=attuale.modificata_da,
-                nota=_("Testo iniziale"),
-            )
-        attuale.titolo, attuale.testo = titolo, testo
-        attuale.versione += 1
+            iniziale.save()
         attuale.modificata_da = utente
         attuale.save(
             update_fields=["titolo", "testo", "versione", "modificata_da", "modificata_il"]
@@ -156,7 +171,7 @@ def ripristina_revisione(*, revisione: RevisioneSezione, utente) -> Sezione:
 
 @transaction.atomic
 def sposta_sezione(*, sezione: Sezione, verso: int) -> None:
-    verifica_modificabile(sezione.piano)
+    _piano_modificabile(sezione.piano_id)
     sezioni = list(sezione.piano.sezioni.select_for_update().order_by("ordine", "pk"))
     indice = next(i for i, s in enumerate(sezioni) if s.pk == sezione.pk)
     altro = indice + verso
@@ -169,7 +184,7 @@ def sposta_sezione(*, sezione: Sezione, verso: int) -> None:
 
 @transaction.atomic
 def aggiungi_sezione(*, piano: Piano, titolo, blocco="", area=None, utente) -> Sezione:
-    verifica_modificabile(piano)
+    _piano_modificabile(piano.pk)
     ultimo = piano.sezioni.order_by("-ordine").values_list("ordine", flat=True).first() or 0
     return Sezione.objects.create(
         piano=piano,
@@ -183,8 +198,48 @@ def aggiungi_sezione(*, piano: Piano, titolo, blocco="", area=None, utente) -> S
 
 @transaction.atomic
 def elimina_sezione(*, sezione: Sezione) -> None:
-    verifica_modificabile(sezione.piano)
+    _piano_modificabile(sezione.piano_id)
     sezione.delete()
+
+
+# Who may comment depends on the plan's state (the sindaci, only while it is in review): checked
+# again under the plan's lock, against a state change after the page was loaded.
+
+
+def _piano_bloccato_come(piano) -> Piano:
+    bloccato = _piano_bloccato(piano.pk)
+    # The permissions read the ambito: the caller's copy already has it.
+    bloccato.ambito = piano.ambito
+    return bloccato
+
+
+def _verifica_commentabile(piano, utente) -> None:
+    if not can_comment_piano(utente, piano):
+        raise OperazioneNonAmmessa(_("Il piano non è più in revisione: i commenti sono chiusi."))
+
+
+@transaction.atomic
+def commenta_sezione(
+    *, piano: Piano, sezione: Sezione, utente, testo, risposta_a=None
+) -> CommentoSezione:
+    _verifica_commentabile(_piano_bloccato_come(piano), utente)
+    return CommentoSezione.objects.create(
+        sezione=sezione, autore=utente, testo=testo, risposta_a=risposta_a
+    )
+
+
+@transaction.atomic
+def risolvi_commento(*, commento: CommentoSezione, piano: Piano, utente) -> CommentoSezione:
+    """Mark the comment resolved, or reopen it."""
+    bloccato = _piano_bloccato_come(piano)
+    _verifica_commentabile(bloccato, utente)
+    commento = CommentoSezione.objects.select_for_update().get(pk=commento.pk)
+    if not can_resolve_commento(utente, commento, bloccato):
+        raise OperazioneNonAmmessa(_("Non puoi risolvere questo commento."))
+    commento.risolto = not commento.risolto
+    commento.risolto_da = utente if commento.risolto else None
+    commento.save(update_fields=["risolto", "risolto_da"])
+    return commento
 
 
 def segna_presenza(*, sezione: Sezione, utente) -> list:
@@ -200,13 +255,10 @@ def segna_presenza(*, sezione: Sezione, utente) -> list:
 
 
 def _passa(piano, *, da, a, utente, messaggio, nota=""):
-    attuale = Piano.objects.select_for_update().get(pk=piano.pk)
-    if attuale.stato not in da:
-        raise OperazioneNonAmmessa(messaggio)
+    attuale, precedente = passa_di_stato(piano, da=da, a=a, messaggio=messaggio)
     TransizionePiano.objects.create(
-        piano=attuale, da_stato=attuale.stato, a_stato=a, utente=utente, nota=nota
+        piano=attuale, da_stato=precedente, a_stato=a, utente=utente, nota=nota
     )
-    attuale.stato = a
     attuale.save(update_fields=["stato"])
     return attuale
 

@@ -18,6 +18,7 @@ from accounts.permissions import (
     get_piano_for_user,
     is_sindaco_ambito,
 )
+from core.flusso import OperazioneNonAmmessa
 from obiettivi.models import AreaPolicy, Periodo
 
 from . import services
@@ -122,7 +123,7 @@ def transizione(request, slug, pk, azione):
     servizio, messaggio = AZIONI[azione]
     try:
         servizio(piano=piano, utente=request.user)
-    except services.OperazioneNonAmmessa as errore:
+    except OperazioneNonAmmessa as errore:
         messages.error(request, str(errore))
     else:
         messages.success(request, messaggio)
@@ -145,7 +146,7 @@ def sezione_aggiungi(request, slug, pk):
             services.aggiungi_sezione(
                 piano=piano, titolo=titolo[:200], blocco=blocco, area=area, utente=request.user
             )
-        except services.OperazioneNonAmmessa as errore:
+        except OperazioneNonAmmessa as errore:
             messages.error(request, str(errore))
     return redirect("piani:dettaglio", slug=ambito.slug, pk=piano.pk)
 
@@ -159,7 +160,7 @@ def sezione_sposta(request, slug, pk, spk, verso):
     sezione = get_object_or_404(piano.sezioni, pk=spk)
     try:
         services.sposta_sezione(sezione=sezione, verso=-1 if verso == "su" else 1)
-    except services.OperazioneNonAmmessa as errore:
+    except OperazioneNonAmmessa as errore:
         messages.error(request, str(errore))
     return redirect("piani:dettaglio", slug=ambito.slug, pk=piano.pk)
 
@@ -171,7 +172,7 @@ def sezione_elimina(request, slug, pk, spk):
     sezione = get_object_or_404(piano.sezioni, pk=spk)
     try:
         services.elimina_sezione(sezione=sezione)
-    except services.OperazioneNonAmmessa as errore:
+    except OperazioneNonAmmessa as errore:
         messages.error(request, str(errore))
     else:
         messages.success(request, _("Sezione eliminata."))

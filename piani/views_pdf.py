@@ -19,10 +19,10 @@ from accounts.permissions import (
     get_ambito_for_manager,
     get_ambito_for_user,
 )
+from core.flusso import OperazioneNonAmmessa
 
 from . import rendering
 from .models import Piano, RenderPDF
-from .services import OperazioneNonAmmessa
 
 
 def _renderings(ambito, pk):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can_comment_piano, can_resolve_commento, get_piano_for_editor
+from core.flusso import OperazioneNonAmmessa
 
 from . import services
 from .models import CommentoSezione, RevisioneSezione
@@ -138,7 +139,7 @@ def ripristina(request, slug, pk, spk, versione):
     prima = sezione.versione
     try:
         aggiornata = services.ripristina_revisione(revisione=revisione, utente=request.user)
-    except services.OperazioneNonAmmessa as errore:
+    except OperazioneNonAmmessa as errore:
         messages.error(request, str(errore))
     else:
         if aggiornata.versione == prima:
@@ -161,12 +162,16 @@ def commenti(request, slug, pk, spk):
             risposta_a = sezione.commenti.filter(
                 pk=numero_o_none(request.POST.get("risposta_a"))
             ).first()
-            CommentoSezione.objects.create(
-                sezione=sezione,
-                autore=request.user,
-                testo=form.cleaned_data["testo"],
-                risposta_a=risposta_a,
-            )
+            try:
+                services.commenta_sezione(
+                    piano=piano,
+                    sezione=sezione,
+                    utente=request.user,
+                    testo=form.cleaned_data["testo"],
+                    risposta_a=risposta_a,
+                )
+            except OperazioneNonAmmessa as errore:
+                messages.error(request, str(errore))
             return redirect("piani:commenti", slug=ambito.slug, pk=piano.pk, spk=sezione.pk)
     discussione = list(
         sezione.commenti.filter(risposta_a=None)
@@ -195,7 +200,8 @@ def commento_risolvi(request, slug, pk, spk, cpk):
     commento = get_object_or_404(CommentoSezione, sezione__piano=piano, sezione_id=spk, pk=cpk)
     if not can_resolve_commento(request.user, commento, piano):
         raise PermissionDenied
-    commento.risolto = not commento.risolto
-    commento.risolto_da = request.user if commento.risolto else None
-    commento.save(update_fields=["risolto", "risolto_da"])
+    try:
+        services.risolvi_commento(commento=commento, piano=piano, utente=request.user)
+    except OperazioneNonAmmessa as errore:
+        messages.error(request, str(errore))
     return redirect("piani:commenti", slug=ambito.slug, pk=piano.pk, spk=spk)

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import flusso
+
 from .validators import validate_allegato
 
 
@@ -388,8 +390,10 @@ class RevisioneVerbale(models.Model):
         return f"{self.incontro} — rev. {self.revisione}.{self.versione}"
 
 
-class Transizione(models.Model):
+class Transizione(flusso.TransizioneDiStato):
     """Audit row of the minutes' review loop: who moved them, from what state to what, when."""
+
+    oggetto = "incontro"
 
     incontro = models.ForeignKey(
         Incontro, on_delete=models.CASCADE, related_name="transizioni", verbose_name=_("incontro")
@@ -397,37 +401,23 @@ class Transizione(models.Model):
     da_stato = models.CharField(max_length=15, choices=Incontro.Stato.choices)
     a_stato = models.CharField(max_length=15, choices=Incontro.Stato.choices)
     revisione = models.PositiveIntegerField()
-    utente = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    nota = models.TextField(blank=True)
-    avvenuta_il = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["incontro", "avvenuta_il"]
         verbose_name = _("passaggio di stato del verbale")
         verbose_name_plural = _("passaggi di stato del verbale")
 
-    def __str__(self):
-        return f"{self.incontro}: {self.da_stato} → {self.a_stato}"
 
-
-class Commento(models.Model):
+class Commento(flusso.Commento):
     incontro = models.ForeignKey(
         Incontro, on_delete=models.CASCADE, related_name="commenti", verbose_name=_("incontro")
     )
     revisione = models.PositiveIntegerField()
-    autore = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    testo = models.TextField(_("commento"))
-    creato_il = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["incontro", "creato_il"]
         verbose_name = _("commento al verbale")
         verbose_name_plural = _("commenti al verbale")
-
-    def __str__(self):
-        return self.testo[:80]
 
 
 class BozzaLocale(models.Model):

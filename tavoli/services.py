@@ -8,9 +8,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_approve_verbale
+from core.flusso import (
+    ConflittoDiVersione,
+    OperazioneNonAmmessa,
+    blocca,
+    nuova_versione,
+    passa_di_stato,
+)
 
 from .models import (
+    Allegato,
     BozzaLocale,
+    Commento,
     Esito,
     Incontro,
     Membro,
@@ -23,22 +32,9 @@ from .models import (
 Stato = Incontro.Stato
 
 
-class OperazioneNonAmmessa(Exception):
-    """The state of the minutes does not allow the operation; the message says why."""
-
-
 @dataclass
-class ConflittoVerbale(Exception):
-    """Someone saved the minutes after this user opened them: both texts go back to her."""
-
-    testo_attuale: str
-    versione_attuale: int
-    autore: str
-    testo_proposto: str
-
-
-def _blocca(incontro) -> Incontro:
-    return Incontro.objects.select_for_update().get(pk=incontro.pk)
+class ConflittoVerbale(ConflittoDiVersione):
+    """Someone saved the minutes after this user opened them."""
 
 
 def _transizione(incontro, *, da, a, utente, nota=""):
@@ -117,11 +113,19 @@ def programma_incontro(*, incontro: Incontro, utente, invia_inviti: bool = True)
     return incontro
 
 
+# What the meeting's form edits: the minutes and their state are never written from a copy read
+# before the lock.
+DATI_INCONTRO = ("titolo", "inizio", "fine", "luogo", "link_online", "ordine_del_giorno")
+
+
 @transaction.atomic
 def aggiorna_incontro(*, incontro: Incontro, invia_inviti: bool = True) -> Incontro:
-    """Changes to date, place or agenda go out as an update of the same calendar event."""
-    incontro.sequenza_ics += 1
-    incontro.save()
+    """Changes to date, place or agenda go out as an update of the same calendar event. They are
+    printed in the approved minutes: locked with them."""
+    attuale = blocca(incontro)
+    verifica_modificabile(attuale)
+    incontro.sequenza_ics = attuale.sequenza_ics + 1
+    incontro.save(update_fields=[*DATI_INCONTRO, "sequenza_ics"])
     if invia_inviti:
         from .tasks import invia_inviti_incontro
 
@@ -131,22 +135,21 @@ def aggiorna_incontro(*, incontro: Incontro, invia_inviti: bool = True) -> Incon
 
 @transaction.atomic
 def salva_verbale(*, incontro: Incontro, testo: str, versione_letta: int, utente) -> Incontro:
-    attuale = _blocca(incontro)
-    if attuale.is_bloccato:
-        raise OperazioneNonAmmessa(
-            _("Il verbale è approvato: per modificarlo apri una nuova revisione.")
-        )
-    if attuale.versione != versione_letta:
+    attuale = blocca(incontro)
+    verifica_modificabile(attuale)
+
+    def conflitto():
         ultima = attuale.revisioni.select_related("autore").first()
-        raise ConflittoVerbale(
+        return ConflittoVerbale(
             testo_attuale=attuale.verbale,
             versione_attuale=attuale.versione,
             autore=str(ultima.autore) if ultima and ultima.autore else _("un altro utente"),
             testo_proposto=testo,
         )
-    if testo != attuale.verbale:
-        attuale.verbale = testo
-        attuale.versione += 1
+
+    if nuova_versione(
+        attuale, versione_letta=versione_letta, valori={"verbale": testo}, conflitto=conflitto
+    ):
         attuale.save(update_fields=["verbale", "versione"])
         RevisioneVerbale.objects.create(
             incontro=attuale,
@@ -159,7 +162,10 @@ def salva_verbale(*, incontro: Incontro, testo: str, versione_letta: int, utente
     return attuale
 
 
+@transaction.atomic
 def salva_bozza(*, incontro: Incontro, testo: str, versione_base: int, utente) -> BozzaLocale:
+    if blocca(incontro).is_bloccato:
+        raise OperazioneNonAmmessa(_("Il verbale è approvato e bloccato."))
     bozza, _creata = BozzaLocale.objects.update_or_create(
         incontro=incontro,
         utente=utente,
@@ -168,22 +174,12 @@ def salva_bozza(*, incontro: Incontro, testo: str, versione_base: int, utente) -
     return bozza
 
 
-def _passa(incontro, *, da: tuple[str, ...], a: str, utente, messaggio: str, nota="") -> Incontro:
-    attuale = _blocca(incontro)
-    if attuale.stato not in da:
-        raise OperazioneNonAmmessa(messaggio)
-    precedente = attuale.stato
-    attuale.stato = a
-    return attuale, precedente
-
-
 @transaction.atomic
 def invia_in_revisione(*, incontro: Incontro, utente) -> Incontro:
-    attuale, precedente = _passa(
+    attuale, precedente = passa_di_stato(
         incontro,
         da=(Stato.BOZZA,),
         a=Stato.IN_REVISIONE,
-        utente=utente,
         messaggio=_("Solo un verbale in bozza può essere inviato in revisione."),
     )
     if not attuale.verbale.strip():
@@ -198,11 +194,10 @@ def invia_in_revisione(*, incontro: Incontro, utente) -> Incontro:
 
 @transaction.atomic
 def rimanda_in_bozza(*, incontro: Incontro, utente, nota: str = "") -> Incontro:
-    attuale, precedente = _passa(
+    attuale, precedente = passa_di_stato(
         incontro,
         da=(Stato.IN_REVISIONE,),
         a=Stato.BOZZA,
-        utente=utente,
         messaggio=_("Solo un verbale in revisione può tornare in bozza."),
     )
     attuale.save(update_fields=["stato"])
@@ -219,11 +214,10 @@ def _verifica_approvatore(incontro, utente):
 
 @transaction.atomic
 def approva_verbale(*, incontro: Incontro, utente) -> Incontro:
-    attuale, precedente = _passa(
+    attuale, precedente = passa_di_stato(
         incontro,
         da=(Stato.IN_REVISIONE,),
         a=Stato.APPROVATO,
-        utente=utente,
         messaggio=_("Solo un verbale in revisione può essere approvato."),
     )
     _verifica_approvatore(attuale, utente)
@@ -238,11 +232,10 @@ def approva_verbale(*, incontro: Incontro, utente) -> Incontro:
 @transaction.atomic
 def apri_nuova_revisione(*, incontro: Incontro, utente, nota: str = "") -> Incontro:
     """An approved record changes only through a new revision; the approved text is kept."""
-    attuale, precedente = _passa(
+    attuale, precedente = passa_di_stato(
         incontro,
         da=(Stato.APPROVATO,),
         a=Stato.BOZZA,
-        utente=utente,
         messaggio=_("Si apre una nuova revisione solo di un verbale approvato."),
     )
     _verifica_approvatore(attuale, utente)
@@ -263,7 +256,7 @@ def verifica_modificabile(incontro: Incontro) -> None:
 def registra_presenze(*, incontro: Incontro, partecipanti: dict[int, int]) -> None:
     """`partecipanti` maps each present member's id to how many people came; absent members
     are simply not in it."""
-    verifica_modificabile(_blocca(incontro))
+    verifica_modificabile(blocca(incontro))
     Presenza.objects.filter(incontro=incontro).exclude(membro_id__in=partecipanti).delete()
     esistenti = {p.membro_id: p for p in Presenza.objects.filter(incontro=incontro)}
     nuove, cambiate = [], []
@@ -276,6 +269,59 @@ def registra_presenze(*, incontro: Incontro, partecipanti: dict[int, int]) -> No
             cambiate.append(presenza)
     Presenza.objects.bulk_create(nuove)
     Presenza.objects.bulk_update(cambiate, ["partecipanti"])
+
+
+# Outcomes, attachments and comments belong to the minutes: they change only while the minutes
+# may, checked under the meeting's lock against an approval in between.
+
+
+@transaction.atomic
+def aggiungi_esito(*, incontro: Incontro, esito: Esito, utente) -> Esito:
+    attuale = blocca(incontro)
+    verifica_modificabile(attuale)
+    esito.incontro = attuale
+    esito.creato_da = utente
+    esito.ordine = attuale.esiti.filter(tipo=esito.tipo).count() + 1
+    esito.save()
+    return esito
+
+
+@transaction.atomic
+def elimina_esito(*, incontro: Incontro, esito: Esito) -> None:
+    verifica_modificabile(blocca(incontro))
+    # valuta_proposta locks the proposal: an evaluation in between is seen here.
+    esito = blocca(esito)
+    if esito.tipo == Esito.Tipo.PROPOSTA and esito.valutazione != Esito.Valutazione.DA_VALUTARE:
+        raise OperazioneNonAmmessa(_("La proposta è già stata valutata: non si può eliminare."))
+    if esito.accorpate.exists():
+        raise OperazioneNonAmmessa(
+            _("Altre proposte sono state accorpate in questa: non si può eliminare.")
+        )
+    esito.delete()
+
+
+@transaction.atomic
+def aggiungi_allegato(*, incontro: Incontro, allegato: Allegato, file, utente) -> Allegato:
+    verifica_modificabile(blocca(incontro))
+    allegato.incontro = incontro
+    allegato.nome = file.name[:200]
+    allegato.dimensione = file.size
+    allegato.caricato_da = utente
+    allegato.save()
+    return allegato
+
+
+@transaction.atomic
+def commenta_verbale(*, incontro: Incontro, commento: Commento, utente) -> Commento:
+    """Members comment on the minutes while they are in review, on the revision being reviewed."""
+    attuale = blocca(incontro)
+    if attuale.stato != Stato.IN_REVISIONE:
+        raise OperazioneNonAmmessa(_("Si commenta solo un verbale in revisione."))
+    commento.incontro = attuale
+    commento.autore = utente
+    commento.revisione = attuale.revisione
+    commento.save()
+    return commento
 
 
 @transaction.atomic

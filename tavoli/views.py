@@ -19,6 +19,7 @@ from accounts.permissions import (
     get_tavolo_for_user,
     tavoli_visibili,
 )
+from core.flusso import OperazioneNonAmmessa
 
 from . import services
 from .forms import MembroEnteForm, MembroPersonaForm, TavoloForm
@@ -179,7 +180,7 @@ def membro_rimuovi(request, slug, pk, membro_pk):
     extra = {}
     try:
         tavolo.token_calendario = services.rimuovi_membro(membro=membro)
-    except services.OperazioneNonAmmessa as errore:
+    except OperazioneNonAmmessa as errore:
         messages.error(request, str(errore))
     else:
         messages.info(request, CALENDARIO_RINNOVATO)

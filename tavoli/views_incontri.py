@@ -19,6 +19,7 @@ from accounts.permissions import (
     get_tavolo_for_editor,
     get_tavolo_for_user,
 )
+from core.flusso import OperazioneNonAmmessa
 
 from . import services
 from .forms import (
@@ -70,7 +71,10 @@ def incontro_modifica(request, slug, pk, ipk):
     form = IncontroForm(request.POST or None, instance=incontro)
     if request.method == "POST" and form.is_valid():
         cambiato = bool({"inizio", "fine", "luogo", "link_online"} & set(form.changed_data))
-        services.aggiorna_incontro(incontro=form.instance, invia_inviti=cambiato)
+        try:
+            services.aggiorna_incontro(incontro=form.instance, invia_inviti=cambiato)
+        except OperazioneNonAmmessa as errore:
+            return _rifiuto(errore)
         messages.success(request, _("Incontro aggiornato."))
         return redirect("tavoli:incontro", slug=ambito.slug, pk=tavolo.pk, ipk=incontro.pk)
     return render(
@@ -153,11 +157,16 @@ def incontro(request, slug, pk, ipk):
     return render(request, "tavoli/incontro.html", _contesto(request, ambito, tavolo, incontro))
 
 
+def _rifiuto(errore):
+    return HttpResponse(str(errore), status=409)
+
+
 def _rifiuta_se_bloccato(request, incontro):
+    """Refused before the form is read; the service checks again under the meeting's lock."""
     try:
         services.verifica_modificabile(incontro)
-    except services.OperazioneNonAmmessa as errore:
-        return HttpResponse(str(errore), status=409)
+    except OperazioneNonAmmessa as errore:
+        return _rifiuto(errore)
     return None
 
 
@@ -171,7 +180,10 @@ def presenze(request, slug, pk, ipk):
     form = PresenzeForm(request.POST, membri=membri, presenze=esistenti)
     extra = {}
     if form.is_valid():
-        services.registra_presenze(incontro=incontro, partecipanti=form.partecipanti())
+        try:
+            services.registra_presenze(incontro=incontro, partecipanti=form.partecipanti())
+        except OperazioneNonAmmessa as errore:
+            return _rifiuto(errore)
         extra["salvato_presenze"] = True
     else:
         extra["form_presenze"] = form
@@ -190,11 +202,12 @@ def esito_nuovo(request, slug, pk, ipk, tipo):
     form = EsitoForm(request.POST, prefix=tipo, initial={"tipo": tipo})
     extra = {}
     if form.is_valid() and form.cleaned_data["tipo"] == tipo:
-        esito = form.save(commit=False)
-        esito.incontro = incontro
-        esito.creato_da = request.user
-        esito.ordine = incontro.esiti.filter(tipo=tipo).count() + 1
-        esito.save()
+        try:
+            services.aggiungi_esito(
+                incontro=incontro, esito=form.save(commit=False), utente=request.user
+            )
+        except OperazioneNonAmmessa as errore:
+            return _rifiuto(errore)
     else:
         extra["form_errato"] = (tipo, form)
     if request.htmx:
@@ -208,15 +221,10 @@ def esito_elimina(request, slug, pk, ipk, epk):
     if rifiuto := _rifiuta_se_bloccato(request, incontro):
         return rifiuto
     esito = get_object_or_404(Esito, incontro=incontro, pk=epk)
-    if esito.tipo == Esito.Tipo.PROPOSTA and esito.valutazione != Esito.Valutazione.DA_VALUTARE:
-        messages.error(request, _("La proposta è già stata valutata: non si può eliminare."))
-    elif esito.accorpate.exists():
-        messages.error(
-            request,
-            _("Altre proposte sono state accorpate in questa: non si può eliminare."),
-        )
-    else:
-        esito.delete()
+    try:
+        services.elimina_esito(incontro=incontro, esito=esito)
+    except OperazioneNonAmmessa as errore:
+        messages.error(request, str(errore))
     if request.htmx:
         return _sezione(request, ambito, tavolo, incontro, "esiti")
     return redirect("tavoli:incontro", slug=ambito.slug, pk=tavolo.pk, ipk=incontro.pk)
@@ -230,12 +238,15 @@ def allegato_nuovo(request, slug, pk, ipk):
     form = AllegatoForm(request.POST, request.FILES)
     extra = {}
     if form.is_valid():
-        allegato = form.save(commit=False)
-        allegato.incontro = incontro
-        allegato.nome = form.cleaned_data["file"].name[:200]
-        allegato.dimensione = form.cleaned_data["file"].size
-        allegato.caricato_da = request.user
-        allegato.save()
+        try:
+            services.aggiungi_allegato(
+                incontro=incontro,
+                allegato=form.save(commit=False),
+                file=form.cleaned_data["file"],
+                utente=request.user,
+            )
+        except OperazioneNonAmmessa as errore:
+            return _rifiuto(errore)
     else:
         extra["form_allegato"] = form
     if request.htmx:

@@ -13,6 +13,7 @@ from accounts.permissions import (
     can_comment_verbale,
     can_edit_incontri,
 )
+from core.flusso import OperazioneNonAmmessa
 
 from . import services
 from .forms import CommentoForm, VerbaleForm
@@ -51,7 +52,7 @@ def verbale_salva(request, slug, pk, ipk):
             ),
             status=409 if not request.htmx else 200,
         )
-    except services.OperazioneNonAmmessa as errore:
+    except OperazioneNonAmmessa as errore:
         return HttpResponse(str(errore), status=409)
     if request.htmx:
         return _sezione(request, ambito, tavolo, incontro, "verbale", salvato_il=timezone.now())
@@ -63,17 +64,18 @@ def verbale_salva(request, slug, pk, ipk):
 def verbale_bozza(request, slug, pk, ipk):
     """Autosave of the text being typed, kept per user until the real save."""
     _ambito, _tavolo, incontro = _incontro_editor(request, slug, pk, ipk)
-    if incontro.is_bloccato:
-        return JsonResponse({"errore": _("Il verbale è approvato e bloccato.")}, status=409)
     form = VerbaleForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"errore": _("Richiesta non valida.")}, status=400)
-    bozza = services.salva_bozza(
-        incontro=incontro,
-        testo=form.cleaned_data["testo"],
-        versione_base=form.cleaned_data["versione"],
-        utente=request.user,
-    )
+    try:
+        bozza = services.salva_bozza(
+            incontro=incontro,
+            testo=form.cleaned_data["testo"],
+            versione_base=form.cleaned_data["versione"],
+            utente=request.user,
+        )
+    except OperazioneNonAmmessa as errore:
+        return JsonResponse({"errore": str(errore)}, status=409)
     return JsonResponse({"salvata_il": timezone.localtime(bozza.salvata_il).strftime("%H:%M:%S")})
 
 
@@ -99,7 +101,7 @@ def transizione(request, slug, pk, ipk, azione):
         raise PermissionDenied
     try:
         servizio(incontro=incontro, utente=request.user)
-    except services.OperazioneNonAmmessa as errore:
+    except OperazioneNonAmmessa as errore:
         messages.error(request, str(errore))
     else:
         messages.success(request, messaggio)
@@ -114,11 +116,12 @@ def commento_nuovo(request, slug, pk, ipk):
     form = CommentoForm(request.POST)
     extra = {}
     if form.is_valid():
-        commento = form.save(commit=False)
-        commento.incontro = incontro
-        commento.autore = request.user
-        commento.revisione = incontro.revisione
-        commento.save()
+        try:
+            services.commenta_verbale(
+                incontro=incontro, commento=form.save(commit=False), utente=request.user
+            )
+        except OperazioneNonAmmessa as errore:
+            return HttpResponse(str(errore), status=409)
     else:
         extra["form_commento"] = form
     if request.htmx:

@@ -25,6 +25,7 @@ from assemblea.models import (
     Votazione,
     Voto,
 )
+from core.flusso import OperazioneNonAmmessa
 from obiettivi.demo import carica_periodo
 from piani import services as piani_services
 from piani.models import Piano, VersionePiano
@@ -171,7 +172,7 @@ def test_pesi_alla_data_della_regola(cremasco, up):
         for c in comuni
         if c.nome not in ("Ticengo", "Gombito")
     )
-    with pytest.raises(services.OperazioneNonAmmessa) as errore:
+    with pytest.raises(OperazioneNonAmmessa) as errore:
         services.pesi_comuni(regola, cremasco)
     assert str(errore.value) == "Manca la popolazione al 01/01/2024 per: Gombito, Ticengo."
 
@@ -210,7 +211,7 @@ def test_due_fonti_alla_stessa_data_la_regola_sceglie(cremasco, up):
         misura_maggioranza=Misura.POPOLAZIONE,
         data_popolazione=data,
     )
-    with pytest.raises(services.OperazioneNonAmmessa) as errore:
+    with pytest.raises(OperazioneNonAmmessa) as errore:
         services.pesi_comuni(ambigua, cremasco)
     assert "Per Crema ci sono più rilevazioni al 01/01/2024" in str(errore.value)
     assert "ANPR, ISTAT" in str(errore.value)
@@ -236,7 +237,7 @@ def test_una_votazione_senza_popolazione_alla_data_non_si_apre(cremasco, up, sed
         data_popolazione=datetime.date(2023, 1, 1),
     )
     votazione = _votazione(seduta_aperta, regola)
-    with pytest.raises(services.OperazioneNonAmmessa, match="Manca la popolazione al 01/01/2023"):
+    with pytest.raises(OperazioneNonAmmessa, match="Manca la popolazione al 01/01/2023"):
         services.apri_votazione(votazione, utente=up)
     votazione.refresh_from_db()
     assert votazione.stato == Votazione.Stato.PREPARATA
@@ -316,28 +317,28 @@ def test_apertura_fotografa_il_quorum(cremasco, regola, up):
     services.segna_uscita(aperta, comuni[0])
     aperta.refresh_from_db()
     assert aperta.quorum_apertura == quorum
-    with pytest.raises(services.OperazioneNonAmmessa, match="già stata aperta"):
+    with pytest.raises(OperazioneNonAmmessa, match="già stata aperta"):
         services.apri_seduta(aperta, utente=up, convocazione=Seduta.Convocazione.PRIMA)
 
 
 def test_apertura_senza_regole_o_senza_seconda_convocazione(cremasco, up):
     seduta = _seduta(cremasco)
-    with pytest.raises(services.OperazioneNonAmmessa, match="regole di voto"):
+    with pytest.raises(OperazioneNonAmmessa, match="regole di voto"):
         services.apri_seduta(seduta, utente=up, convocazione=Seduta.Convocazione.PRIMA)
     _regola(cremasco, up)
-    with pytest.raises(services.OperazioneNonAmmessa, match="seconda convocazione"):
+    with pytest.raises(OperazioneNonAmmessa, match="seconda convocazione"):
         services.apri_seduta(seduta, utente=up, convocazione=Seduta.Convocazione.SECONDA)
     seduta.refresh_from_db()
     assert seduta.stato == Seduta.Stato.CONVOCATA
 
 
 def test_la_seduta_non_si_chiude_con_una_votazione_aperta(seduta_aperta, votazione, up):
-    with pytest.raises(services.OperazioneNonAmmessa, match="votazioni aperte"):
+    with pytest.raises(OperazioneNonAmmessa, match="votazioni aperte"):
         services.chiudi_seduta(seduta_aperta, utente=up)
     services.chiudi_votazione(votazione, utente=up)
     chiusa = services.chiudi_seduta(seduta_aperta, utente=up)
     assert chiusa.stato == Seduta.Stato.CHIUSA
-    with pytest.raises(services.OperazioneNonAmmessa, match="presenze non cambiano"):
+    with pytest.raises(OperazioneNonAmmessa, match="presenze non cambiano"):
         services.registra_presenza(
             chiusa,
             _rappresentanza(Comune.objects.get(nome="Crema")),
@@ -349,7 +350,7 @@ def test_la_seduta_non_si_chiude_con_una_votazione_aperta(seduta_aperta, votazio
 
 def test_si_vota_solo_a_seduta_aperta(cremasco, regola, up):
     votazione = _votazione(_seduta(cremasco), regola)
-    with pytest.raises(services.OperazioneNonAmmessa, match="seduta aperta"):
+    with pytest.raises(OperazioneNonAmmessa, match="seduta aperta"):
         services.apri_votazione(votazione, utente=up)
 
 
@@ -427,7 +428,7 @@ def test_voto_dopo_la_chiusura_rifiutato_e_non_registrato(votazione, up, crema):
     ]
     assert EventoVoto.objects.filter(votazione=votazione).count() == 1
     assert services.verifica_ricevuta(voto.ricevuta).votazione_chiusa is True
-    with pytest.raises(services.OperazioneNonAmmessa, match="non è aperta"):
+    with pytest.raises(OperazioneNonAmmessa, match="non è aperta"):
         services.chiudi_votazione(votazione, utente=up)
 
 
@@ -548,7 +549,7 @@ def test_la_chiusura_registra_l_esito_del_piano(
 def test_una_versione_gia_decisa_non_si_mette_ai_voti(seduta_aperta, regola, versione, up):
     VersionePiano.objects.filter(pk=versione.pk).update(esito=VersionePiano.Esito.RESPINTA)
     votazione = _votazione(seduta_aperta, regola, ordine=2, versione=versione)
-    with pytest.raises(services.OperazioneNonAmmessa, match="non è più quella in attesa"):
+    with pytest.raises(OperazioneNonAmmessa, match="non è più quella in attesa"):
         services.apri_votazione(votazione, utente=up)
     votazione.refresh_from_db()
     assert votazione.stato == Votazione.Stato.PREPARATA

@@ -17,6 +17,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.flusso import OperazioneNonAmmessa
 from obiettivi.demo import carica_periodo
 from obiettivi.models import AreaPolicy
 from piani import pdf, rendering, services, tasks
@@ -212,7 +213,7 @@ def test_fallimento_in_italiano_e_riprova(
     assert (render.errore, render.tentativi, render.progresso) == ("", 1, 100)
     assert _percorso(render).is_file()
 
-    with pytest.raises(services.OperazioneNonAmmessa):
+    with pytest.raises(OperazioneNonAmmessa):
         rendering.riprova(render, ufficio_piano_crema)
 
 

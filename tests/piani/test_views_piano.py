@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Ruolo
+from core.flusso import OperazioneNonAmmessa
 from obiettivi.demo import carica_aree_policy, carica_periodo
 from obiettivi.models import AreaPolicy
 from piani import services
@@ -614,7 +615,7 @@ def test_il_piano_congelato_non_si_modifica(client, piano, anna, stato):
         assert ulteriore in _messaggi(client.post(url, follow=True))
     risposta = client.post(_url("sezione-aggiungi", piano), {"titolo": "Nuova", "blocco": ""})
     assert risposta.status_code == 302
-    with pytest.raises(services.OperazioneNonAmmessa, match="crea una nuova bozza"):
+    with pytest.raises(OperazioneNonAmmessa, match="crea una nuova bozza"):
         services.salva_sezione(
             sezione=sezione, titolo="X", testo="<p>Y</p>", versione_letta=1, utente=anna
         )
@@ -674,13 +675,13 @@ def test_esito_dell_assemblea(piano, anna):
         anna,
     )
     assert ultima.nota == "Esito della versione 1"
-    with pytest.raises(services.OperazioneNonAmmessa, match="già un esito"):
+    with pytest.raises(OperazioneNonAmmessa, match="già un esito"):
         services.registra_esito(versione=versione, approvata=False, utente=anna)
     versione.refresh_from_db()
     piano.refresh_from_db()
     assert (piano.stato, versione.esito) == (Stato.APPROVATO, Esito.APPROVATA)
     # An approved plan does not go back to draft.
-    with pytest.raises(services.OperazioneNonAmmessa, match="approvato"):
+    with pytest.raises(OperazioneNonAmmessa, match="approvato"):
         services.riporta_in_bozza(piano=piano, utente=anna)
 
 
@@ -701,7 +702,7 @@ def test_piano_respinto_torna_in_bozza(client, piano, anna):
 def test_esito_senza_voto_in_corso_non_lascia_traccia(piano, anna):
     versione = services.congela(piano=piano, utente=anna)
     services.riporta_in_bozza(piano=piano, utente=anna)
-    with pytest.raises(services.OperazioneNonAmmessa):
+    with pytest.raises(OperazioneNonAmmessa):
         services.registra_esito(versione=versione, approvata=True, utente=anna)
     versione.refresh_from_db()
     piano.refresh_from_db()
@@ -712,7 +713,7 @@ def test_l_esito_si_registra_solo_sull_ultima_versione(piano, anna):
     prima = services.congela(piano=piano, utente=anna)
     services.riporta_in_bozza(piano=piano, utente=anna)
     services.congela(piano=piano, utente=anna)
-    with pytest.raises(services.OperazioneNonAmmessa):
+    with pytest.raises(OperazioneNonAmmessa):
         services.registra_esito(versione=prima, approvata=True, utente=anna)
     piano.refresh_from_db()
     assert piano.stato == Stato.PER_ASSEMBLEA

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import Ruolo
+from core.flusso import OperazioneNonAmmessa
 from tavoli import services
 from tavoli.models import (
     Allegato,
@@ -551,14 +552,14 @@ def test_dopo_l_approvazione_ogni_modifica_e_rifiutata(
 
 
 def test_dopo_l_approvazione_il_servizio_rifiuta_il_salvataggio(approvato, operatore_crema):
-    with pytest.raises(services.OperazioneNonAmmessa):
+    with pytest.raises(OperazioneNonAmmessa):
         services.salva_verbale(
             incontro=approvato,
             testo="Riscritto",
             versione_letta=approvato.versione,
             utente=operatore_crema,
         )
-    with pytest.raises(services.OperazioneNonAmmessa):
+    with pytest.raises(OperazioneNonAmmessa):
         services.registra_presenze(incontro=approvato, partecipanti={})
     approvato.refresh_from_db()
     assert approvato.verbale == TESTO_ANNA
@@ -667,7 +668,7 @@ def test_passaggi_non_ammessi_spiegano_e_non_cambiano_nulla(
 
 
 def test_invio_di_un_verbale_vuoto_nel_servizio(incontro, operatore_crema):
-    with pytest.raises(services.OperazioneNonAmmessa, match="Il verbale è vuoto"):
+    with pytest.raises(OperazioneNonAmmessa, match="Il verbale è vuoto"):
         services.invia_in_revisione(incontro=incontro, utente=operatore_crema)
     incontro.refresh_from_db()
     assert incontro.stato == Stato.BOZZA
