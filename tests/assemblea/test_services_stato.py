@@ -13,8 +13,7 @@ from ambiti.models import Comune
 from assemblea import services, views_sedute, views_voto
 from assemblea.models import Delega, Presenza, PuntoOdg, Qualita, RegolaVoto, Seduta, Votazione
 from core.flusso import OperazioneNonAmmessa
-
-from ..concorrenza import Bloccante, dopo_la_lettura
+from tests.utils.concorrenza import Bloccante, dopo_la_lettura
 
 ROMA = ZoneInfo("Europe/Rome")
 Stato = Seduta.Stato

@@ -9,9 +9,8 @@ from django.urls import reverse
 from core.flusso import OperazioneNonAmmessa
 from tavoli import services, views_incontri
 from tavoli.models import Allegato, BozzaLocale, Commento, Esito, Incontro, Membro, Presenza
-
-from ..concorrenza import Bloccante, dopo_la_lettura
-from ..factories_tavoli import IncontroFactory, TavoloFactory
+from tests.factories import IncontroFactory, TavoloFactory
+from tests.utils.concorrenza import Bloccante, dopo_la_lettura
 
 Stato = Incontro.Stato
 HTMX = {"HX-Request": "true"}

@@ -9,8 +9,7 @@ from core.flusso import OperazioneNonAmmessa
 from obiettivi.demo import carica_periodo
 from piani import services, views
 from piani.models import CommentoSezione, Piano, Sezione
-
-from ..concorrenza import Bloccante, dopo_la_lettura
+from tests.utils.concorrenza import Bloccante, dopo_la_lettura
 
 Stato = Piano.Stato
 CONGELATO = "Il piano è congelato per l'Assemblea: crea una nuova bozza per modificarlo."
