@@ -18,7 +18,7 @@ from accounts.permissions import (
     get_piano_for_user,
     is_sindaco_ambito,
 )
-from obiettivi.models import AreaPolicy, Periodo
+from ambiti.models import AreaPolicy, Periodo
 
 from . import services
 from .models import Piano, Sezione

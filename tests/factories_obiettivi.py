@@ -9,8 +9,9 @@ from decimal import Decimal
 
 import factory
 
+from ambiti.demo import carica_periodo
 from ambiti.models import Ambito
-from obiettivi.demo import carica_fondi, carica_periodo
+from obiettivi.demo import carica_fondi
 from obiettivi.models import Azione, Indicatore, Obiettivo, Risorsa, ValoreIndicatore
 
 

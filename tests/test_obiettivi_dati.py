@@ -14,23 +14,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ambiti.models import Asst
-from obiettivi.demo import carica_fondi, carica_periodo
+from ambiti.demo import carica_periodo
+from ambiti.models import AreaPolicy, Asst, Periodo
+from obiettivi.demo import carica_fondi
 from obiettivi.importazione import (
     Conteggi,
     ImportazioneNonValida,
     importa_monitoraggio,
     leggi_monitoraggio,
 )
-from obiettivi.models import (
-    AreaPolicy,
-    Azione,
-    Indicatore,
-    Obiettivo,
-    Periodo,
-    Risorsa,
-    ValoreIndicatore,
-)
+from obiettivi.models import Azione, Indicatore, Obiettivo, Risorsa, ValoreIndicatore
 
 from .factories import EnteFactory
 from .factories_tavoli_export import EsitoFactory, IncontroFactory, TavoloFactory

@@ -16,8 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from stdnum import luhn
 
-from ambiti.models import Ente, Iscrizione
-from obiettivi.models import AreaPolicy
+from ambiti.models import AreaPolicy, Ente, Iscrizione
 
 from .factories import EnteFactory, IscrizioneFactory
 
