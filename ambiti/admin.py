@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Ambito, Asst, Ats, Comune, Ente, Iscrizione, Popolazione, SubAmbito
+from .models import (
+    Ambito,
+    AreaPolicy,
+    Asst,
+    Ats,
+    Comune,
+    Ente,
+    Iscrizione,
+    Periodo,
+    Popolazione,
+    SubAmbito,
+)
 
 
 @admin.register(Ats)
@@ -83,3 +94,17 @@ class IscrizioneAdmin(admin.ModelAdmin):
     autocomplete_fields = ["ente"]
     filter_horizontal = ["aree_policy"]
     list_select_related = ["ente", "ambito"]
+
+
+@admin.register(Periodo)
+class PeriodoAdmin(admin.ModelAdmin):
+    list_display = ["nome", "anno_inizio", "anno_fine", "riferimento_normativo"]
+
+
+@admin.register(AreaPolicy)
+class AreaPolicyAdmin(admin.ModelAdmin):
+    list_display = ["nome", "periodo", "ordine", "integrazione_sociosanitaria", "trasversale"]
+    list_filter = ["periodo", "integrazione_sociosanitaria", "trasversale"]
+    list_editable = ["ordine"]
+    prepopulated_fields = {"slug": ["nome"]}
+    search_fields = ["nome"]

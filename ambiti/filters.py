@@ -3,9 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from obiettivi.models import AreaPolicy
-
-from .models import Comune, Ente, Iscrizione, SubAmbito
+from .models import AreaPolicy, Comune, Ente, Iscrizione, SubAmbito
 
 
 class ComuneFilter(django_filters.FilterSet):

@@ -4,9 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from obiettivi.models import AreaPolicy
-
-from .models import Ente, Iscrizione, normalizza_codice_fiscale
+from .models import AreaPolicy, Ente, Iscrizione, normalizza_codice_fiscale
 
 
 class DateInput(forms.DateInput):

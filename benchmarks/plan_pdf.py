@@ -88,10 +88,10 @@ def _costruisci_piano():
     from django.db import transaction
 
     from accounts.models import Ruolo, User
-    from ambiti.demo import carica_enti_demo
+    from ambiti.demo import carica_aree_policy, carica_enti_demo, carica_periodo
     from ambiti.models import Ambito, Comune, Ente
     from ambiti.territorio import carica_territorio
-    from obiettivi.demo import carica_aree_policy, carica_fondi, carica_periodo
+    from obiettivi.demo import carica_fondi
     from obiettivi.models import (
         Azione,
         Indicatore,

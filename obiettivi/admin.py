@@ -1,30 +1,14 @@
 from django.contrib import admin
 
 from .models import (
-    AreaPolicy,
     Azione,
     Fondo,
     Indicatore,
     Obiettivo,
-    Periodo,
     Risorsa,
     ValoreIndicatore,
     Valutazione,
 )
-
-
-@admin.register(Periodo)
-class PeriodoAdmin(admin.ModelAdmin):
-    list_display = ["nome", "anno_inizio", "anno_fine", "riferimento_normativo"]
-
-
-@admin.register(AreaPolicy)
-class AreaPolicyAdmin(admin.ModelAdmin):
-    list_display = ["nome", "periodo", "ordine", "integrazione_sociosanitaria", "trasversale"]
-    list_filter = ["periodo", "integrazione_sociosanitaria", "trasversale"]
-    list_editable = ["ordine"]
-    prepopulated_fields = {"slug": ["nome"]}
-    search_fields = ["nome"]
 
 
 @admin.register(Fondo)

@@ -31,13 +31,6 @@ def avanzamento(azioni) -> Decimal | None:
     return valore.quantize(UN_DECIMALE, rounding=ROUND_HALF_UP)
 
 
-def criterio_avanzamento(azioni) -> str:
-    azioni = list(azioni)
-    if azioni and all((a.risorse_assegnate or ZERO) > 0 for a in azioni):
-        return "risorse"
-    return "uniforme"
-
-
 @dataclass
 class Tabella:
     """Amounts by year (rows) and fund (columns), with totals that add up exactly."""

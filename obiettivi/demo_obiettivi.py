@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from ambiti.demo import carica_aree_policy, carica_periodo
 from ambiti.models import Ambito, Ente
 from tavoli.models import Esito
 
-from .demo import carica_aree_policy, carica_fondi, carica_periodo
+from .demo import carica_fondi
 from .models import Azione, Indicatore, Obiettivo, Risorsa, ValoreIndicatore, Valutazione
 
 # (area index in AREE_POLICY, title, target group, [actions], indicator (name, unit, base, step))

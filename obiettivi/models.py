@@ -4,97 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Q, Subquery, Value, When
-from django.utils import timezone
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ambiti.models import AreaPolicy, Periodo
 from tavoli.models import Esito
-
-
-class PeriodoQuerySet(models.QuerySet):
-    def in_ordine_di_attualita(self):
-        """The period containing this year first, then the most recent ones."""
-        anno = timezone.localdate().year
-        return self.annotate(
-            _fuori=Case(
-                When(anno_inizio__lte=anno, anno_fine__gte=anno, then=Value(0)), default=Value(1)
-            )
-        ).order_by("_fuori", "-anno_inizio")
-
-    def corrente(self):
-        return self.in_ordine_di_attualita().first()
-
-
-class Periodo(models.Model):
-    """A programming period of the Piani di Zona, e.g. 2025-2027 (DGR XII/2167 of 2024)."""
-
-    nome = models.CharField(_("nome"), max_length=20, unique=True)
-    anno_inizio = models.PositiveSmallIntegerField(_("primo anno"))
-    anno_fine = models.PositiveSmallIntegerField(_("ultimo anno"))
-    riferimento_normativo = models.CharField(
-        _("linee di indirizzo regionali"), max_length=200, blank=True
-    )
-
-    objects = PeriodoQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-anno_inizio"]
-        verbose_name = _("periodo di programmazione")
-        verbose_name_plural = _("periodi di programmazione")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(anno_fine__gte=F("anno_inizio"))
-                & Q(anno_fine__lte=F("anno_inizio") + 5),
-                name="periodo_anni_coerenti",
-            )
-        ]
-
-    def __str__(self):
-        return self.nome
-
-    @property
-    def anni(self) -> list[int]:
-        return list(range(self.anno_inizio, self.anno_fine + 1))
-
-    def contiene(self, anno) -> bool:
-        return self.anno_inizio <= anno <= self.anno_fine
-
-
-class AreaPolicyQuerySet(models.QuerySet):
-    def correnti(self):
-        """The areas of the current period, in one query with the rest."""
-        corrente = Periodo.objects.in_ordine_di_attualita().values("pk")[:1]
-        return self.filter(periodo=Subquery(corrente))
-
-
-class AreaPolicy(models.Model):
-    """A policy area of the regional guidelines for one period (e.g. «Politiche abitative»)."""
-
-    periodo = models.ForeignKey(
-        Periodo, on_delete=models.PROTECT, related_name="aree", verbose_name=_("periodo")
-    )
-    nome = models.CharField(_("nome"), max_length=150)
-    slug = models.SlugField(_("codice"), max_length=80)
-    descrizione = models.TextField(_("descrizione"), blank=True)
-    ordine = models.PositiveSmallIntegerField(_("ordine"), default=0)
-    integrazione_sociosanitaria = models.BooleanField(
-        _("a integrazione socio-sanitaria"), default=False
-    )
-    trasversale = models.BooleanField(_("trasversale"), default=False)
-
-    objects = AreaPolicyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["periodo", "ordine", "nome"]
-        verbose_name = _("area di policy")
-        verbose_name_plural = _("aree di policy")
-        constraints = [
-            models.UniqueConstraint(fields=["periodo", "nome"], name="area_nome_unico_per_periodo"),
-            models.UniqueConstraint(fields=["periodo", "slug"], name="area_slug_unico_per_periodo"),
-        ]
-
-    def __str__(self):
-        return self.nome
 
 
 class Fondo(models.Model):

@@ -14,11 +14,12 @@ from accounts.permissions import (
     get_obiettivo_for_manager,
     get_obiettivo_for_user,
 )
+from ambiti.models import Periodo
 
 from . import grafici
 from .calcoli import area_principale, tabella_risorse
 from .forms import ObiettivoForm
-from .models import Fondo, Obiettivo, Periodo
+from .models import Fondo, Obiettivo
 
 
 def periodo_richiesto(request) -> Periodo:

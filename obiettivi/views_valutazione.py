@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can_manage_obiettivi, get_ambito_for_manager
+from ambiti.models import Periodo
 
 from .forms import ValutazioneForm
-from .models import Obiettivo, Periodo, Valutazione
+from .models import Obiettivo, Valutazione
 from .views import _ambito_lettore
 
 

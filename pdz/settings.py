@@ -275,7 +275,6 @@ EMAIL_SUBJECT_PREFIX = "[pdz] "
 
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", "Italiano")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True

@@ -24,10 +24,10 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from ambiti.models import Comune
+from ambiti.models import Comune, Periodo
 from obiettivi import grafici as grafici_obiettivi
 from obiettivi.calcoli import Tabella, area_principale, tabella_risorse
-from obiettivi.models import Fondo, Obiettivo, Periodo
+from obiettivi.models import Fondo, Obiettivo
 from tavoli.models import Esito, Incontro, Tavolo
 
 from . import grafici

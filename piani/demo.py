@@ -3,8 +3,8 @@
 from django.db import transaction
 
 from accounts.models import User
+from ambiti.demo import carica_periodo
 from ambiti.models import Ambito
-from obiettivi.demo import carica_periodo
 
 from .services import crea_piano
 

@@ -20,7 +20,7 @@ class Piano(models.Model):
         "ambiti.Ambito", on_delete=models.PROTECT, related_name="piani", verbose_name=_("ambito")
     )
     periodo = models.ForeignKey(
-        "obiettivi.Periodo",
+        "ambiti.Periodo",
         on_delete=models.PROTECT,
         related_name="piani",
         verbose_name=_("periodo"),
@@ -70,7 +70,7 @@ class Sezione(models.Model):
         _("blocco di dati"), max_length=15, choices=Blocco.choices, blank=True, default=""
     )
     area = models.ForeignKey(
-        "obiettivi.AreaPolicy",
+        "ambiti.AreaPolicy",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -18,8 +18,8 @@ from accounts.permissions import (
     get_piano_for_user,
     is_sindaco_ambito,
 )
+from ambiti.models import AreaPolicy, Periodo
 from core.flusso import OperazioneNonAmmessa
-from obiettivi.models import AreaPolicy, Periodo
 
 from . import services
 from .models import Piano, Sezione

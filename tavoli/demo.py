@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from accounts.models import User
-from ambiti.models import Ambito, Ente, SubAmbito
-from obiettivi.models import AreaPolicy
+from ambiti.models import Ambito, AreaPolicy, Ente, SubAmbito
 
 from .models import Esito, Incontro, Membro, Presenza, Tavolo
 

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from obiettivi.models import AreaPolicy
+from ambiti.models import AreaPolicy
 
 from .models import Esito, Tavolo
 

@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Ruolo, User
 from ambiti.forms import DateInput
-from ambiti.models import Ente, Iscrizione
-from obiettivi.models import AreaPolicy
+from ambiti.models import AreaPolicy, Ente, Iscrizione
 from pdz.validatori import valida_riga_singola
 
 from .models import Allegato, Commento, Esito, Incontro, Membro, Tavolo

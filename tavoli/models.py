@@ -29,7 +29,7 @@ class Tavolo(models.Model):
     titolo = models.CharField(_("titolo"), max_length=200)
     descrizione = models.TextField(_("descrizione"), blank=True)
     aree_policy = models.ManyToManyField(
-        "obiettivi.AreaPolicy", blank=True, related_name="tavoli", verbose_name=_("aree di policy")
+        "ambiti.AreaPolicy", blank=True, related_name="tavoli", verbose_name=_("aree di policy")
     )
     sub_ambito = models.ForeignKey(
         "ambiti.SubAmbito",
@@ -279,7 +279,7 @@ class Esito(models.Model):
     tipo = models.CharField(_("tipo"), max_length=10, choices=Tipo.choices)
     testo = models.TextField(_("testo"))
     area_policy = models.ForeignKey(
-        "obiettivi.AreaPolicy",
+        "ambiti.AreaPolicy",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -3,9 +3,9 @@
 import pytest
 
 from accounts.models import Ruolo
+from ambiti.demo import carica_aree_policy
 from ambiti.models import Ambito, Comune
 from ambiti.territorio import carica_territorio
-from obiettivi.demo import carica_aree_policy
 from tests.factories import IscrizioneFactory, RuoloFactory, UserFactory
 
 # The browser tests sit in their apps' folders; their fixtures (and the guard that fails a test

@@ -7,7 +7,151 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
-from obiettivi.migrations_sql import ANNO_NEL_PERIODO
+# Triggers that keep every yearly figure inside its plan's period. A CHECK constraint cannot
+# look at another table, and the period's years live on Periodo: a trigger refuses a resource, a
+# target or a measured value whose year falls outside the period of its objective, whatever wrote
+# it (a form, an import, the admin, a script), and refuses moving an objective to another period,
+# or shortening a period, when that would strand figures already recorded. Both databases raise
+# an integrity error, which Django reports as IntegrityError.
+#
+# The SQL is frozen here, as it was generated when this migration was written, instead of being
+# imported from app code: the migration must build the same schema whatever the code becomes.
+# It names the tables, which is why Periodo kept its table obiettivi_periodo when it moved to
+# ambiti (ambiti/0003).
+ANNO_NEL_PERIODO = {
+    "postgresql": {
+        "crea": [
+            """
+            CREATE FUNCTION obiettivi_risorsa_anno_nel_periodo() RETURNS trigger AS $$
+            DECLARE inizio integer; fine integer;
+            BEGIN
+                SELECT p.anno_inizio, p.anno_fine INTO inizio, fine
+                FROM obiettivi_obiettivo o JOIN obiettivi_periodo p ON p.id = o.periodo_id
+                WHERE o.id = NEW.obiettivo_id;
+                IF NEW.anno < inizio OR NEW.anno > fine THEN
+                    RAISE EXCEPTION 'anno % fuori dal periodo del piano (%-%)',
+                        NEW.anno, inizio, fine USING ERRCODE = 'check_violation';
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql
+            """,
+            "CREATE TRIGGER obiettivi_risorsa_anno_nel_periodo BEFORE INSERT OR UPDATE ON "
+            "obiettivi_risorsa FOR EACH ROW EXECUTE FUNCTION obiettivi_risorsa_anno_nel_periodo()",
+            """
+            CREATE FUNCTION obiettivi_valoreindicatore_anno_nel_periodo() RETURNS trigger AS $$
+            DECLARE inizio integer; fine integer;
+            BEGIN
+                SELECT p.anno_inizio, p.anno_fine INTO inizio, fine
+                FROM obiettivi_obiettivo o JOIN obiettivi_periodo p ON p.id = o.periodo_id
+                WHERE o.id = (SELECT i.obiettivo_id FROM obiettivi_indicatore i WHERE i.id = NEW.indicatore_id);
+                IF NEW.anno < inizio OR NEW.anno > fine THEN
+                    RAISE EXCEPTION 'anno % fuori dal periodo del piano (%-%)',
+                        NEW.anno, inizio, fine USING ERRCODE = 'check_violation';
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql
+            """,
+            "CREATE TRIGGER obiettivi_valoreindicatore_anno_nel_periodo BEFORE INSERT OR UPDATE ON "
+            "obiettivi_valoreindicatore FOR EACH ROW EXECUTE FUNCTION "
+            "obiettivi_valoreindicatore_anno_nel_periodo()",
+            """
+            CREATE FUNCTION obiettivi_obiettivo_periodo_coerente() RETURNS trigger AS $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM obiettivi_risorsa r JOIN obiettivi_obiettivo o ON o.id = r.obiettivo_id WHERE o.id = NEW.id AND (r.anno < (SELECT anno_inizio FROM obiettivi_periodo WHERE id = NEW.periodo_id) OR r.anno > (SELECT anno_fine FROM obiettivi_periodo WHERE id = NEW.periodo_id)) UNION ALL SELECT 1 FROM obiettivi_valoreindicatore v JOIN obiettivi_indicatore i ON i.id = v.indicatore_id JOIN obiettivi_obiettivo o ON o.id = i.obiettivo_id WHERE o.id = NEW.id AND (v.anno < (SELECT anno_inizio FROM obiettivi_periodo WHERE id = NEW.periodo_id) OR v.anno > (SELECT anno_fine FROM obiettivi_periodo WHERE id = NEW.periodo_id))) THEN
+                    RAISE EXCEPTION 'risorse o valori resterebbero fuori dal periodo del piano'
+                        USING ERRCODE = 'check_violation';
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql
+            """,
+            "CREATE TRIGGER obiettivi_obiettivo_periodo_coerente BEFORE UPDATE ON "
+            "obiettivi_obiettivo FOR EACH ROW EXECUTE FUNCTION "
+            "obiettivi_obiettivo_periodo_coerente()",
+            """
+            CREATE FUNCTION obiettivi_periodo_anni_coerenti() RETURNS trigger AS $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM obiettivi_risorsa r JOIN obiettivi_obiettivo o ON o.id = r.obiettivo_id WHERE o.periodo_id = NEW.id AND (r.anno < NEW.anno_inizio OR r.anno > NEW.anno_fine) UNION ALL SELECT 1 FROM obiettivi_valoreindicatore v JOIN obiettivi_indicatore i ON i.id = v.indicatore_id JOIN obiettivi_obiettivo o ON o.id = i.obiettivo_id WHERE o.periodo_id = NEW.id AND (v.anno < NEW.anno_inizio OR v.anno > NEW.anno_fine)) THEN
+                    RAISE EXCEPTION 'risorse o valori resterebbero fuori dal periodo del piano'
+                        USING ERRCODE = 'check_violation';
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql
+            """,
+            "CREATE TRIGGER obiettivi_periodo_anni_coerenti BEFORE UPDATE ON obiettivi_periodo FOR "
+            "EACH ROW EXECUTE FUNCTION obiettivi_periodo_anni_coerenti()",
+        ],
+        "elimina": [
+            "DROP TRIGGER IF EXISTS obiettivi_obiettivo_periodo_coerente ON obiettivi_obiettivo",
+            "DROP FUNCTION IF EXISTS obiettivi_obiettivo_periodo_coerente()",
+            "DROP TRIGGER IF EXISTS obiettivi_periodo_anni_coerenti ON obiettivi_periodo",
+            "DROP FUNCTION IF EXISTS obiettivi_periodo_anni_coerenti()",
+            "DROP TRIGGER IF EXISTS obiettivi_risorsa_anno_nel_periodo ON obiettivi_risorsa",
+            "DROP FUNCTION IF EXISTS obiettivi_risorsa_anno_nel_periodo()",
+            "DROP TRIGGER IF EXISTS obiettivi_valoreindicatore_anno_nel_periodo ON "
+            "obiettivi_valoreindicatore",
+            "DROP FUNCTION IF EXISTS obiettivi_valoreindicatore_anno_nel_periodo()",
+        ],
+    },
+    "sqlite": {
+        "crea": [
+            "CREATE TRIGGER obiettivi_risorsa_anno_nel_periodo_insert BEFORE INSERT ON "
+            "obiettivi_risorsa WHEN NEW.anno < (SELECT p.anno_inizio FROM obiettivi_obiettivo o "
+            "JOIN obiettivi_periodo p ON p.id = o.periodo_id WHERE o.id = NEW.obiettivo_id) OR "
+            "NEW.anno > (SELECT p.anno_fine FROM obiettivi_obiettivo o JOIN obiettivi_periodo p ON "
+            "p.id = o.periodo_id WHERE o.id = NEW.obiettivo_id) BEGIN SELECT RAISE(ABORT, 'anno "
+            "fuori dal periodo del piano'); END",
+            "CREATE TRIGGER obiettivi_risorsa_anno_nel_periodo_update BEFORE UPDATE ON "
+            "obiettivi_risorsa WHEN NEW.anno < (SELECT p.anno_inizio FROM obiettivi_obiettivo o "
+            "JOIN obiettivi_periodo p ON p.id = o.periodo_id WHERE o.id = NEW.obiettivo_id) OR "
+            "NEW.anno > (SELECT p.anno_fine FROM obiettivi_obiettivo o JOIN obiettivi_periodo p ON "
+            "p.id = o.periodo_id WHERE o.id = NEW.obiettivo_id) BEGIN SELECT RAISE(ABORT, 'anno "
+            "fuori dal periodo del piano'); END",
+            "CREATE TRIGGER obiettivi_valoreindicatore_anno_nel_periodo_insert BEFORE INSERT ON "
+            "obiettivi_valoreindicatore WHEN NEW.anno < (SELECT p.anno_inizio FROM "
+            "obiettivi_obiettivo o JOIN obiettivi_periodo p ON p.id = o.periodo_id WHERE o.id = "
+            "(SELECT i.obiettivo_id FROM obiettivi_indicatore i WHERE i.id = NEW.indicatore_id)) "
+            "OR NEW.anno > (SELECT p.anno_fine FROM obiettivi_obiettivo o JOIN obiettivi_periodo p "
+            "ON p.id = o.periodo_id WHERE o.id = (SELECT i.obiettivo_id FROM obiettivi_indicatore "
+            "i WHERE i.id = NEW.indicatore_id)) BEGIN SELECT RAISE(ABORT, 'anno fuori dal periodo "
+            "del piano'); END",
+            "CREATE TRIGGER obiettivi_valoreindicatore_anno_nel_periodo_update BEFORE UPDATE ON "
+            "obiettivi_valoreindicatore WHEN NEW.anno < (SELECT p.anno_inizio FROM "
+            "obiettivi_obiettivo o JOIN obiettivi_periodo p ON p.id = o.periodo_id WHERE o.id = "
+            "(SELECT i.obiettivo_id FROM obiettivi_indicatore i WHERE i.id = NEW.indicatore_id)) "
+            "OR NEW.anno > (SELECT p.anno_fine FROM obiettivi_obiettivo o JOIN obiettivi_periodo p "
+            "ON p.id = o.periodo_id WHERE o.id = (SELECT i.obiettivo_id FROM obiettivi_indicatore "
+            "i WHERE i.id = NEW.indicatore_id)) BEGIN SELECT RAISE(ABORT, 'anno fuori dal periodo "
+            "del piano'); END",
+            "CREATE TRIGGER obiettivi_obiettivo_periodo_coerente BEFORE UPDATE ON "
+            "obiettivi_obiettivo WHEN EXISTS (SELECT 1 FROM obiettivi_risorsa r JOIN "
+            "obiettivi_obiettivo o ON o.id = r.obiettivo_id WHERE o.id = NEW.id AND (r.anno < "
+            "(SELECT anno_inizio FROM obiettivi_periodo WHERE id = NEW.periodo_id) OR r.anno > "
+            "(SELECT anno_fine FROM obiettivi_periodo WHERE id = NEW.periodo_id)) UNION ALL SELECT "
+            "1 FROM obiettivi_valoreindicatore v JOIN obiettivi_indicatore i ON i.id = "
+            "v.indicatore_id JOIN obiettivi_obiettivo o ON o.id = i.obiettivo_id WHERE o.id = "
+            "NEW.id AND (v.anno < (SELECT anno_inizio FROM obiettivi_periodo WHERE id = "
+            "NEW.periodo_id) OR v.anno > (SELECT anno_fine FROM obiettivi_periodo WHERE id = "
+            "NEW.periodo_id))) BEGIN SELECT RAISE(ABORT, 'risorse o valori fuori dal periodo del "
+            "piano'); END",
+            "CREATE TRIGGER obiettivi_periodo_anni_coerenti BEFORE UPDATE ON obiettivi_periodo "
+            "WHEN EXISTS (SELECT 1 FROM obiettivi_risorsa r JOIN obiettivi_obiettivo o ON o.id = "
+            "r.obiettivo_id WHERE o.periodo_id = NEW.id AND (r.anno < NEW.anno_inizio OR r.anno > "
+            "NEW.anno_fine) UNION ALL SELECT 1 FROM obiettivi_valoreindicatore v JOIN "
+            "obiettivi_indicatore i ON i.id = v.indicatore_id JOIN obiettivi_obiettivo o ON o.id = "
+            "i.obiettivo_id WHERE o.periodo_id = NEW.id AND (v.anno < NEW.anno_inizio OR v.anno > "
+            "NEW.anno_fine)) BEGIN SELECT RAISE(ABORT, 'risorse o valori fuori dal periodo del "
+            "piano'); END",
+        ],
+        "elimina": [
+            "DROP TRIGGER IF EXISTS obiettivi_obiettivo_periodo_coerente",
+            "DROP TRIGGER IF EXISTS obiettivi_periodo_anni_coerenti",
+            "DROP TRIGGER IF EXISTS obiettivi_risorsa_anno_nel_periodo_insert",
+            "DROP TRIGGER IF EXISTS obiettivi_risorsa_anno_nel_periodo_update",
+            "DROP TRIGGER IF EXISTS obiettivi_valoreindicatore_anno_nel_periodo_insert",
+            "DROP TRIGGER IF EXISTS obiettivi_valoreindicatore_anno_nel_periodo_update",
+        ],
+    },
+}
 
 
 def assegna_periodo(apps, schema_editor):

@@ -16,8 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from stdnum import luhn
 
-from ambiti.models import Ente, Iscrizione
-from obiettivi.models import AreaPolicy
+from ambiti.models import AreaPolicy, Ente, Iscrizione
 from tests.factories import EnteFactory, IscrizioneFactory
 
 RIGA = re.compile(r'<th scope="row"><a href="(?P<href>[^"]*)">(?P<nome>.*?)</a></th>', re.S)

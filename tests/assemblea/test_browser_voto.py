@@ -10,10 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Ruolo
+from ambiti.demo import carica_periodo
 from ambiti.models import Comune
 from assemblea import services
 from assemblea.models import PuntoOdg, RegolaVoto, Seduta, Votazione, Voto
-from obiettivi.demo import carica_periodo
 from piani import services as piani_services
 from piani.models import VersionePiano
 from tests.browser_fixtures import accedi

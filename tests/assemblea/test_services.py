@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Ruolo
+from ambiti.demo import carica_periodo
 from ambiti.models import Comune, Popolazione
 from assemblea import services
 from assemblea.models import (
@@ -26,7 +27,6 @@ from assemblea.models import (
     Voto,
 )
 from core.flusso import OperazioneNonAmmessa
-from obiettivi.demo import carica_periodo
 from piani import services as piani_services
 from piani.models import Piano, VersionePiano
 

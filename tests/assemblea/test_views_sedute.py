@@ -11,6 +11,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from accounts.models import Ruolo
+from ambiti.demo import carica_periodo
 from ambiti.models import Comune, Popolazione
 from assemblea import services
 from assemblea.models import (
@@ -22,7 +23,6 @@ from assemblea.models import (
     Seduta,
     Votazione,
 )
-from obiettivi.demo import carica_periodo
 from piani import services as piani_services
 from piani.models import Piano, RenderPDF, VersionePiano
 from tests.factories import RuoloFactory, UserFactory

@@ -8,11 +8,11 @@ import pypdf
 import pytest
 from django.urls import reverse
 
+from ambiti.demo import carica_periodo
 from ambiti.models import Comune
 from assemblea import services
 from assemblea.models import Delega, PuntoOdg, RegolaVoto, Seduta, Votazione
 from assemblea.services import Rappresentanza
-from obiettivi.demo import carica_periodo
 from piani import services as piani_services
 
 ROMA = ZoneInfo("Europe/Rome")

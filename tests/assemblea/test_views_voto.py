@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Ruolo
+from ambiti.demo import carica_periodo
 from ambiti.models import Comune
 from assemblea import services
 from assemblea.models import (
@@ -20,7 +21,6 @@ from assemblea.models import (
     Votazione,
     Voto,
 )
-from obiettivi.demo import carica_periodo
 from piani import services as piani_services
 from piani.models import Piano, RenderPDF, VersionePiano
 from tests.factories import RuoloFactory, UserFactory

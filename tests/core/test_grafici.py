@@ -6,9 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from ambiti.models import AreaPolicy
 from obiettivi import grafici
 from obiettivi.calcoli import Tabella
-from obiettivi.models import AreaPolicy, Fondo
+from obiettivi.models import Fondo
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 ANNI = [2025, 2026, 2027]

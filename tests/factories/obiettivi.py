@@ -2,15 +2,16 @@
 
 The period defaults to 2025-2027 (carica_periodo()), the fund to the FNPS (carica_fondi()): both
 are looked up or created, never duplicated. Years default to the period's first year, so that the
-database triggers (obiettivi/migrations_sql.py) accept them.
+database triggers (obiettivi/migrations/0002_piano_obiettivi.py) accept them.
 """
 
 from decimal import Decimal
 
 import factory
 
+from ambiti.demo import carica_periodo
 from ambiti.models import Ambito
-from obiettivi.demo import carica_fondi, carica_periodo
+from obiettivi.demo import carica_fondi
 from obiettivi.models import Azione, Indicatore, Obiettivo, Risorsa, ValoreIndicatore
 
 

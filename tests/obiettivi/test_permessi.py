@@ -9,7 +9,8 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from obiettivi.demo import carica_aree_policy, carica_fondi, carica_periodo
+from ambiti.demo import carica_aree_policy, carica_periodo
+from obiettivi.demo import carica_fondi
 from obiettivi.models import (
     Azione,
     Indicatore,

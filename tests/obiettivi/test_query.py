@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from obiettivi.demo import carica_aree_policy, carica_fondi, carica_periodo
+from ambiti.demo import carica_aree_policy, carica_periodo
+from obiettivi.demo import carica_fondi
 from obiettivi.models import (
     Azione,
     Indicatore,

@@ -14,8 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ambiti.models import Asst
-from obiettivi.demo import carica_fondi, carica_periodo
+from ambiti.demo import carica_periodo
+from ambiti.models import AreaPolicy, Asst, Periodo
+from obiettivi.demo import carica_fondi
 from obiettivi.importazione import (
     Conteggi,
     ImportazioneNonValida,
@@ -23,11 +24,9 @@ from obiettivi.importazione import (
     leggi_monitoraggio,
 )
 from obiettivi.models import (
-    AreaPolicy,
     Azione,
     Indicatore,
     Obiettivo,
-    Periodo,
     Risorsa,
     ValoreIndicatore,
 )

@@ -10,16 +10,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from obiettivi.demo import carica_aree_policy, carica_fondi, carica_periodo
-from obiettivi.models import (
-    Azione,
-    Indicatore,
-    Obiettivo,
-    Periodo,
-    Risorsa,
-    ValoreIndicatore,
-    Valutazione,
-)
+from ambiti.demo import carica_aree_policy, carica_periodo
+from ambiti.models import Periodo
+from obiettivi.demo import carica_fondi
+from obiettivi.models import Azione, Indicatore, Obiettivo, Risorsa, ValoreIndicatore, Valutazione
 from tavoli.models import Esito
 from tests.factories import (
     AzioneFactory,

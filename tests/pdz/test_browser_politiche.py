@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from obiettivi.demo import carica_periodo
+from ambiti.demo import carica_periodo
 from piani.models import Piano, Sezione
 from tests.browser_fixtures import accedi
 from tests.conftest import PASSWORD

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
-from obiettivi.demo import carica_periodo
-from obiettivi.models import AreaPolicy, ValoreIndicatore
+from ambiti.demo import carica_periodo
+from ambiti.models import AreaPolicy
+from obiettivi.models import ValoreIndicatore
 from piani.models import Piano, Sezione
 from tests.factories import (
     AzioneFactory,

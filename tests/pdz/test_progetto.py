@@ -11,8 +11,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from accounts.models import Ruolo, User
-from ambiti.models import Comune, Ente, Iscrizione
-from obiettivi.models import AreaPolicy
+from ambiti.models import AreaPolicy, Comune, Ente, Iscrizione
 
 ROOT = Path(__file__).resolve().parents[2]
 

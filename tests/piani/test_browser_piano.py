@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Ruolo
-from obiettivi.demo import carica_fondi, carica_periodo
+from ambiti.demo import carica_periodo
+from obiettivi.demo import carica_fondi
 from piani import services, tasks
 from piani.models import RevisioneSezione
 from tests.browser_fixtures import accedi

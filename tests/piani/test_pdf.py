@@ -13,8 +13,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ambiti.demo import carica_aree_policy, carica_periodo
 from ambiti.models import Comune
-from obiettivi.demo import carica_aree_policy, carica_fondi, carica_periodo
+from obiettivi.demo import carica_fondi
 from obiettivi.models import (
     Azione,
     Indicatore,

@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from obiettivi.demo import carica_periodo
+from ambiti.demo import carica_periodo
 from piani import services
 from piani.models import (
     CommentoSezione,
@@ -501,7 +501,7 @@ def test_identificativi_non_numerici_nei_moduli(client, scena, nome, dati, attes
 
 
 def test_l_area_di_un_altro_periodo_non_si_aggancia(client, scena, ufficio_piano_crema):
-    from obiettivi.demo import carica_aree_policy
+    from ambiti.demo import carica_aree_policy
 
     area_altrui = carica_aree_policy(scena.periodo_libero)[0]
     client.force_login(ufficio_piano_crema)

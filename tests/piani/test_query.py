@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from obiettivi.demo import carica_periodo
-from obiettivi.models import AreaPolicy
+from ambiti.demo import carica_periodo
+from ambiti.models import AreaPolicy
 from piani.models import (
     CommentoSezione,
     Piano,

@@ -5,8 +5,8 @@ again under its lock, refuses."""
 import pytest
 from django.urls import reverse
 
+from ambiti.demo import carica_periodo
 from core.flusso import OperazioneNonAmmessa
-from obiettivi.demo import carica_periodo
 from piani import services, views
 from piani.models import CommentoSezione, Piano, Sezione
 from tests.utils.concorrenza import Bloccante, dopo_la_lettura

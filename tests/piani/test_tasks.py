@@ -17,9 +17,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ambiti.demo import carica_periodo
+from ambiti.models import AreaPolicy
 from core.flusso import OperazioneNonAmmessa
-from obiettivi.demo import carica_periodo
-from obiettivi.models import AreaPolicy
 from piani import pdf, rendering, services, tasks
 from piani.models import Piano, RenderPDF, Sezione, VersionePiano
 from tests.factories import AzioneFactory, ObiettivoFactory

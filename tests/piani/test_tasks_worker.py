@@ -25,8 +25,8 @@ from django.conf import settings
 from django.db import connection
 from kombu import Connection
 
-from obiettivi.demo import carica_periodo
-from obiettivi.models import AreaPolicy
+from ambiti.demo import carica_periodo
+from ambiti.models import AreaPolicy
 from pdz.celery import app as celery_app
 from piani import services, tasks
 from piani.models import RenderPDF

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Ruolo
+from ambiti.demo import carica_periodo
 from ambiti.models import Comune
-from obiettivi.demo import carica_periodo
 from piani import services
 from piani.models import CommentoSezione, Piano
 from tests.factories import RuoloFactory, UserFactory

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Ruolo
+from ambiti.demo import carica_aree_policy, carica_periodo
+from ambiti.models import AreaPolicy
 from core.flusso import OperazioneNonAmmessa
-from obiettivi.demo import carica_aree_policy, carica_periodo
-from obiettivi.models import AreaPolicy
 from piani import services
 from piani.models import (
     CommentoSezione,

@@ -9,8 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ambiti.models import Ente
-from obiettivi.models import AreaPolicy
+from ambiti.models import AreaPolicy, Ente
 from pdz.pdf import SoloRisorseStatiche
 from tavoli.models import Esito, Incontro
 from tests.factories import EnteFactory

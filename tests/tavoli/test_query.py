@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Ruolo
-from ambiti.models import SubAmbito
-from obiettivi.models import AreaPolicy
+from ambiti.models import AreaPolicy, SubAmbito
 from tavoli.models import (
     Allegato,
     Commento,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from obiettivi.models import AreaPolicy
+from ambiti.models import AreaPolicy
 from tavoli import services
 from tavoli.models import Allegato, Esito, Incontro, Membro, Presenza
 from tests.factories import IncontroFactory, MembroFactory, TavoloFactory

@@ -13,8 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from ambiti.models import Ente
-from obiettivi.models import AreaPolicy
+from ambiti.models import AreaPolicy, Ente
 from tavoli import esportazioni
 from tavoli.models import Esito
 from tests.factories import EnteFactory
