@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Ruolo, User
 from ambiti.forms import DateInput
 from ambiti.models import Comune
-from pdz.validatori import valida_riga_singola
+from core.validatori import valida_riga_singola
 
 from . import services
 from .models import Delega, PuntoOdg, Qualita, Recepimento, RegolaVoto, Seduta, Votazione

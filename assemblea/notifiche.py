@@ -13,7 +13,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Ruolo
-from pdz.validatori import in_una_riga
+from core.validatori import in_una_riga
 from tavoli.calendario import ROMA, calendario
 from tavoli.notifiche import _allegato_ics, _base_url
 

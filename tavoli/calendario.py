@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from pdz.validatori import in_una_riga
+from core.validatori import in_una_riga
 
 ROMA = ZoneInfo("Europe/Rome")
 PRODID = "-//pdz//Piano di Zona//IT"

@@ -7,7 +7,7 @@ from accounts.models import Ruolo, User
 from ambiti.forms import DateInput
 from ambiti.models import Ente, Iscrizione
 from obiettivi.models import AreaPolicy
-from pdz.validatori import valida_riga_singola
+from core.validatori import valida_riga_singola
 
 from .models import Allegato, Commento, Esito, Incontro, Membro, Tavolo
 from .validators import validate_allegato

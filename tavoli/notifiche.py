@@ -9,7 +9,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Ruolo
-from pdz.validatori import in_una_riga
+from core.validatori import in_una_riga
 
 from .calendario import ROMA, calendario, descrizione, percorso_incontro
 from .models import Membro, Tavolo

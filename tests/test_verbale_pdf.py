@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from ambiti.models import Ente
 from obiettivi.models import AreaPolicy
-from pdz.pdf import SoloRisorseStatiche
+from core.pdf import SoloRisorseStatiche
 from tavoli.models import Esito, Incontro
 
 from .factories import EnteFactory
