@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Ruolo, User
 from ambiti.forms import DateInput
 from ambiti.models import Ente, Iscrizione
-from obiettivi.models import AreaPolicy
 from core.validatori import valida_riga_singola
+from obiettivi.models import AreaPolicy
 
 from .models import Allegato, Commento, Esito, Incontro, Membro, Tavolo
 from .validators import validate_allegato

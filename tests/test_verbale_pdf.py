@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ambiti.models import Ente
-from obiettivi.models import AreaPolicy
 from core.pdf import SoloRisorseStatiche
+from obiettivi.models import AreaPolicy
 from tavoli.models import Esito, Incontro
 
 from .factories import EnteFactory
