@@ -3,7 +3,7 @@
 Each function takes objectives fetched with Obiettivo.objects.con_dettagli(), so that the whole
 export costs the same few queries whatever the number of objectives, and returns a list of rows,
 the first one being the header. Amounts and values stay Decimal (exact sums in the spreadsheet),
-dates stay dates: tavoli.esportazioni writes them in either format.
+dates stay dates: core.esportazioni writes them in either format.
 
 The MONITORAGGIO table is also the template of the import (obiettivi.importazione): one row per
 indicator and year of the period, the measured value when there is one, so that the Ufficio di
@@ -199,7 +199,7 @@ def tabelle(obiettivi, periodo):
 class NumeroCsv:
     """A Decimal as Excel set up for Italy reads it in a CSV: decimal comma, no grouping.
 
-    tavoli.esportazioni.come_csv writes str() of what is neither text nor a date: a Decimal
+    core.esportazioni.come_csv writes str() of what is neither text nor a date: a Decimal
     would come out as «1234.50», which that Excel takes for text (or a date). Not a str, so
     that come_csv does not take a negative number for a formula to neutralise.
     """
