@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from core import grafici as primitive
 from obiettivi import grafici
 from obiettivi.calcoli import Tabella
 from obiettivi.models import AreaPolicy, Fondo
@@ -71,7 +72,7 @@ def _altezza_viewbox(radice):
     ],
 )
 def test_euro_in_formato_italiano(importo, atteso):
-    assert grafici.euro(Decimal(importo)) == atteso
+    assert primitive.euro(Decimal(importo)) == atteso
 
 
 @pytest.mark.parametrize(
@@ -79,7 +80,7 @@ def test_euro_in_formato_italiano(importo, atteso):
     [("45.5", "45,5%"), ("100.0", "100%"), ("0", "0%"), ("33.3", "33,3%")],
 )
 def test_percentuale_in_formato_italiano(valore, atteso):
-    assert grafici.percentuale(Decimal(valore)) == atteso
+    assert primitive.percentuale(Decimal(valore)) == atteso
 
 
 # Risorse per area
@@ -240,7 +241,7 @@ def test_risorse_colori_oltre_la_palette_ripetuti():
     radice = _parse(grafici.risorse_per_area(sezioni, fondi))
     colori = [r.get("fill") for r in radice.findall(".//svg:rect[@class='segmento']", NS)]
     assert len(colori) == 10
-    assert colori[: len(grafici.PALETTE)] == list(grafici.PALETTE)
+    assert colori[: len(primitive.PALETTE)] == list(primitive.PALETTE)
 
 
 # Avanzamento degli obiettivi
@@ -382,10 +383,10 @@ def _contrasto(a, b):
 
 
 def test_palette_distinta_e_visibile_sul_bianco():
-    assert len(grafici.PALETTE) >= 6
-    assert len(set(grafici.PALETTE)) == len(grafici.PALETTE)
+    assert len(primitive.PALETTE) >= 6
+    assert len(set(primitive.PALETTE)) == len(primitive.PALETTE)
     # Graphical objects: at least 3:1 against the background (WCAG 1.4.11).
-    assert all(_contrasto(c, "#FFFFFF") >= 3 for c in grafici.PALETTE)
-    assert _contrasto(grafici.RIEMPIMENTO, grafici.TRACCIA) >= 3
+    assert all(_contrasto(c, "#FFFFFF") >= 3 for c in primitive.PALETTE)
+    assert _contrasto(primitive.RIEMPIMENTO, primitive.TRACCIA) >= 3
     # The text sits on white, never on the bars.
-    assert _contrasto(grafici.TESTO, "#FFFFFF") >= 4.5
+    assert _contrasto(primitive.TESTO, "#FFFFFF") >= 4.5
