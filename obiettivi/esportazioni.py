@@ -10,11 +10,12 @@ indicator and year of the period, the measured value when there is one, so that 
 Piano downloads it, fills in the empty cells and uploads it back.
 """
 
-import re
 from decimal import Decimal
 
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+
+from core.ordinamento import chiave_naturale
 
 TABELLE = ("obiettivi", "azioni", "risorse", "indicatori", "monitoraggio")
 
@@ -25,11 +26,7 @@ LUNGHEZZA_PROPOSTA = 80
 def ordina_per_codice(obiettivi):
     """By code as people read it: 2.1 before 10.1, 4.2 before 4.10."""
 
-    def chiave(obiettivo):
-        parti = re.split(r"(\d+)", obiettivo.codice.casefold())
-        return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parti if p], obiettivo.pk
-
-    return sorted(obiettivi, key=chiave)
+    return sorted(obiettivi, key=lambda o: (chiave_naturale(o.codice), o.pk))
 
 
 def _si_no(valore: bool) -> str:
