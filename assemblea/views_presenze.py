@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can_manage_sedute
 from ambiti.models import Comune
+from core.moduli import intero_o_none
 
 from . import services
 from .forms import DelegaForm, PresenzaForm
@@ -220,7 +221,7 @@ def deleghe(request, slug, pk):
             delega = get_object_or_404(
                 Delega.objects.select_related("comune"),
                 seduta=seduta,
-                pk=_numero(request.POST.get("elimina")),
+                pk=intero_o_none(request.POST.get("elimina")),
             )
             delega.delete()
             messages.success(
@@ -254,13 +255,6 @@ def deleghe(request, slug, pk):
             "chiusa": chiusa,
         },
     )
-
-
-def _numero(valore):
-    try:
-        return int(valore)
-    except (TypeError, ValueError):
-        return None
 
 
 def _salva_delega(form, utente) -> bool:

@@ -7,6 +7,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from core.esportazioni import data_locale
+from core.moduli import intero_o_none
 
 from .models import Esito
 
@@ -16,13 +17,6 @@ LUNGHEZZA_ACCORPATA = 80
 # --- Proposals --------------------------------------------------------------------------------
 
 
-def _pk(valore):
-    try:
-        return int(valore)
-    except (TypeError, ValueError):
-        return None
-
-
 def filtra_proposte(queryset, params):
     """The filters of the proposals list, read from a QueryDict (or any mapping).
 
@@ -30,9 +24,9 @@ def filtra_proposte(queryset, params):
     are ignored rather than answered with an error, as an export link is often a bookmarked or
     hand-edited URL. The text is searched in the proposal and in its target.
     """
-    if area := _pk(params.get("area")):
+    if area := intero_o_none(params.get("area")):
         queryset = queryset.filter(area_policy_id=area)
-    if tavolo := _pk(params.get("tavolo")):
+    if tavolo := intero_o_none(params.get("tavolo")):
         queryset = queryset.filter(incontro__tavolo_id=tavolo)
     valutazione = params.get("valutazione")
     if valutazione in Esito.Valutazione.values:
