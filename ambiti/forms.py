@@ -1,17 +1,11 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.moduli import DateInput, form_helper
+
 from .models import AreaPolicy, Ente, Iscrizione, normalizza_codice_fiscale
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class EnteForm(forms.ModelForm):
@@ -41,10 +35,7 @@ class EnteForm(forms.ModelForm):
     def __init__(self, *args, ambito=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.ambito = ambito
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             "denominazione",
             Row(Column("tipo"), Column("codice_fiscale")),
             Row(Column("referente"), Column("telefono")),
@@ -105,10 +96,7 @@ class IscrizioneForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.fields["data_iscrizione"].initial = timezone.localdate()
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Row(Column("data_iscrizione"), Column("stato")),
             "aree_policy",
             Row(Column("aderisce_adp"), Column("data_adesione_adp")),

@@ -1,38 +1,21 @@
 """Forms of the Assemblea dei Sindaci, with every error in Italian next to its field."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Ruolo, User
-from ambiti.forms import DateInput
 from ambiti.models import Comune
 from core.flusso import OperazioneNonAmmessa
-from pdz.validatori import valida_riga_singola
+from core.moduli import DateInput, DateTimeInput, form_helper
+from core.validatori import valida_riga_singola
 
 from . import services
 from .models import Delega, PuntoOdg, Qualita, Recepimento, RegolaVoto, Seduta, Votazione
 
 Misura = RegolaVoto.Misura
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-def _helper(*layout):
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
 
 
 # --- Voting rules -----------------------------------------------------------------------------
@@ -74,7 +57,7 @@ class RegolaForm(forms.ModelForm):
         self.fields["minimo_comuni_favorevoli"].widget.attrs.update(
             {"min": 1, "max": self.numero_comuni}
         )
-        self.helper = _helper(
+        self.helper = form_helper(
             "peso",
             Row(Column("fonte_popolazione"), Column("data_popolazione")),
             Row(Column("quorum"), Column("quorum_seconda")),
@@ -153,7 +136,7 @@ class SedutaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.ambito = ambito
         self.fields["titolo"].validators.append(valida_riga_singola)
-        self.helper = _helper(
+        self.helper = form_helper(
             "titolo",
             "modalita",
             Row(Column("luogo"), Column("link_online")),
@@ -221,7 +204,7 @@ class PuntoForm(forms.ModelForm):
             .exclude(pk__in=in_agenda)
             .order_by("-piano__periodo__anno_inizio", "-numero")
         )
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("ordine", css_class="col-md-2"), Column("titolo", css_class="col-md-10")),
             "descrizione",
             "versione_piano",
@@ -270,7 +253,7 @@ class DelegaForm(forms.ModelForm):
             pk__in=list(self.ruoli_delegati)
         ).order_by("last_name", "first_name")
         self.fields["delegato"].label_from_instance = self._etichetta
-        self.helper = _helper(Row(Column("comune"), Column("delegato")), "atto")
+        self.helper = form_helper(Row(Column("comune"), Column("delegato")), "atto")
 
     def _etichetta(self, utente):
         nome = utente.get_full_name() or utente.username
@@ -321,7 +304,7 @@ class PresenzaForm(forms.Form):
         self.fields["comune"].queryset = Comune.objects.filter(ambito=seduta.ambito).order_by(
             "nome"
         )
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(
                 Column("comune", css_class="col-md-4"),
                 Column("persona", css_class="col-md-5"),
@@ -387,7 +370,7 @@ class RecepimentoForm(forms.ModelForm):
         self.versione = versione
         self.instance.versione = versione
         self.fields["comune"].queryset = comuni
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(
                 Column("comune", css_class="col-md-4"),
                 Column("data_atto", css_class="col-md-3"),

@@ -1,12 +1,12 @@
 """Forms of the votes: a ballot cast online, a paper ballot entered by the secretary, a receipt
 to check. Every error in Italian next to its field."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ambiti.models import Comune
+from core.moduli import form_helper
 
 from .models import Delega, Qualita, Scelta
 
@@ -85,10 +85,7 @@ class VotoCartaceoForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.seduta = seduta
         self.fields["comune"].queryset = comuni
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Row(Column("comune", css_class="col-md-6"), Column("qualita", css_class="col-md-6")),
             "persona",
             "scelta",

@@ -1,21 +1,19 @@
 """The convocation of a session of the Assemblea, by e-mail to every sindaco and delegato of the
-ambito's comuni, with the event attached (the ICS code of the tables, reused); the notice to a
-comune's sindaco that the secretary corrected its online ballot."""
+ambito's comuni, with the event attached; the notice to a comune's sindaco that the secretary
+corrected its online ballot."""
 
 import datetime
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Ruolo
-from pdz.validatori import in_una_riga
-from tavoli.calendario import ROMA, calendario
-from tavoli.notifiche import _allegato_ics, _base_url
+from core import calendario, posta
+from core.calendario import ROMA
+from core.validatori import in_una_riga
 
 from .models import EventoVoto, PuntoOdg, Seduta, Voto
 
@@ -35,20 +33,13 @@ def destinatari_seduta(seduta) -> list[str]:
         .objects.filter(pk__in=ruoli.values("user_id"), is_active=True)
         .values_list("email", flat=True)
     )
-    unici = {}
-    for indirizzo in indirizzi:
-        indirizzo = (indirizzo or "").strip()
-        if indirizzo:
-            unici.setdefault(indirizzo.casefold(), indirizzo)
-    return [unici[chiave] for chiave in sorted(unici)]
+    return posta.indirizzi_unici(indirizzi)
 
 
 def _quando(momento) -> str:
-    locale = momento.astimezone(ROMA)
-    # Django's Italian day and month names are capitalised; running text wants them lowercase.
     return _("%(giorno)s, ore %(ora)s") % {
-        "giorno": formats.date_format(locale, "l j F Y").lower(),
-        "ora": f"{locale:%H:%M}",
+        "giorno": posta.giorno(momento),
+        "ora": f"{momento.astimezone(ROMA):%H:%M}",
     }
 
 
@@ -148,43 +139,28 @@ def oggetto(seduta, *, nuovo_invio=False) -> str:
     )
 
 
-@dataclass
-class _EventoSeduta:
-    """What tavoli.calendario reads of a meeting, taken from a session."""
-
-    uid: str
-    inizio: datetime.datetime
-    fine: datetime.datetime
-    sequenza_ics: int
-    tavolo: object
-    titolo: str
-    luogo: str
-    link_online: str
-    creato_il: datetime.datetime | None
-    punti_odg: list[str] = field(default_factory=list)
+def nome_calendario(seduta) -> str:
+    return _("Assemblea dei Sindaci %(ambito)s") % {"ambito": seduta.ambito.nome}
 
 
-@dataclass
-class _Titolo:
-    titolo: str
-
-
-def evento_seduta(seduta, punti) -> _EventoSeduta:
+def evento_seduta(seduta, punti, *, url="") -> calendario.Evento:
+    """The calendar event of a session, from its first call; `url` is its page in the portal."""
     # Each new sending must carry a higher SEQUENCE, so that calendar apps replace the event:
     # the seconds from the session's creation to the sending grow with every sending.
     inviata = seduta.inviti_inviati_il or seduta.creata_il
     sequenza = max(0, int((inviata - seduta.creata_il).total_seconds())) if inviata else 0
-    return _EventoSeduta(
+    return calendario.Evento(
         uid=f"assemblea-seduta-{seduta.pk}",
+        titolo=f"{nome_calendario(seduta)} — {seduta.titolo}",
         inizio=seduta.prima_convocazione,
         fine=seduta.prima_convocazione + DURATA_EVENTO,
-        sequenza_ics=sequenza,
-        tavolo=_Titolo(_("Assemblea dei Sindaci %(ambito)s") % {"ambito": seduta.ambito.nome}),
-        titolo=seduta.titolo,
-        luogo=seduta.luogo,
-        link_online=seduta.link_online,
+        sequenza=sequenza,
+        luogo=seduta.luogo or seduta.link_online,
+        descrizione=calendario.descrizione(
+            [str(p) for p in punti], link_online=seduta.link_online, url=url
+        ),
+        url=url or seduta.link_online,
         creato_il=seduta.creata_il,
-        punti_odg=[str(p) for p in punti],
     )
 
 
@@ -194,30 +170,24 @@ def invia_convocazione(seduta, *, nuovo_invio=False, base_url=None) -> int:
     if not destinatari:
         return 0
     punti = _punti(seduta)
-    url = _base_url(base_url) + percorso_seduta(seduta)
+    url = posta.base_url(base_url) + percorso_seduta(seduta)
     ambito = seduta.ambito
-    reply_to = [ambito.email_ufficio_piano] if ambito.email_ufficio_piano else None
     with translation.override(settings.LANGUAGE_CODE):
         soggetto = oggetto(seduta, nuovo_invio=nuovo_invio)
         testo = corpo(seduta, punti, url, nuovo_invio=nuovo_invio)
-        evento = evento_seduta(seduta, punti)
+        evento = evento_seduta(seduta, punti, url=url)
+        nome = nome_calendario(seduta)
         messaggi = []
         for destinatario in destinatari:
-            ics = calendario(
-                [evento],
-                nome=evento.tavolo.titolo,
-                metodo="REQUEST",
-                url_di=lambda _evento: url,
-                partecipante=destinatario,
+            ics = calendario.calendario(
+                [evento], nome=nome, metodo="REQUEST", partecipante=destinatario
             )
-            messaggio = EmailMessage(soggetto, testo, to=[destinatario], reply_to=reply_to)
-            allegato = _allegato_ics(ics)
-            allegato.replace_header(
-                "Content-Disposition", 'attachment; filename="convocazione.ics"'
+            messaggio = posta.messaggio(
+                soggetto, testo, destinatario, rispondi_a=ambito.email_ufficio_piano
             )
-            messaggio.attach(allegato)
+            messaggio.attach(posta.allegato_ics(ics, nome_file="convocazione.ics"))
             messaggi.append(messaggio)
-    return get_connection().send_messages(messaggi) or 0
+    return posta.invia(messaggi)
 
 
 def seduta_per_invio(seduta_id):
@@ -238,12 +208,7 @@ def destinatari_rettifica(evento) -> list[str]:
     indirizzi = list(indirizzi) + list(
         utenti.filter(pk__in=votanti.values("utente_id")).values_list("email", flat=True)
     )
-    unici = {}
-    for indirizzo in indirizzi:
-        indirizzo = (indirizzo or "").strip()
-        if indirizzo:
-            unici.setdefault(indirizzo.casefold(), indirizzo)
-    return [unici[chiave] for chiave in sorted(unici)]
+    return posta.indirizzi_unici(indirizzi)
 
 
 def corpo_rettifica(evento, url) -> str:
@@ -287,21 +252,19 @@ def invia_rettifica(evento, *, base_url=None) -> int:
     punto = evento.votazione.punto
     seduta = punto.seduta
     ambito = seduta.ambito
-    url = _base_url(base_url) + reverse(
+    url = posta.base_url(base_url) + reverse(
         "assemblea:votazione", kwargs={"slug": ambito.slug, "pk": seduta.pk, "punto": punto.pk}
     )
-    reply_to = [ambito.email_ufficio_piano] if ambito.email_ufficio_piano else None
     with translation.override(settings.LANGUAGE_CODE):
         soggetto = in_una_riga(
             _("Rettifica del voto del comune di %(c)s — %(s)s")
             % {"c": evento.comune.nome, "s": seduta.titolo}
         )
         testo = corpo_rettifica(evento, url)
-    messaggi = [
-        EmailMessage(soggetto, testo, to=[destinatario], reply_to=reply_to)
+    return posta.invia(
+        posta.messaggio(soggetto, testo, destinatario, rispondi_a=ambito.email_ufficio_piano)
         for destinatario in destinatari
-    ]
-    return get_connection().send_messages(messaggi) or 0
+    )
 
 
 def evento_per_rettifica(evento_id):

@@ -3,7 +3,7 @@
 Built from what the portal recorded: the comuni with their population, who was present for each
 (mayor or named delegate), the quorum as computed at the opening, each vote with its result and,
 in an open ballot, the named votes; the secretary's corrections of online ballots, with reason.
-Typeset by pdz.pdf.rendi_pdf (PDF/UA-1, nothing fetched).
+Typeset by core.pdf.rendi_pdf (PDF/UA-1, nothing fetched).
 """
 
 from django.db.models import Prefetch
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ambiti.models import Comune
-from pdz.pdf import rendi_pdf
+from core.pdf import rendi_pdf
 
 from .models import Delega, EventoVoto, Presenza, PuntoOdg, Votazione, Voto
 

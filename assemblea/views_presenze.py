@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import can_manage_sedute
 from ambiti.models import Comune
 from core.flusso import OperazioneNonAmmessa
+from core.moduli import intero_o_none
 
 from . import services
 from .forms import DelegaForm, PresenzaForm
@@ -231,7 +232,7 @@ def deleghe(request, slug, pk):
             delega = get_object_or_404(
                 Delega.objects.select_related("comune"),
                 seduta=seduta,
-                pk=_numero(request.POST.get("elimina")),
+                pk=intero_o_none(request.POST.get("elimina")),
             )
             try:
                 services.elimina_delega(seduta, delega)
@@ -274,13 +275,6 @@ def deleghe(request, slug, pk):
             "chiusa": chiusa,
         },
     )
-
-
-def _numero(valore):
-    try:
-        return int(valore)
-    except (TypeError, ValueError):
-        return None
 
 
 def _salva_delega(form, utente) -> bool:

@@ -242,7 +242,7 @@ def main() -> None:
         piano, utente, conteggi = _costruisci_piano()
         costruzione = time.perf_counter() - inizio
 
-        from pdz.pdf import documento_html
+        from core.pdf import documento_html
         from piani import pdf, rendering
         from piani.assemblaggio import html_piano
         from piani.models import RenderPDF

@@ -3,18 +3,19 @@
 Each function takes objectives fetched with Obiettivo.objects.con_dettagli(), so that the whole
 export costs the same few queries whatever the number of objectives, and returns a list of rows,
 the first one being the header. Amounts and values stay Decimal (exact sums in the spreadsheet),
-dates stay dates: tavoli.esportazioni writes them in either format.
+dates stay dates: core.esportazioni writes them in either format.
 
 The MONITORAGGIO table is also the template of the import (obiettivi.importazione): one row per
 indicator and year of the period, the measured value when there is one, so that the Ufficio di
 Piano downloads it, fills in the empty cells and uploads it back.
 """
 
-import re
 from decimal import Decimal
 
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+
+from core.ordinamento import chiave_naturale
 
 TABELLE = ("obiettivi", "azioni", "risorse", "indicatori", "monitoraggio")
 
@@ -25,11 +26,7 @@ LUNGHEZZA_PROPOSTA = 80
 def ordina_per_codice(obiettivi):
     """By code as people read it: 2.1 before 10.1, 4.2 before 4.10."""
 
-    def chiave(obiettivo):
-        parti = re.split(r"(\d+)", obiettivo.codice.casefold())
-        return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parti if p], obiettivo.pk
-
-    return sorted(obiettivi, key=chiave)
+    return sorted(obiettivi, key=lambda o: (chiave_naturale(o.codice), o.pk))
 
 
 def _si_no(valore: bool) -> str:
@@ -199,7 +196,7 @@ def tabelle(obiettivi, periodo):
 class NumeroCsv:
     """A Decimal as Excel set up for Italy reads it in a CSV: decimal comma, no grouping.
 
-    tavoli.esportazioni.come_csv writes str() of what is neither text nor a date: a Decimal
+    core.esportazioni.come_csv writes str() of what is neither text nor a date: a Decimal
     would come out as «1234.50», which that Excel takes for text (or a date). Not a str, so
     that come_csv does not take a negative number for a formula to neutralise.
     """

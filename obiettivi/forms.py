@@ -1,25 +1,15 @@
 from decimal import Decimal
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ambiti.forms import DateInput
 from ambiti.models import Ente
+from core.moduli import DateInput, form_helper
 from tavoli.models import Esito
 
 from .campi import NumeroItalianoField
 from .models import Azione, Indicatore, Obiettivo, ValoreIndicatore, Valutazione
-
-
-def _helper(*layout):
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
 
 
 class PropostaChoiceField(forms.ModelMultipleChoiceField):
@@ -77,7 +67,7 @@ class ObiettivoForm(forms.ModelForm):
             accolte = accolte | proposte.filter(obiettivi=self.instance)
         self.fields["proposte"].queryset = accolte.distinct().order_by("incontro__tavolo", "pk")
         self.fields["asst"].queryset = ambito.asst.all()
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("codice", css_class="col-md-2"), Column("titolo", css_class="col-md-10")),
             "descrizione",
             "aree_policy",
@@ -129,7 +119,7 @@ class AzioneForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["responsabile"].queryset = enti_del_registro(ambito)
         self.fields["partner"].queryset = enti_del_registro(ambito)
-        self.helper = _helper(
+        self.helper = form_helper(
             "descrizione",
             Row(Column("responsabile"), Column("responsabile_altro")),
             "partner",
@@ -164,7 +154,7 @@ class AvanzamentoForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["avanzamento"].min_value = 0
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("avanzamento", css_class="col-md-3"), Column("nota_avanzamento"))
         )
 
@@ -227,7 +217,7 @@ class IndicatoreForm(forms.ModelForm):
                 decimal_places=2,
                 initial=valori.get(anno),
             )
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("nome"), Column("unita", css_class="col-md-3")),
             Row(Column("valore_base"), Column("anno_base"), Column("fonte")),
             Row(*[Column(f"target_{anno}") for anno in periodo.anni]),
@@ -267,7 +257,7 @@ class MisuraForm(forms.Form):
     def __init__(self, *args, periodo, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["anno"].choices = [(a, a) for a in periodo.anni]
-        self.helper = _helper(Row(Column("anno"), Column("valore"), Column("nota")))
+        self.helper = form_helper(Row(Column("anno"), Column("valore"), Column("nota")))
 
 
 class ValutazioneForm(forms.ModelForm):
@@ -283,7 +273,7 @@ class ValutazioneForm(forms.ModelForm):
         if scelte_successivi is not None:
             # One list shared by every form of the page, instead of a query per form.
             campo.choices = scelte_successivi
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("grado"), Column("prosegue"), Column("obiettivo_successivo")), "criticita"
         )
 

@@ -40,7 +40,7 @@ NUMERO_AMBIGUO = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 ANNO = re.compile(r"\d{4}")
 # Spaces people or spreadsheets put between thousands: plain, no-break, narrow no-break.
 SPAZI = re.compile(r"[ \u00a0\u202f]")
-# What tavoli.esportazioni.come_csv prefixes with an apostrophe so that it is not a formula.
+# What core.esportazioni.come_csv prefixes with an apostrophe so that it is not a formula.
 NEUTRALIZZATO = re.compile(r"'(?=[=+\-@\t\r])")
 
 

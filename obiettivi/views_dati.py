@@ -4,11 +4,10 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,8 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import get_ambito_for_manager
-from tavoli.esportazioni import come_csv, come_xlsx_fogli
-from tavoli.views_export import TIPI_CONTENUTO
+from core.esportazioni import come_csv, come_xlsx_fogli, scaricamento, verifica_formato
 
 from . import esportazioni
 from .importazione import ImportazioneNonValida, importa_monitoraggio, leggi_monitoraggio
@@ -25,12 +23,6 @@ from .models import Obiettivo
 from .views import _ambito_lettore, periodo_richiesto
 
 DIMENSIONE_MASSIMA = 2 * 1024 * 1024
-
-
-def _scarica(contenuto, formato, nome_file):
-    response = HttpResponse(contenuto, content_type=TIPI_CONTENUTO[formato])
-    response["Content-Disposition"] = content_disposition_header(True, f"{nome_file}.{formato}")
-    return response
 
 
 # Exports carry the ambito's data to whoever downloaded them: no shared cache keeps a copy.
@@ -42,15 +34,14 @@ def esporta(request, slug, formato):
     tabella = request.GET.get("tabella")
     if formato == "csv" and tabella not in esportazioni.TABELLE:
         raise Http404
-    if formato not in ("csv", "xlsx"):
-        raise Http404
+    verifica_formato(formato)
     obiettivi = Obiettivo.objects.dell_ambito(ambito, periodo).con_dettagli()
     tabelle = esportazioni.tabelle(obiettivi, periodo)
     nome = f"{ambito.slug}-{slugify(periodo.nome)}"
     if formato == "xlsx":
-        return _scarica(come_xlsx_fogli(tabelle.values()), formato, f"obiettivi-{nome}")
+        return scaricamento(come_xlsx_fogli(tabelle.values()), formato, f"obiettivi-{nome}")
     _titolo, righe = tabelle[tabella]
-    return _scarica(come_csv(esportazioni.per_csv(righe)), formato, f"{tabella}-{nome}")
+    return scaricamento(come_csv(esportazioni.per_csv(righe)), formato, f"{tabella}-{nome}")
 
 
 class ImportaMonitoraggioForm(forms.Form):

@@ -13,7 +13,6 @@ funds, the previous period's objectives) is read at most once per document, only
 shows it, and every section showing it reuses the same objects.
 """
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -25,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ambiti.models import Comune, Periodo
+from core.ordinamento import chiave_naturale
 from obiettivi import grafici as grafici_obiettivi
 from obiettivi.calcoli import Tabella, area_principale, tabella_risorse
 from obiettivi.models import Fondo, Obiettivo
@@ -36,14 +36,6 @@ from .sanitizzazione import pulisci
 
 Blocco = Sezione.Blocco
 TEMPLATE = "piani/stampa/piano.html"
-
-
-def _chiave_codice(codice):
-    """Natural order of objective codes: 1.2 before 1.10, whatever the database's collation."""
-    return [
-        (0, int(parte), "") if parte.isdigit() else (1, 0, parte.casefold())
-        for parte in re.findall(r"\d+|\D+", codice)
-    ]
 
 
 def _chiave_area(area):
@@ -139,7 +131,7 @@ class DatiPiano:
     @cached_property
     def obiettivi(self) -> list[Obiettivo]:
         obiettivi = Obiettivo.objects.dell_ambito(self.ambito, self.periodo).con_dettagli()
-        return sorted(obiettivi, key=lambda o: _chiave_codice(o.codice))
+        return sorted(obiettivi, key=lambda o: chiave_naturale(o.codice))
 
     @cached_property
     def fondi(self) -> list[Fondo]:
@@ -229,7 +221,7 @@ class DatiPiano:
         ).select_related("valutazione__obiettivo_successivo")
         return [
             (obiettivo, getattr(obiettivo, "valutazione", None))
-            for obiettivo in sorted(obiettivi, key=lambda o: _chiave_codice(o.codice))
+            for obiettivo in sorted(obiettivi, key=lambda o: chiave_naturale(o.codice))
         ]
 
 

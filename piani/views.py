@@ -20,6 +20,7 @@ from accounts.permissions import (
 )
 from ambiti.models import AreaPolicy, Periodo
 from core.flusso import OperazioneNonAmmessa
+from core.moduli import intero_o_none
 
 from . import services
 from .models import Piano, Sezione
@@ -55,21 +56,13 @@ def elenco(request, slug):
     )
 
 
-def numero_o_none(valore):
-    """A posted id, or None when it is missing or not a number (never a database error)."""
-    try:
-        return int(valore)
-    except (TypeError, ValueError):
-        return None
-
-
 @require_POST
 def crea(request, slug):
     ambito = _ambito(request, slug)
     if not can_manage_ambito(request.user, ambito):
         raise PermissionDenied
     periodo = get_object_or_404(
-        Periodo.objects.exclude(piani__ambito=ambito), pk=numero_o_none(request.POST.get("periodo"))
+        Periodo.objects.exclude(piani__ambito=ambito), pk=intero_o_none(request.POST.get("periodo"))
     )
     piano = services.crea_piano(ambito=ambito, periodo=periodo, utente=request.user)
     messages.success(request, _("Piano creato dal modello delle sezioni."))
@@ -137,7 +130,7 @@ def sezione_aggiungi(request, slug, pk):
     titolo = request.POST.get("titolo", "").strip()
     blocco = request.POST.get("blocco", "")
     area = AreaPolicy.objects.filter(
-        periodo=piano.periodo, pk=numero_o_none(request.POST.get("area"))
+        periodo=piano.periodo, pk=intero_o_none(request.POST.get("area"))
     ).first()
     if not titolo or blocco not in Sezione.Blocco.values:
         messages.error(request, _("Indica il titolo della nuova sezione."))

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import can_comment_piano, can_resolve_commento, get_piano_for_editor
 from core.flusso import OperazioneNonAmmessa
+from core.moduli import intero_o_none
 
 from . import services
 from .models import CommentoSezione, RevisioneSezione
-from .views import _ambito, numero_o_none, richiedi_commentatore, richiedi_lettore
+from .views import _ambito, richiedi_commentatore, richiedi_lettore
 
 
 class SezioneForm(forms.Form):
@@ -160,7 +161,7 @@ def commenti(request, slug, pk, spk):
         ambito, piano = richiedi_commentatore(request, slug, pk)
         if form.is_valid():
             risposta_a = sezione.commenti.filter(
-                pk=numero_o_none(request.POST.get("risposta_a"))
+                pk=intero_o_none(request.POST.get("risposta_a"))
             ).first()
             try:
                 services.commenta_sezione(

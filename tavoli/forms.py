@@ -1,31 +1,14 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Ruolo, User
-from ambiti.forms import DateInput
 from ambiti.models import AreaPolicy, Ente, Iscrizione
-from pdz.validatori import valida_riga_singola
+from core.moduli import DateInput, DateTimeInput, form_helper
+from core.validatori import valida_riga_singola
 
 from .models import Allegato, Commento, Esito, Incontro, Membro, Tavolo
 from .validators import validate_allegato
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-def _helper(*layout):
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
 
 
 class UtenteChoiceField(forms.ModelMultipleChoiceField):
@@ -86,7 +69,7 @@ class TavoloForm(forms.ModelForm):
         self.fields["operatori"].queryset = User.objects.filter(
             pk__in=ruoli.filter(tipo=Ruolo.Tipo.OPERATORE).values("user")
         ).order_by("last_name", "first_name")
-        self.helper = _helper(
+        self.helper = form_helper(
             "titolo",
             "descrizione",
             "aree_policy",
@@ -109,7 +92,7 @@ class MembroEnteForm(forms.Form):
             .exclude(pk__in=gia_membri)
             .order_by("denominazione")
         )
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class MembroPersonaForm(forms.ModelForm):
@@ -120,7 +103,7 @@ class MembroPersonaForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["nome"].required = True
-        self.helper = _helper(Row(Column("nome"), Column("ruolo"), Column("email")))
+        self.helper = form_helper(Row(Column("nome"), Column("ruolo"), Column("email")))
 
 
 class IncontroForm(forms.ModelForm):
@@ -136,7 +119,7 @@ class IncontroForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["titolo"].validators.append(valida_riga_singola)
-        self.helper = _helper(
+        self.helper = form_helper(
             "titolo",
             Row(Column("inizio"), Column("fine")),
             Row(Column("luogo"), Column("link_online")),
@@ -218,7 +201,7 @@ class EsitoForm(forms.ModelForm):
             Esito.Tipo.RISORSA: _("Quale risorsa od opportunità?"),
             Esito.Tipo.PROPOSTA: _("Quale proposta per il Piano?"),
         }.get(self.initial.get("tipo") or self.data.get(self.add_prefix("tipo")), "")
-        self.helper = _helper("tipo", "testo", Row(Column("area_policy"), Column("target")))
+        self.helper = form_helper("tipo", "testo", Row(Column("area_policy"), Column("target")))
 
     def clean_testo(self):
         testo = self.cleaned_data["testo"].strip()
@@ -245,7 +228,7 @@ class AllegatoForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].validators = [validate_allegato]
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class CommentoForm(forms.ModelForm):
@@ -256,7 +239,7 @@ class CommentoForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class ValutazioneForm(forms.Form):

@@ -2,19 +2,17 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
-from django.core.mail.message import SafeMIMEText
 from django.db.models import Q
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Ruolo
-from pdz.validatori import in_una_riga
+from core import posta
+from core.calendario import ROMA, calendario
+from core.validatori import in_una_riga
 
-from .calendario import ROMA, calendario, descrizione, percorso_incontro
+from .calendario import descrizione, evento_incontro, percorso_incontro
 from .models import Membro, Tavolo
-
-BASE_URL_PREDEFINITO = "http://127.0.0.1:8000"
 
 
 def destinatari_incontro(incontro) -> list[str]:
@@ -43,18 +41,7 @@ def destinatari_incontro(incontro) -> list[str]:
         is_active=True,
     )
     indirizzi += utenti.values_list("email", flat=True)
-
-    unici = {}
-    for indirizzo in indirizzi:
-        indirizzo = (indirizzo or "").strip()
-        if indirizzo:
-            unici.setdefault(indirizzo.casefold(), indirizzo)
-    return [unici[chiave] for chiave in sorted(unici)]
-
-
-def _giorno(momento):
-    # Django's Italian names are capitalised; in running text Italian writes them lowercase.
-    return formats.date_format(momento, "l j F Y").lower()
+    return posta.indirizzi_unici(indirizzi)
 
 
 def quando(incontro) -> str:
@@ -62,8 +49,8 @@ def quando(incontro) -> str:
     inizio = incontro.inizio.astimezone(ROMA)
     fine = incontro.fine.astimezone(ROMA)
     if inizio.date() == fine.date():
-        return f"{_giorno(inizio)}, {inizio:%H:%M}–{fine:%H:%M}"
-    return f"{_giorno(inizio)}, {inizio:%H:%M} – {_giorno(fine)}, {fine:%H:%M}"
+        return f"{posta.giorno(inizio)}, {inizio:%H:%M}–{fine:%H:%M}"
+    return f"{posta.giorno(inizio)}, {inizio:%H:%M} – {posta.giorno(fine)}, {fine:%H:%M}"
 
 
 def _oggetto(incontro, aggiornamento):
@@ -71,7 +58,7 @@ def _oggetto(incontro, aggiornamento):
     valori = {
         "tavolo": incontro.tavolo.titolo,
         "titolo": incontro.titolo,
-        "data": _giorno(incontro.inizio.astimezone(ROMA)),
+        "data": posta.giorno(incontro.inizio),
     }
     if aggiornamento:
         return in_una_riga(_("Aggiornamento: %(tavolo)s — %(titolo)s, %(data)s") % valori)
@@ -106,26 +93,13 @@ def _corpo(incontro, url, aggiornamento):
     return "\n".join(righe)
 
 
-def _allegato_ics(contenuto):
-    # Built by hand because Django, given "text/calendar; method=REQUEST; charset=utf-8" as the
-    # mimetype of attach(), would repeat the charset parameter in the header.
-    parte = SafeMIMEText(contenuto.decode(), "calendar", "utf-8")
-    parte.set_param("method", "REQUEST")
-    parte.add_header("Content-Disposition", "attachment", filename="invito.ics")
-    return parte
-
-
-def _base_url(base_url=None):
-    return (base_url or getattr(settings, "PDZ_BASE_URL", "") or BASE_URL_PREDEFINITO).rstrip("/")
-
-
 def notifica_revisione(incontro, *, base_url=None) -> int:
     """Tell everyone concerned that the minutes await their reading and comments."""
     destinatari = destinatari_incontro(incontro)
     if not destinatari:
         return 0
     tavolo = incontro.tavolo
-    url = _base_url(base_url) + percorso_incontro(incontro)
+    url = posta.base_url(base_url) + percorso_incontro(incontro)
     with translation.override(settings.LANGUAGE_CODE):
         valori = {"tavolo": tavolo.titolo, "titolo": incontro.titolo, "url": url}
         oggetto = in_una_riga(_("Verbale in revisione: %(tavolo)s — %(titolo)s") % valori)
@@ -136,8 +110,7 @@ def notifica_revisione(incontro, *, base_url=None) -> int:
             )
             % valori
         )
-    messaggi = [EmailMessage(oggetto, corpo, to=[d]) for d in destinatari]
-    return get_connection().send_messages(messaggi) or 0
+    return posta.invia(posta.messaggio(oggetto, corpo, d) for d in destinatari)
 
 
 def invia_inviti(incontro, *, aggiornamento=False, base_url=None) -> int:
@@ -147,27 +120,23 @@ def invia_inviti(incontro, *, aggiornamento=False, base_url=None) -> int:
     For an update the caller raises `incontro.sequenza_ics` first: calendar apps replace the
     event they hold with the one of higher SEQUENCE.
     """
-    base_url = _base_url(base_url)
     destinatari = destinatari_incontro(incontro)
     if not destinatari:
         return 0
     tavolo = incontro.tavolo
-    url = base_url + percorso_incontro(incontro)
-    reply_to = [tavolo.ambito.email_ufficio_piano] if tavolo.ambito.email_ufficio_piano else None
+    url = posta.base_url(base_url) + percorso_incontro(incontro)
     with translation.override(settings.LANGUAGE_CODE):
         oggetto = _oggetto(incontro, aggiornamento)
         corpo = _corpo(incontro, url, aggiornamento)
+        evento = evento_incontro(incontro, url=url)
         messaggi = []
         for destinatario in destinatari:
             ics = calendario(
-                [incontro],
-                nome=tavolo.titolo,
-                metodo="REQUEST",
-                url_di=lambda _incontro: url,
-                partecipante=destinatario,
+                [evento], nome=tavolo.titolo, metodo="REQUEST", partecipante=destinatario
             )
-            messaggio = EmailMessage(oggetto, corpo, to=[destinatario], reply_to=reply_to)
-            messaggio.attach(_allegato_ics(ics))
+            messaggio = posta.messaggio(
+                oggetto, corpo, destinatario, rispondi_a=tavolo.ambito.email_ufficio_piano
+            )
+            messaggio.attach(posta.allegato_ics(ics, nome_file="invito.ics"))
             messaggi.append(messaggio)
-    connessione = get_connection()
-    return connessione.send_messages(messaggi) or 0
+    return posta.invia(messaggi)

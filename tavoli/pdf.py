@@ -1,5 +1,5 @@
 """The minutes of a meeting as a printable PDF, rendered by WeasyPrint from an HTML template
-with the portal's strict fetcher (pdz/pdf.py): the template fetches nothing, and user text that
+with the portal's strict fetcher (core/pdf.py): the template fetches nothing, and user text that
 looked like an address would not be fetched either."""
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pdz.pdf import documento_html
+from core.pdf import documento_html
 
 from .models import Esito, Presenza
 

@@ -17,8 +17,9 @@ from accounts.permissions import (
     get_tavolo_for_user,
     tavoli_visibili,
 )
+from core.calendario import calendario
 
-from .calendario import calendario, percorso_incontro
+from .calendario import evento_incontro, percorso_incontro
 from .models import Incontro, Tavolo
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -27,9 +28,13 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 def _risposta(request, incontri, *, nome, filename=None):
     response = HttpResponse(
         calendario(
-            incontri,
+            (
+                evento_incontro(
+                    incontro, url=request.build_absolute_uri(percorso_incontro(incontro))
+                )
+                for incontro in incontri
+            ),
             nome=nome,
-            url_di=lambda incontro: request.build_absolute_uri(percorso_incontro(incontro)),
         ),
         content_type=CONTENT_TYPE,
     )

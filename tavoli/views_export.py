@@ -16,30 +16,11 @@ from accounts.permissions import (
     get_incontro_for_user,
     get_tavolo_for_editor,
 )
+from core.esportazioni import data_locale, risposta_tabellare, verifica_formato
 
 from . import esportazioni, pdf
 from .models import Esito, Incontro
 from .views_incontri import _incontro_lettore
-
-TIPI_CONTENUTO = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def _tabella(righe, formato, titolo_foglio, nome_file):
-    if formato == "csv":
-        contenuto = esportazioni.come_csv(righe)
-    else:
-        contenuto = esportazioni.come_xlsx(righe, titolo_foglio)
-    response = HttpResponse(contenuto, content_type=TIPI_CONTENUTO[formato])
-    response["Content-Disposition"] = content_disposition_header(True, f"{nome_file}.{formato}")
-    return response
-
-
-def _verifica_formato(formato):
-    if formato not in TIPI_CONTENUTO:
-        raise Http404
 
 
 # Exports carry the ambito's data to whoever downloaded them: no shared cache keeps a copy.
@@ -47,11 +28,11 @@ def _verifica_formato(formato):
 @require_GET
 def proposte_export(request, slug, formato):
     ambito = get_ambito_for_manager(request.user, slug)
-    _verifica_formato(formato)
+    verifica_formato(formato)
     proposte = esportazioni.filtra_proposte(
         Esito.objects.proposte().nell_ambito(ambito), request.GET
     ).order_by("incontro__tavolo__titolo", "incontro__inizio", "ordine", "pk")
-    return _tabella(
+    return risposta_tabellare(
         esportazioni.proposte_righe(proposte),
         formato,
         _("Proposte"),
@@ -65,9 +46,9 @@ def presenze_export(request, slug, pk, ipk, formato):
     ambito = get_ambito_for_user(request.user, slug)
     tavolo = get_tavolo_for_editor(request.user, ambito, pk)
     incontro = get_incontro_for_user(request.user, tavolo, ipk)
-    _verifica_formato(formato)
-    data = esportazioni.data_locale(incontro.inizio)
-    return _tabella(
+    verifica_formato(formato)
+    data = data_locale(incontro.inizio)
+    return risposta_tabellare(
         esportazioni.presenze_righe(incontro),
         formato,
         _("Presenze"),
@@ -98,7 +79,7 @@ def verbale_pdf(request, slug, pk, ipk):
     testo, approvato = _testo_del_verbale(request.user, incontro)
     contenuto = pdf.verbale_pdf(incontro, testo=testo, approvato=approvato)
     nome_file = f"verbale-{slugify(tavolo.titolo) or tavolo.pk}-"
-    nome_file += f"{esportazioni.data_locale(incontro.inizio):%Y-%m-%d}"
+    nome_file += f"{data_locale(incontro.inizio):%Y-%m-%d}"
     if not approvato:
         nome_file += "-bozza"
     response = HttpResponse(contenuto, content_type="application/pdf")

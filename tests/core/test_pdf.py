@@ -1,4 +1,4 @@
-"""The one URL fetcher of every PDF (pdz/pdf.py): static files and data: URIs, nothing else."""
+"""The one URL fetcher of every PDF (core/pdf.py): static files and data: URIs, nothing else."""
 
 import io
 import re
@@ -11,8 +11,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from pdz import pdf
-from pdz.pdf import SoloRisorseStatiche, cartella_statica, documento_html
+from core import pdf
+from core.pdf import SoloRisorseStatiche, cartella_statica, documento_html
 from tavoli import pdf as pdf_tavoli
 from tests.factories.tavoli_esportazioni import IncontroFactory, TavoloFactory
 
@@ -108,13 +108,13 @@ def test_weasyprint_chiede_al_fetcher_e_non_scarica_nulla(rifiutate):
 
 
 def test_ogni_stampa_usa_il_fetcher_comune():
-    """Only pdz/pdf.py speaks to WeasyPrint: no module can pick a laxer fetcher of its own."""
+    """Only core/pdf.py speaks to WeasyPrint: no module can pick a laxer fetcher of its own."""
     chiamanti = []
-    for app in ("accounts", "ambiti", "assemblea", "obiettivi", "piani", "tavoli", "pdz"):
+    for app in ("core", "accounts", "ambiti", "assemblea", "obiettivi", "piani", "tavoli", "pdz"):
         for modulo in (PROGETTO / app).rglob("*.py"):
             if "migrations" not in modulo.parts and IMPORTA_WEASYPRINT.search(modulo.read_text()):
                 chiamanti.append(str(modulo.relative_to(PROGETTO)))
-    assert chiamanti == ["pdz/pdf.py"]
+    assert chiamanti == ["core/pdf.py"]
 
 
 # --- The minutes of a table, end to end ---------------------------------------------------------

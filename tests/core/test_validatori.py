@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from assemblea.forms import PuntoForm, SedutaForm
 from assemblea.models import Seduta
-from pdz.validatori import in_una_riga, valida_riga_singola
+from core.validatori import in_una_riga, valida_riga_singola
 from tavoli import services
 from tavoli.models import Incontro, Tavolo
 from tavoli.notifiche import invia_inviti, notifica_revisione

@@ -10,7 +10,8 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from accounts.models import Ruolo
-from tavoli.calendario import calendario, evento
+from core.calendario import calendario, vevento
+from tavoli.calendario import evento_incontro
 from tests.factories import (
     IncontroFactory,
     IscrizioneFactory,
@@ -51,7 +52,7 @@ def incontro(tavolo):
 
 
 def test_evento_del_incontro(incontro):
-    contenuto = calendario([incontro], nome="Anziani")
+    contenuto = calendario([evento_incontro(incontro)], nome="Anziani")
     cal, eventi = _eventi(contenuto)
 
     assert str(cal["prodid"]) == "-//pdz//Piano di Zona//IT"
@@ -78,17 +79,22 @@ def test_evento_del_incontro(incontro):
 
 def test_senza_luogo_il_link_e_il_luogo(tavolo):
     incontro = IncontroFactory(tavolo=tavolo, luogo="", link_online="https://meet.example.org/x")
-    _, eventi = _eventi(calendario([incontro], nome="x"))
+    _, eventi = _eventi(calendario([evento_incontro(incontro)], nome="x"))
     assert str(eventi[f"{incontro.uid}@pdz"]["location"]) == "https://meet.example.org/x"
 
 
 def test_invito_con_metodo_request(incontro):
     cal, eventi = _eventi(
-        calendario([incontro], nome="x", metodo="REQUEST", partecipante="mario@example.org")
+        calendario(
+            [evento_incontro(incontro)],
+            nome="x",
+            metodo="REQUEST",
+            partecipante="mario@example.org",
+        )
     )
     assert str(cal["method"]) == "REQUEST"
     assert str(eventi[f"{incontro.uid}@pdz"]["attendee"]) == "mailto:mario@example.org"
-    assert "attendee" not in evento(incontro)
+    assert "attendee" not in vevento(evento_incontro(incontro))
 
 
 def test_ora_legale_e_solare(tavolo):
@@ -103,7 +109,7 @@ def test_ora_legale_e_solare(tavolo):
         inizio=datetime.datetime(2025, 12, 1, 9, 0, tzinfo=ROMA),
         fine=datetime.datetime(2025, 12, 1, 10, 0, tzinfo=ROMA),
     )
-    _, eventi = _eventi(calendario([estate, inverno], nome="x"))
+    _, eventi = _eventi(calendario([evento_incontro(estate), evento_incontro(inverno)], nome="x"))
     for incontro in (estate, inverno):
         inizio = eventi[f"{incontro.uid}@pdz"].decoded("dtstart")
         assert inizio == incontro.inizio

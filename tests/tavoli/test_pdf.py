@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ambiti.models import AreaPolicy, Ente
-from pdz.pdf import SoloRisorseStatiche
+from core.pdf import SoloRisorseStatiche
 from tavoli.models import Esito, Incontro
 from tests.factories import EnteFactory
 from tests.factories.tavoli_esportazioni import (

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ambiti.models import AreaPolicy, Ente
+from core.esportazioni import come_csv, come_xlsx
 from tavoli import esportazioni
 from tavoli.models import Esito
 from tests.factories import EnteFactory
@@ -478,12 +479,10 @@ def test_query_costanti_presenze(client, ufficio_piano_crema, cremasco):
 @pytest.mark.parametrize("testo", ["=1+1", "+39 0373 1234", "-2", "@SOMMA(A1)", "\t=1"])
 def test_iniezione_di_formule_neutralizzata(testo):
     righe = [["Testo", "Numero"], [testo, -2]]
-    letto = list(
-        csv.reader(io.StringIO(esportazioni.come_csv(righe).decode("utf-8-sig")), delimiter=";")
-    )
+    letto = list(csv.reader(io.StringIO(come_csv(righe).decode("utf-8-sig")), delimiter=";"))
     assert letto[1] == ["'" + testo, "-2"]
 
-    foglio = openpyxl.load_workbook(io.BytesIO(esportazioni.come_xlsx(righe, "Prova"))).active
+    foglio = openpyxl.load_workbook(io.BytesIO(come_xlsx(righe, "Prova"))).active
     cella = foglio["A2"]
     assert (cella.value, cella.data_type) == (testo, "s")
     # Real numbers stay numbers, negative ones included.
@@ -492,14 +491,12 @@ def test_iniezione_di_formule_neutralizzata(testo):
 
 def test_testo_normale_non_cambia():
     righe = [["Testo"], ['Città; «virgolette» e "doppi apici"\nsu due righe'], ["a=b"]]
-    letto = list(
-        csv.reader(io.StringIO(esportazioni.come_csv(righe).decode("utf-8-sig")), delimiter=";")
-    )
+    letto = list(csv.reader(io.StringIO(come_csv(righe).decode("utf-8-sig")), delimiter=";"))
     assert letto == righe
 
 
 def test_xlsx_nome_del_foglio_e_caratteri_di_controllo():
-    contenuto = esportazioni.come_xlsx(
+    contenuto = come_xlsx(
         [["Testo"], ["incollato da Word\x0b con un carattere di controllo"]],
         "Proposte: 2025/2026 [bozza] con un nome lungo",
     )
