@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_accessi
 
 app_name = "ambiti"
 
@@ -14,5 +14,11 @@ urlpatterns = [
         "<slug:slug>/registro/<int:pk>/modifica/",
         views.iscrizione_modifica,
         name="iscrizione-modifica",
+    ),
+    path("<slug:slug>/accessi-bloccati/", views_accessi.accessi_bloccati, name="accessi-bloccati"),
+    path(
+        "<slug:slug>/accessi-bloccati/<int:pk>/sblocca/",
+        views_accessi.sblocca_accessi,
+        name="sblocca-accessi",
     ),
 ]

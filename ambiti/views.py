@@ -6,20 +6,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import (
-    can_manage_registro,
-    can_view_sedute,
-    get_ambito_for_manager,
-    get_ambito_for_user,
-    get_iscrizione_for_manager,
-    get_iscrizione_for_user,
-    is_amministratore,
-    tavoli_visibili,
-)
+from accounts.permissions import is_amministratore
+from assemblea.permissions import can_view_sedute
+from tavoli.permissions import tavoli_visibili
 
 from .filters import ComuneFilter, IscrizioneFilter
 from .forms import EnteForm, IscrizioneForm
 from .models import Comune, Iscrizione
+from .permissions import (
+    can_manage_registro,
+    get_ambito_for_manager,
+    get_ambito_for_reader,
+    get_iscrizione_for_manager,
+    get_iscrizione_for_reader,
+)
 
 ISCRIZIONI_PER_PAGINA = 50
 
@@ -32,7 +32,7 @@ def _partial_or_page(request, template, context, partial):
 
 @require_GET
 def dashboard(request, slug):
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     sub_ambiti = ambito.sub_ambiti.annotate(
         numero_comuni=Count("comuni"), popolazione=Sum("comuni__popolazione")
     )
@@ -94,7 +94,7 @@ def sedute_in_corso(user, ambito):
 
 @require_GET
 def comuni(request, slug):
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     queryset = Comune.objects.nell_ambito(ambito).select_related("sub_ambito")
     filtro = ComuneFilter(request.GET, queryset=queryset, ambito=ambito)
     elenco = list(filtro.qs)
@@ -109,7 +109,7 @@ def comuni(request, slug):
 
 @require_GET
 def registro(request, slug):
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     queryset = (
         Iscrizione.objects.filter(ambito=ambito)
         .select_related("ente")
@@ -133,8 +133,8 @@ def registro(request, slug):
 
 @require_GET
 def iscrizione_dettaglio(request, slug, pk):
-    ambito = get_ambito_for_user(request.user, slug)
-    iscrizione = get_iscrizione_for_user(request.user, ambito, pk)
+    ambito = get_ambito_for_reader(request.user, slug)
+    iscrizione = get_iscrizione_for_reader(request.user, ambito, pk)
     return render(
         request,
         "ambiti/iscrizione_dettaglio.html",
@@ -187,7 +187,7 @@ def _salva_iscrizione(iscrizione_form, *, ente, ambito):
 
 @require_http_methods(["GET", "POST"])
 def iscrizione_modifica(request, slug, pk):
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     iscrizione = get_iscrizione_for_manager(request.user, ambito, pk)
     ente_form = EnteForm(request.POST or None, instance=iscrizione.ente)
     condiviso = (

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import ambiti_visibili
+from ambiti.permissions import ambiti_visibili
 
 from . import health as health_checks
 from .osservabilita import request_id_corrente
