@@ -5,7 +5,6 @@ from . import views, views_accessi
 app_name = "ambiti"
 
 urlpatterns = [
-    path("<slug:slug>/", views.dashboard, name="dashboard"),
     path("<slug:slug>/comuni/", views.comuni, name="comuni"),
     path("<slug:slug>/registro/", views.registro, name="registro"),
     path("<slug:slug>/registro/nuovo/", views.iscrizione_nuova, name="iscrizione-nuova"),

@@ -1,14 +1,11 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import is_amministratore
-from assemblea.permissions import can_view_sedute
-from tavoli.permissions import tavoli_visibili
 
 from .filters import ComuneFilter, IscrizioneFilter
 from .forms import EnteForm, IscrizioneForm
@@ -28,68 +25,6 @@ def _partial_or_page(request, template, context, partial):
     if request.htmx and not request.htmx.boosted:
         template = f"{template}#{partial}"
     return render(request, template, context)
-
-
-@require_GET
-def dashboard(request, slug):
-    ambito = get_ambito_for_reader(request.user, slug)
-    sub_ambiti = ambito.sub_ambiti.annotate(
-        numero_comuni=Count("comuni"), popolazione=Sum("comuni__popolazione")
-    )
-    comuni = Comune.objects.nell_ambito(ambito).aggregate(
-        numero=Count("pk"), popolazione=Sum("popolazione")
-    )
-    fonti = (
-        Comune.objects.nell_ambito(ambito)
-        .values("popolazione_fonte", "popolazione_data")
-        .annotate(numero=Count("pk"))
-        .order_by("-popolazione_data")
-    )
-    registro = ambito.iscrizioni.aggregate(
-        attive=Count("pk", filter=Q(stato=Iscrizione.Stato.ATTIVA)),
-        aderenti=Count("pk", filter=Q(stato=Iscrizione.Stato.ATTIVA, aderisce_adp=True)),
-    )
-    tavoli = tavoli_visibili(request.user, ambito).aggregate(
-        numero=Count("pk", distinct=True),
-        proposte_da_valutare=Count(
-            "incontri__esiti",
-            filter=Q(incontri__esiti__tipo="proposta", incontri__esiti__valutazione="da_valutare"),
-        ),
-    )
-    return render(
-        request,
-        "ambiti/dashboard.html",
-        {
-            "ambito": ambito,
-            "asst": ambito.asst.all(),
-            "sub_ambiti": sub_ambiti,
-            "comuni": comuni,
-            "fonti": fonti,
-            "registro": registro,
-            "tavoli": tavoli,
-            "puo_gestire": can_manage_registro(request.user, ambito),
-            "sedute": sedute_in_corso(request.user, ambito),
-        },
-    )
-
-
-def sedute_in_corso(user, ambito):
-    """The sessions not yet closed, with the votes open now: what a sindaco logs in for."""
-    from assemblea.models import Seduta, Votazione
-
-    if not can_view_sedute(user, ambito):
-        return []
-    sedute = list(
-        Seduta.objects.filter(ambito=ambito)
-        .exclude(stato=Seduta.Stato.CHIUSA)
-        .order_by("prima_convocazione")[:3]
-    )
-    aperte = Votazione.objects.filter(
-        punto__seduta__in=sedute, stato=Votazione.Stato.APERTA
-    ).select_related("punto")
-    for seduta in sedute:
-        seduta.votazioni_aperte = [v for v in aperte if v.punto.seduta_id == seduta.pk]
-    return sedute
 
 
 @require_GET

@@ -44,7 +44,7 @@ PAGINA_500_MINIMA = (
 def home(request):
     ambiti = list(ambiti_visibili(request.user).con_totali().select_related("ente_capofila"))
     if len(ambiti) == 1:
-        return redirect("ambiti:dashboard", slug=ambiti[0].slug)
+        return redirect("cruscotto", slug=ambiti[0].slug)
     return render(request, "home.html", {"ambiti": ambiti})
 
 

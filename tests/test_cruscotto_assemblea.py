@@ -12,7 +12,7 @@ from .html import testo_visibile as leggi
 from .html import trova
 from .test_assemblea_sedute import crea_regola, crea_seduta
 
-URL = reverse("ambiti:dashboard", args=["cremasco"])
+URL = reverse("cruscotto", args=["cremasco"])
 
 
 def _sedute(ambito, utente, quante):
