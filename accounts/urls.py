@@ -55,10 +55,4 @@ urlpatterns = [
     ),
     path("profilo/", views.profilo, name="profilo"),
     path("profilo/calendario/", views.calendario_rinnova, name="calendario-rinnova"),
-    path("ambiti/<slug:slug>/accessi-bloccati/", views.accessi_bloccati, name="accessi-bloccati"),
-    path(
-        "ambiti/<slug:slug>/accessi-bloccati/<int:pk>/sblocca/",
-        views.sblocca_accessi,
-        name="sblocca-accessi",
-    ),
 ]

@@ -1,11 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import views, views_accessi
 
 app_name = "ambiti"
 
 urlpatterns = [
-    path("<slug:slug>/", views.dashboard, name="dashboard"),
     path("<slug:slug>/comuni/", views.comuni, name="comuni"),
     path("<slug:slug>/registro/", views.registro, name="registro"),
     path("<slug:slug>/registro/nuovo/", views.iscrizione_nuova, name="iscrizione-nuova"),
@@ -14,5 +13,11 @@ urlpatterns = [
         "<slug:slug>/registro/<int:pk>/modifica/",
         views.iscrizione_modifica,
         name="iscrizione-modifica",
+    ),
+    path("<slug:slug>/accessi-bloccati/", views_accessi.accessi_bloccati, name="accessi-bloccati"),
+    path(
+        "<slug:slug>/accessi-bloccati/<int:pk>/sblocca/",
+        views_accessi.sblocca_accessi,
+        name="sblocca-accessi",
     ),
 ]

@@ -1,25 +1,22 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import (
-    can_manage_registro,
-    can_view_sedute,
-    get_ambito_for_manager,
-    get_ambito_for_user,
-    get_iscrizione_for_manager,
-    get_iscrizione_for_user,
-    is_amministratore,
-    tavoli_visibili,
-)
+from accounts.permissions import is_amministratore
 
 from .filters import ComuneFilter, IscrizioneFilter
 from .forms import EnteForm, IscrizioneForm
 from .models import Comune, Iscrizione
+from .permissions import (
+    can_manage_registro,
+    get_ambito_for_manager,
+    get_ambito_for_reader,
+    get_iscrizione_for_manager,
+    get_iscrizione_for_reader,
+)
 
 ISCRIZIONI_PER_PAGINA = 50
 
@@ -31,70 +28,8 @@ def _partial_or_page(request, template, context, partial):
 
 
 @require_GET
-def dashboard(request, slug):
-    ambito = get_ambito_for_user(request.user, slug)
-    sub_ambiti = ambito.sub_ambiti.annotate(
-        numero_comuni=Count("comuni"), popolazione=Sum("comuni__popolazione")
-    )
-    comuni = Comune.objects.nell_ambito(ambito).aggregate(
-        numero=Count("pk"), popolazione=Sum("popolazione")
-    )
-    fonti = (
-        Comune.objects.nell_ambito(ambito)
-        .values("popolazione_fonte", "popolazione_data")
-        .annotate(numero=Count("pk"))
-        .order_by("-popolazione_data")
-    )
-    registro = ambito.iscrizioni.aggregate(
-        attive=Count("pk", filter=Q(stato=Iscrizione.Stato.ATTIVA)),
-        aderenti=Count("pk", filter=Q(stato=Iscrizione.Stato.ATTIVA, aderisce_adp=True)),
-    )
-    tavoli = tavoli_visibili(request.user, ambito).aggregate(
-        numero=Count("pk", distinct=True),
-        proposte_da_valutare=Count(
-            "incontri__esiti",
-            filter=Q(incontri__esiti__tipo="proposta", incontri__esiti__valutazione="da_valutare"),
-        ),
-    )
-    return render(
-        request,
-        "ambiti/dashboard.html",
-        {
-            "ambito": ambito,
-            "asst": ambito.asst.all(),
-            "sub_ambiti": sub_ambiti,
-            "comuni": comuni,
-            "fonti": fonti,
-            "registro": registro,
-            "tavoli": tavoli,
-            "puo_gestire": can_manage_registro(request.user, ambito),
-            "sedute": sedute_in_corso(request.user, ambito),
-        },
-    )
-
-
-def sedute_in_corso(user, ambito):
-    """The sessions not yet closed, with the votes open now: what a sindaco logs in for."""
-    from assemblea.models import Seduta, Votazione
-
-    if not can_view_sedute(user, ambito):
-        return []
-    sedute = list(
-        Seduta.objects.filter(ambito=ambito)
-        .exclude(stato=Seduta.Stato.CHIUSA)
-        .order_by("prima_convocazione")[:3]
-    )
-    aperte = Votazione.objects.filter(
-        punto__seduta__in=sedute, stato=Votazione.Stato.APERTA
-    ).select_related("punto")
-    for seduta in sedute:
-        seduta.votazioni_aperte = [v for v in aperte if v.punto.seduta_id == seduta.pk]
-    return sedute
-
-
-@require_GET
 def comuni(request, slug):
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     queryset = Comune.objects.nell_ambito(ambito).select_related("sub_ambito")
     filtro = ComuneFilter(request.GET, queryset=queryset, ambito=ambito)
     elenco = list(filtro.qs)
@@ -109,7 +44,7 @@ def comuni(request, slug):
 
 @require_GET
 def registro(request, slug):
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     queryset = (
         Iscrizione.objects.filter(ambito=ambito)
         .select_related("ente")
@@ -133,8 +68,8 @@ def registro(request, slug):
 
 @require_GET
 def iscrizione_dettaglio(request, slug, pk):
-    ambito = get_ambito_for_user(request.user, slug)
-    iscrizione = get_iscrizione_for_user(request.user, ambito, pk)
+    ambito = get_ambito_for_reader(request.user, slug)
+    iscrizione = get_iscrizione_for_reader(request.user, ambito, pk)
     return render(
         request,
         "ambiti/iscrizione_dettaglio.html",
@@ -187,7 +122,7 @@ def _salva_iscrizione(iscrizione_form, *, ente, ambito):
 
 @require_http_methods(["GET", "POST"])
 def iscrizione_modifica(request, slug, pk):
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     iscrizione = get_iscrizione_for_manager(request.user, ambito, pk)
     ente_form = EnteForm(request.POST or None, instance=iscrizione.ente)
     condiviso = (

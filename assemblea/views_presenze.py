@@ -8,7 +8,6 @@ Once the session is closed the register is read-only.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import can_manage_sedute
+from accounts.permissions import check_access
 from ambiti.models import Comune
 from core.flusso import OperazioneNonAmmessa
 from core.moduli import intero_o_none
@@ -24,6 +23,7 @@ from core.moduli import intero_o_none
 from . import services
 from .forms import DelegaForm, PresenzaForm
 from .models import Delega, Presenza, Seduta
+from .permissions import can_manage_sedute
 from .views_sedute import seduta_gestore, seduta_lettore
 
 Stato = Seduta.Stato
@@ -190,9 +190,8 @@ def checkin(request, slug, pk):
     scelto = request.POST.get("comune")
     if scelto:
         rappresentanze = [r for r in rappresentanze if str(r.comune.pk) == scelto]
-    if not rappresentanze:
-        # The Ufficio di Piano, a delegato without a delegation, someone else's comune.
-        raise PermissionDenied
+    # The Ufficio di Piano, a delegato without a delegation, someone else's comune.
+    check_access(can_act=bool(rappresentanze))
     if rifiuto := _rifiuta_se_chiusa(request, seduta):
         return rifiuto
     try:

@@ -6,7 +6,6 @@ any comune's. What is recorded stays: a second entry for the same comune is refu
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,24 +13,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Ruolo
-from accounts.permissions import can_manage_ambito, can_view_versione, get_ambito_for_user, ruoli_di
+from accounts.permissions import can_manage_ambito, check_access, ruoli_di
 from ambiti.models import Comune
+from ambiti.permissions import get_ambito_for_reader
 from piani.models import VersionePiano
+from piani.permissions import can_view_versione
 
 from .forms import RecepimentoForm
 from .models import Recepimento
 
 
 def _versione_approvata(request, slug, pk, numero):
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     versione = get_object_or_404(
         VersionePiano.objects.select_related("piano__ambito", "piano__periodo"),
         piano__ambito=ambito,
         piano__pk=pk,
         numero=numero,
     )
-    if not can_view_versione(request.user, versione):
-        raise Http404
+    check_access(can_view=can_view_versione(request.user, versione))
     if versione.esito != VersionePiano.Esito.APPROVATA:
         # Adoption follows the Assemblea's approval: before it there is nothing to adopt.
         raise Http404
@@ -57,8 +57,7 @@ def recepimenti(request, slug, pk, numero):
     registrabili = _comuni_registrabili(request.user, ambito)
     form = None
     if request.method == "POST":
-        if not registrabili.exists():
-            raise PermissionDenied
+        check_access(can_act=registrabili.exists())
         form = RecepimentoForm(request.POST, versione=versione, comuni=registrabili)
         if form.is_valid():
             recepimento = form.save(commit=False)

@@ -5,32 +5,30 @@ them); nobody else learns they exist.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import can_manage_sedute, can_view_sedute, get_ambito_for_user
+from accounts.permissions import check_access
+from ambiti.permissions import get_ambito_for_reader
 
 from . import services
 from .forms import RegolaForm
 from .models import RegolaVoto
+from .permissions import can_manage_sedute, can_view_sedute
 
 Misura = RegolaVoto.Misura
 
 
 def ambito_lettore(request, slug):
-    ambito = get_ambito_for_user(request.user, slug)
-    if not can_view_sedute(request.user, ambito):
-        raise Http404
+    ambito = get_ambito_for_reader(request.user, slug)
+    check_access(can_view=can_view_sedute(request.user, ambito))
     return ambito
 
 
 def ambito_gestore(request, slug):
     ambito = ambito_lettore(request, slug)
-    if not can_manage_sedute(request.user, ambito):
-        raise PermissionDenied
+    check_access(can_act=can_manage_sedute(request.user, ambito))
     return ambito
 
 

@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import can_manage_sedute, get_seduta_for_manager, get_seduta_for_user
 from ambiti.models import Comune
 from core.flusso import OperazioneNonAmmessa
 from piani.models import RenderPDF, VersionePiano
@@ -21,6 +20,7 @@ from piani.models import RenderPDF, VersionePiano
 from . import services
 from .forms import PuntoForm, SedutaForm
 from .models import Delega, Presenza, PuntoOdg, Seduta
+from .permissions import can_manage_sedute, get_seduta_for_manager, get_seduta_for_reader
 from .views_regole import ambito_gestore, ambito_lettore
 
 Stato = Seduta.Stato
@@ -28,7 +28,7 @@ Stato = Seduta.Stato
 
 def seduta_lettore(request, slug, pk):
     ambito = ambito_lettore(request, slug)
-    seduta = get_seduta_for_user(request.user, ambito, pk)
+    seduta = get_seduta_for_reader(request.user, ambito, pk)
     seduta.ambito = ambito
     return ambito, seduta
 

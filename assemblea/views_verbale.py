@@ -2,16 +2,17 @@ from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import get_ambito_for_user, get_seduta_for_user
+from ambiti.permissions import get_ambito_for_reader
 
 from .models import Seduta
+from .permissions import get_seduta_for_reader
 from .verbale import verbale_pdf as genera
 
 
 @require_GET
 def verbale_pdf(request, slug, pk):
-    ambito = get_ambito_for_user(request.user, slug)
-    seduta = get_seduta_for_user(request.user, ambito, pk)
+    ambito = get_ambito_for_reader(request.user, slug)
+    seduta = get_seduta_for_reader(request.user, ambito, pk)
     if seduta.stato != Seduta.Stato.CHIUSA:
         # The minutes record a finished session: until then there is nothing final to print.
         raise Http404

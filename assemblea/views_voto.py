@@ -2,7 +2,7 @@
 Piano), cast and change a ballot (sindaci and delegati, for their own comune), follow it live,
 enter a paper ballot (the secretary), check a receipt, read the log of the ballots.
 
-Who: get_seduta_for_user / get_seduta_for_manager decide (another ambito, or no part in the
+Who: get_seduta_for_reader / get_seduta_for_manager decide (another ambito, or no part in the
 Assemblea: 404; a sindaco on the secretary's pages: 403). A ballot is accepted only for a comune
 the user speaks for in this session (services.rappresentanze): anything else is 403.
 
@@ -20,20 +20,20 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from accounts.permissions import (
-    can_manage_sedute,
-    can_view_sedute,
-    get_ambito_for_user,
-    get_seduta_for_manager,
-    get_seduta_for_user,
-    is_sindaco_ambito,
-)
+from accounts.permissions import check_access, is_sindaco_ambito
 from ambiti.models import Comune
+from ambiti.permissions import get_ambito_for_reader
 from core.flusso import OperazioneNonAmmessa
 
 from . import calcolo, services
 from .forms_voto import RicevutaForm, VotoCartaceoForm, VotoForm
 from .models import PuntoOdg, Qualita, RegolaVoto, Scelta, Seduta, Votazione, Voto
+from .permissions import (
+    can_manage_sedute,
+    can_view_sedute,
+    get_seduta_for_manager,
+    get_seduta_for_reader,
+)
 
 Misura = RegolaVoto.Misura
 Stato = Votazione.Stato
@@ -43,8 +43,8 @@ Stato = Votazione.Stato
 
 
 def _seduta(request, slug, pk, *, gestore=False):
-    ambito = get_ambito_for_user(request.user, slug)
-    cerca = get_seduta_for_manager if gestore else get_seduta_for_user
+    ambito = get_ambito_for_reader(request.user, slug)
+    cerca = get_seduta_for_manager if gestore else get_seduta_for_reader
     seduta = cerca(request.user, ambito, pk)
     seduta.ambito = ambito
     return ambito, seduta
@@ -523,9 +523,8 @@ def cartaceo(request, slug, pk, punto):
 def ricevuta(request, slug):
     """The receipt check. The code comes only in a POST body: in a query string it would stay in
     access logs, proxies and the browser's history, so a GET shows the empty form and ignores it."""
-    ambito = get_ambito_for_user(request.user, slug)
-    if not can_view_sedute(request.user, ambito):
-        raise Http404
+    ambito = get_ambito_for_reader(request.user, slug)
+    check_access(can_view=can_view_sedute(request.user, ambito))
     form = RicevutaForm(request.POST if request.method == "POST" else None)
     esito = None
     cercato = False

@@ -6,20 +6,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import (
-    can_manage_obiettivi,
-    can_view_obiettivi,
-    get_ambito_for_manager,
-    get_ambito_for_user,
-    get_obiettivo_for_manager,
-    get_obiettivo_for_user,
-)
+from accounts.permissions import check_access
 from ambiti.models import Periodo
+from ambiti.permissions import get_ambito_for_manager, get_ambito_for_reader
 
 from . import grafici
 from .calcoli import area_principale, tabella_risorse
 from .forms import ObiettivoForm
 from .models import Fondo, Obiettivo
+from .permissions import (
+    can_manage_obiettivi,
+    can_view_obiettivi,
+    get_obiettivo_for_manager,
+    get_obiettivo_for_reader,
+)
 
 
 def periodo_richiesto(request) -> Periodo:
@@ -31,9 +31,8 @@ def periodo_richiesto(request) -> Periodo:
 
 
 def _ambito_lettore(request, slug):
-    ambito = get_ambito_for_user(request.user, slug)
-    if not can_view_obiettivi(request.user, ambito):
-        raise Http404
+    ambito = get_ambito_for_reader(request.user, slug)
+    check_access(can_view=can_view_obiettivi(request.user, ambito))
     return ambito
 
 
@@ -95,7 +94,7 @@ def panoramica(request, slug):
 @require_GET
 def dettaglio(request, slug, pk):
     ambito = _ambito_lettore(request, slug)
-    obiettivo = get_obiettivo_for_user(request.user, ambito, pk)
+    obiettivo = get_obiettivo_for_reader(request.user, ambito, pk)
     fondi = fondi_in_uso([obiettivo])
     periodo = obiettivo.periodo
     return render(
@@ -134,7 +133,7 @@ def nuovo(request, slug):
 
 @require_http_methods(["GET", "POST"])
 def modifica(request, slug, pk):
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     obiettivo = get_obiettivo_for_manager(request.user, ambito, pk)
     form = ObiettivoForm(
         request.POST or None, instance=obiettivo, ambito=ambito, periodo=obiettivo.periodo

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import get_ambito_for_manager
+from ambiti.permissions import get_ambito_for_manager
 from core.esportazioni import come_csv, come_xlsx_fogli, scaricamento, verifica_formato
 
 from . import esportazioni

@@ -5,16 +5,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import get_ambito_for_user, get_obiettivo_for_manager
+from ambiti.permissions import get_ambito_for_reader
 
 from . import services
 from .forms import AvanzamentoForm, AzioneForm, IndicatoreForm, MisuraForm, RisorseForm
 from .models import Azione, Indicatore
+from .permissions import get_obiettivo_for_manager
 from .views import fondi_in_uso
 
 
 def _obiettivo_gestore(request, slug, pk):
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     return ambito, get_obiettivo_for_manager(request.user, ambito, pk)
 
 

@@ -5,11 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import can_manage_obiettivi, get_ambito_for_manager
 from ambiti.models import Periodo
+from ambiti.permissions import get_ambito_for_manager
 
 from .forms import ValutazioneForm
 from .models import Obiettivo, Valutazione
+from .permissions import can_manage_obiettivi
 from .views import _ambito_lettore
 
 

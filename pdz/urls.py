@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import cruscotto, views
 
 admin.site.site_header = "pdz — amministrazione"
 admin.site.site_title = "pdz"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("salute/pronto/", views.readiness, name="readiness"),
     path("csp-report/", views.csp_report, name="csp-report"),
     path("account/", include("accounts.urls")),
+    path("ambiti/<slug:slug>/", cruscotto.cruscotto, name="cruscotto"),
     path("ambiti/", include("ambiti.urls")),
     path("", include("tavoli.urls")),
     path("", include("tavoli.urls_export")),

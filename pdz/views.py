@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import ambiti_visibili
+from ambiti.permissions import ambiti_visibili
 
 from . import health as health_checks
 from .osservabilita import request_id_corrente
@@ -44,7 +44,7 @@ PAGINA_500_MINIMA = (
 def home(request):
     ambiti = list(ambiti_visibili(request.user).con_totali().select_related("ente_capofila"))
     if len(ambiti) == 1:
-        return redirect("ambiti:dashboard", slug=ambiti[0].slug)
+        return redirect("cruscotto", slug=ambiti[0].slug)
     return render(request, "home.html", {"ambiti": ambiti})
 
 

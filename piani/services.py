@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_comment_piano, can_resolve_commento
 from core.flusso import ConflittoDiVersione, OperazioneNonAmmessa, nuova_versione, passa_di_stato
 
 from .models import (
@@ -21,6 +20,7 @@ from .models import (
     TransizionePiano,
     VersionePiano,
 )
+from .permissions import can_comment_piano, can_resolve_commento
 
 Stato = Piano.Stato
 EDITOR_ATTIVO_PER = timedelta(seconds=45)

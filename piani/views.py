@@ -1,42 +1,40 @@
 """The plan of an ambito: list, creation, outline with its sections, states and versions."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import (
-    can_comment_piano,
-    can_edit_piano,
-    can_manage_ambito,
-    can_view_piano,
-    get_ambito_for_user,
-    get_piano_for_editor,
-    get_piano_for_user,
-    is_sindaco_ambito,
-)
+from accounts.permissions import can_manage_ambito, check_access
 from ambiti.models import AreaPolicy, Periodo
+from ambiti.permissions import get_ambito_for_reader
 from core.flusso import OperazioneNonAmmessa
 from core.moduli import intero_o_none
 
 from . import services
 from .models import Piano, Sezione
+from .permissions import (
+    can_comment_piano,
+    can_edit_piano,
+    can_view_piani,
+    can_view_piano,
+    get_piano_for_editor,
+    get_piano_for_reader,
+)
 
 
 def _ambito(request, slug):
-    ambito = get_ambito_for_user(request.user, slug)
-    if not (can_manage_ambito(request.user, ambito) or is_sindaco_ambito(request.user, ambito)):
-        raise Http404
+    ambito = get_ambito_for_reader(request.user, slug)
+    check_access(can_view=can_view_piani(request.user, ambito))
     return ambito
 
 
 @require_GET
 def elenco(request, slug):
     # Every role of the ambito reaches the list; it shows only the plans each may read.
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     piani = [
         p
         for p in Piano.objects.filter(ambito=ambito).select_related("periodo")
@@ -59,8 +57,7 @@ def elenco(request, slug):
 @require_POST
 def crea(request, slug):
     ambito = _ambito(request, slug)
-    if not can_manage_ambito(request.user, ambito):
-        raise PermissionDenied
+    check_access(can_act=can_manage_ambito(request.user, ambito))
     periodo = get_object_or_404(
         Periodo.objects.exclude(piani__ambito=ambito), pk=intero_o_none(request.POST.get("periodo"))
     )
@@ -72,7 +69,7 @@ def crea(request, slug):
 @require_GET
 def dettaglio(request, slug, pk):
     ambito = _ambito(request, slug)
-    piano = get_piano_for_user(request.user, ambito, pk)
+    piano = get_piano_for_reader(request.user, ambito, pk)
     sezioni = piano.sezioni.select_related("area", "modificata_da").annotate(
         commenti_aperti=Count(
             "commenti", filter=Q(commenti__risolto=False, commenti__risposta_a=None)
@@ -174,12 +171,11 @@ def sezione_elimina(request, slug, pk, spk):
 
 def richiedi_lettore(request, slug, pk):
     ambito = _ambito(request, slug)
-    piano = get_piano_for_user(request.user, ambito, pk)
+    piano = get_piano_for_reader(request.user, ambito, pk)
     return ambito, piano
 
 
 def richiedi_commentatore(request, slug, pk):
     ambito, piano = richiedi_lettore(request, slug, pk)
-    if not can_comment_piano(request.user, piano):
-        raise PermissionDenied
+    check_access(can_act=can_comment_piano(request.user, piano))
     return ambito, piano

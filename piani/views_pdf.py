@@ -13,16 +13,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import (
-    can_edit_piano,
-    can_view_versione,
-    get_ambito_for_manager,
-    get_ambito_for_user,
-)
+from accounts.permissions import check_access
+from ambiti.permissions import get_ambito_for_manager, get_ambito_for_reader
 from core.flusso import OperazioneNonAmmessa
 
 from . import rendering
 from .models import Piano, RenderPDF
+from .permissions import can_edit_piano, can_view_versione
 
 
 def _renderings(ambito, pk):
@@ -39,10 +36,9 @@ def _puo_leggere(user, render) -> bool:
 
 
 def _render_per_lettore(request, slug, pk, rpk) -> RenderPDF:
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     render_pdf = _renderings(ambito, pk).filter(pk=rpk).first()
-    if render_pdf is None or not _puo_leggere(request.user, render_pdf):
-        raise Http404
+    check_access(can_view=render_pdf is not None and _puo_leggere(request.user, render_pdf))
     return render_pdf
 
 

@@ -4,19 +4,19 @@ import difflib
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import can_comment_piano, can_resolve_commento, get_piano_for_editor
+from accounts.permissions import check_access
 from core.flusso import OperazioneNonAmmessa
 from core.moduli import intero_o_none
 
 from . import services
 from .models import CommentoSezione, RevisioneSezione
+from .permissions import can_comment_piano, can_resolve_commento, get_piano_for_editor
 from .views import _ambito, richiedi_commentatore, richiedi_lettore
 
 
@@ -199,8 +199,7 @@ def commenti(request, slug, pk, spk):
 def commento_risolvi(request, slug, pk, spk, cpk):
     ambito, piano = richiedi_commentatore(request, slug, pk)
     commento = get_object_or_404(CommentoSezione, sezione__piano=piano, sezione_id=spk, pk=cpk)
-    if not can_resolve_commento(request.user, commento, piano):
-        raise PermissionDenied
+    check_access(can_act=can_resolve_commento(request.user, commento, piano))
     try:
         services.risolvi_commento(commento=commento, piano=piano, utente=request.user)
     except OperazioneNonAmmessa as errore:

@@ -1,24 +1,25 @@
 """The frozen versions of the plan: what the Assemblea dei Sindaci reads and votes."""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import can_edit_piano, can_view_versione, get_ambito_for_user
+from accounts.permissions import check_access
+from ambiti.permissions import get_ambito_for_reader
 
 from .models import VersionePiano
+from .permissions import can_edit_piano, can_view_versione
 
 
 def _versione(request, slug, pk, numero):
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     versione = get_object_or_404(
         VersionePiano.objects.select_related("piano__ambito", "piano__periodo", "creata_da"),
         piano__ambito=ambito,
         piano__pk=pk,
         numero=numero,
     )
-    if not can_view_versione(request.user, versione):
-        raise Http404
+    check_access(can_view=can_view_versione(request.user, versione))
     return ambito, versione
 
 

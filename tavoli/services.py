@@ -2,12 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_approve_verbale
+from accounts.permissions import check_access
 from core.flusso import (
     ConflittoDiVersione,
     OperazioneNonAmmessa,
@@ -28,6 +27,7 @@ from .models import (
     Tavolo,
     Transizione,
 )
+from .permissions import can_approve_verbale
 
 Stato = Incontro.Stato
 
@@ -208,8 +208,7 @@ def rimanda_in_bozza(*, incontro: Incontro, utente, nota: str = "") -> Incontro:
 def _verifica_approvatore(incontro, utente):
     # Checked again here, not only by the view: whoever calls the service (a task, a command)
     # cannot approve for a coordinator who no longer has her role in the ambito.
-    if not can_approve_verbale(utente, incontro.tavolo):
-        raise PermissionDenied
+    check_access(can_act=can_approve_verbale(utente, incontro.tavolo))
 
 
 @transaction.atomic

@@ -1,7 +1,6 @@
 """Tables: list, create, edit, members."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,19 +10,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import (
-    can_edit_incontri,
-    can_manage_tavoli,
-    get_ambito_for_manager,
-    get_ambito_for_user,
-    get_tavolo_for_user,
-    tavoli_visibili,
-)
+from accounts.permissions import check_access
+from ambiti.permissions import get_ambito_for_manager, get_ambito_for_reader
 from core.flusso import OperazioneNonAmmessa
 
 from . import services
 from .forms import MembroEnteForm, MembroPersonaForm, TavoloForm
 from .models import Esito, Membro, Tavolo
+from .permissions import (
+    can_edit_incontri,
+    can_manage_tavoli,
+    get_tavolo_for_reader,
+    tavoli_visibili,
+)
 
 CALENDARIO_RINNOVATO = _lazy(
     "Il calendario del tavolo ha un nuovo indirizzo: quello precedente non funziona più. "
@@ -33,7 +32,7 @@ CALENDARIO_RINNOVATO = _lazy(
 
 @require_GET
 def elenco(request, slug):
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     adesso = timezone.now()
     tavoli = (
         tavoli_visibili(request.user, ambito)
@@ -75,10 +74,9 @@ def nuovo(request, slug):
 
 def _tavolo_per_gestore(request, slug, pk):
     """404 for whoever may not see the table, 403 for whoever sees it but does not manage it."""
-    ambito = get_ambito_for_user(request.user, slug)
-    tavolo = get_tavolo_for_user(request.user, ambito, pk)
-    if not can_manage_tavoli(request.user, ambito):
-        raise PermissionDenied
+    ambito = get_ambito_for_reader(request.user, slug)
+    tavolo = get_tavolo_for_reader(request.user, ambito, pk)
+    check_access(can_act=can_manage_tavoli(request.user, ambito))
     return ambito, tavolo
 
 
@@ -124,8 +122,8 @@ def _contesto_dettaglio(request, ambito, tavolo, **extra):
 
 @require_GET
 def dettaglio(request, slug, pk):
-    ambito = get_ambito_for_user(request.user, slug)
-    tavolo = get_tavolo_for_user(request.user, ambito, pk)
+    ambito = get_ambito_for_reader(request.user, slug)
+    tavolo = get_tavolo_for_reader(request.user, ambito, pk)
     tavolo = (
         Tavolo.objects.filter(pk=tavolo.pk)
         .select_related("ambito", "sub_ambito")

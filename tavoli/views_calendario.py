@@ -10,17 +10,12 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import (
-    ambiti_visibili,
-    get_ambito_for_user,
-    get_incontro_for_user,
-    get_tavolo_for_user,
-    tavoli_visibili,
-)
+from ambiti.permissions import ambiti_visibili, get_ambito_for_reader
 from core.calendario import calendario
 
 from .calendario import evento_incontro, percorso_incontro
 from .models import Incontro, Tavolo
+from .permissions import get_incontro_for_reader, get_tavolo_for_reader, tavoli_visibili
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -85,9 +80,9 @@ def feed_utente(request, token):
 @require_GET
 @cache_control(private=True)
 def incontro_ics(request, slug, pk, ipk):
-    ambito = get_ambito_for_user(request.user, slug)
-    tavolo = get_tavolo_for_user(request.user, ambito, pk)
-    incontro = get_incontro_for_user(request.user, tavolo, ipk)
+    ambito = get_ambito_for_reader(request.user, slug)
+    tavolo = get_tavolo_for_reader(request.user, ambito, pk)
+    incontro = get_incontro_for_reader(request.user, tavolo, ipk)
     return _risposta(
         request,
         [incontro],

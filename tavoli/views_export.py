@@ -1,6 +1,6 @@
 """Downloads of the tables' work: proposals and attendance as CSV or XLSX, minutes as PDF."""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -8,18 +8,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import (
-    can_edit_incontri,
-    can_view_verbale,
-    get_ambito_for_manager,
-    get_ambito_for_user,
-    get_incontro_for_user,
-    get_tavolo_for_editor,
-)
+from accounts.permissions import check_access
+from ambiti.permissions import get_ambito_for_manager, get_ambito_for_reader
 from core.esportazioni import data_locale, risposta_tabellare, verifica_formato
 
 from . import esportazioni, pdf
 from .models import Esito, Incontro
+from .permissions import (
+    can_edit_incontri,
+    can_view_verbale,
+    get_incontro_for_reader,
+    get_tavolo_for_editor,
+)
 from .views_incontri import _incontro_lettore
 
 
@@ -43,9 +43,9 @@ def proposte_export(request, slug, formato):
 @never_cache
 @require_GET
 def presenze_export(request, slug, pk, ipk, formato):
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     tavolo = get_tavolo_for_editor(request.user, ambito, pk)
-    incontro = get_incontro_for_user(request.user, tavolo, ipk)
+    incontro = get_incontro_for_reader(request.user, tavolo, ipk)
     verifica_formato(formato)
     data = data_locale(incontro.inizio)
     return risposta_tabellare(
@@ -74,8 +74,7 @@ def _testo_del_verbale(user, incontro):
 def verbale_pdf(request, slug, pk, ipk):
     _ambito, tavolo, incontro = _incontro_lettore(request, slug, pk, ipk)
     # 404 rather than 403: a member may not know that minutes never sent to her exist.
-    if not can_view_verbale(request.user, incontro):
-        raise Http404
+    check_access(can_view=can_view_verbale(request.user, incontro))
     testo, approvato = _testo_del_verbale(request.user, incontro)
     contenuto = pdf.verbale_pdf(incontro, testo=testo, approvato=approvato)
     nome_file = f"verbale-{slugify(tavolo.titolo) or tavolo.pk}-"

@@ -8,17 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import (
-    can_approve_verbale,
-    can_comment_verbale,
-    can_edit_incontri,
-    can_view_verbale,
-    get_ambito_for_user,
-    get_incontro_for_editor,
-    get_incontro_for_user,
-    get_tavolo_for_editor,
-    get_tavolo_for_user,
-)
+from ambiti.permissions import get_ambito_for_reader
 from core.flusso import OperazioneNonAmmessa
 
 from . import services
@@ -31,17 +21,27 @@ from .forms import (
     VerbaleForm,
 )
 from .models import BozzaLocale, Esito, Incontro, Presenza
+from .permissions import (
+    can_approve_verbale,
+    can_comment_verbale,
+    can_edit_incontri,
+    can_view_verbale,
+    get_incontro_for_editor,
+    get_incontro_for_reader,
+    get_tavolo_for_editor,
+    get_tavolo_for_reader,
+)
 
 
 def _tavolo_editor(request, slug, pk):
-    ambito = get_ambito_for_user(request.user, slug)
+    ambito = get_ambito_for_reader(request.user, slug)
     return ambito, get_tavolo_for_editor(request.user, ambito, pk)
 
 
 def _incontro_lettore(request, slug, pk, ipk):
-    ambito = get_ambito_for_user(request.user, slug)
-    tavolo = get_tavolo_for_user(request.user, ambito, pk)
-    return ambito, tavolo, get_incontro_for_user(request.user, tavolo, ipk)
+    ambito = get_ambito_for_reader(request.user, slug)
+    tavolo = get_tavolo_for_reader(request.user, ambito, pk)
+    return ambito, tavolo, get_incontro_for_reader(request.user, tavolo, ipk)
 
 
 def _incontro_editor(request, slug, pk, ipk):

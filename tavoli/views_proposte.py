@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import get_ambito_for_manager
+from ambiti.permissions import get_ambito_for_manager
 
 from . import services
 from .filters import PropostaFilter

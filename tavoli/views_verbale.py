@@ -1,22 +1,18 @@
 """The minutes of a meeting: saving without losing a word, the review loop, the history."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import (
-    can_approve_verbale,
-    can_comment_verbale,
-    can_edit_incontri,
-)
+from accounts.permissions import check_access
 from core.flusso import OperazioneNonAmmessa
 
 from . import services
 from .forms import CommentoForm, VerbaleForm
+from .permissions import can_approve_verbale, can_comment_verbale, can_edit_incontri
 from .views_incontri import _contesto, _incontro_editor, _incontro_lettore, _sezione
 
 
@@ -97,8 +93,7 @@ def transizione(request, slug, pk, ipk, azione):
         return HttpResponse(status=404)
     servizio, permesso, messaggio = AZIONI[azione]
     ambito, tavolo, incontro = _incontro_lettore(request, slug, pk, ipk)
-    if not permesso(request.user, tavolo):
-        raise PermissionDenied
+    check_access(can_act=permesso(request.user, tavolo))
     try:
         servizio(incontro=incontro, utente=request.user)
     except OperazioneNonAmmessa as errore:
@@ -111,8 +106,7 @@ def transizione(request, slug, pk, ipk, azione):
 @require_POST
 def commento_nuovo(request, slug, pk, ipk):
     ambito, tavolo, incontro = _incontro_lettore(request, slug, pk, ipk)
-    if not can_comment_verbale(request.user, incontro):
-        raise PermissionDenied
+    check_access(can_act=can_comment_verbale(request.user, incontro))
     form = CommentoForm(request.POST)
     extra = {}
     if form.is_valid():
@@ -132,8 +126,7 @@ def commento_nuovo(request, slug, pk, ipk):
 @require_GET
 def storia(request, slug, pk, ipk):
     ambito, tavolo, incontro = _incontro_lettore(request, slug, pk, ipk)
-    if not can_edit_incontri(request.user, tavolo):
-        raise PermissionDenied
+    check_access(can_act=can_edit_incontri(request.user, tavolo))
     return render(
         request,
         "tavoli/storia.html",

@@ -42,7 +42,7 @@ import pypdf
 import pytest
 import redis
 
-from accounts.demo import ACCOUNT_DEMO, PASSWORD_DEMO
+from pdz.demo import ACCOUNT_DEMO, PASSWORD_DEMO
 
 from . import report
 from .client import Browser, Form, Response, parse_page

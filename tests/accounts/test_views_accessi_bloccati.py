@@ -20,11 +20,11 @@ def _blocca(client, username, settings, indirizzo=ATTACCANTE):
 
 
 def _elenco(slug="cremasco"):
-    return reverse("accounts:accessi-bloccati", args=[slug])
+    return reverse("ambiti:accessi-bloccati", args=[slug])
 
 
 def _sblocca(utente, slug="cremasco"):
-    return reverse("accounts:sblocca-accessi", args=[slug, utente.pk])
+    return reverse("ambiti:sblocca-accessi", args=[slug, utente.pk])
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def test_accesso_porta_al_cruscotto_del_proprio_ambito(client, ufficio_piano_cre
     assert response.status_code == 302
     response = client.get(response["Location"])
     assert response.status_code == 302
-    assert response["Location"] == reverse("ambiti:dashboard", kwargs={"slug": "cremasco"})
+    assert response["Location"] == reverse("cruscotto", kwargs={"slug": "cremasco"})
 
 
 def test_credenziali_errate_messaggio_in_italiano(client, ufficio_piano_crema):

@@ -319,5 +319,5 @@ def test_link_di_navigazione(client, scena):
         ("operatore_crema", False),
     ]:
         client.force_login(scena.persone[persona])
-        html = client.get(reverse("ambiti:dashboard", args=["cremasco"])).content.decode()
+        html = client.get(reverse("cruscotto", args=["cremasco"])).content.decode()
         assert (reverse("assemblea:sedute", args=["cremasco"]) in html) is visibile, persona

@@ -197,7 +197,7 @@ def test_uscita_segnata_a_seduta_chiusa_nel_frattempo(up, seduta, monkeypatch):
 def test_checkin_a_seduta_chiusa_nel_frattempo(client, seduta, sindaco_crema, monkeypatch):
     Seduta.objects.filter(pk=seduta.pk).update(stato=Stato.APERTA)
     client.force_login(sindaco_crema)
-    _chiusa_dopo(monkeypatch, nome="get_seduta_for_user")
+    _chiusa_dopo(monkeypatch, nome="get_seduta_for_reader")
     risposta = client.post(_url("checkin", seduta), headers={"HX-Request": "true"})
     assert risposta.status_code == 409
     assert risposta.content.decode() == "La seduta è chiusa: le presenze non cambiano più."

@@ -74,7 +74,7 @@ def test_pagina_di_accesso_anonima(client):
 
 def test_pagina_dell_ambito(client, ufficio_piano_crema):
     client.force_login(ufficio_piano_crema)
-    risposta = client.get(reverse("ambiti:dashboard", args=["cremasco"]))
+    risposta = client.get(reverse("cruscotto", args=["cremasco"]))
     assert risposta.status_code == 200
     _controlla_intestazioni(risposta)
 
@@ -105,7 +105,7 @@ def test_endpoint_json_di_salute(client):
 
 @pytest.mark.django_db
 def test_redirect_al_login(client):
-    risposta = client.get(reverse("ambiti:dashboard", args=["cremasco"]))
+    risposta = client.get(reverse("cruscotto", args=["cremasco"]))
     assert risposta.status_code == 302
     _controlla_intestazioni(risposta)
 
@@ -218,7 +218,7 @@ def test_pagine_degli_obiettivi_rese_senza_inline(
     assert (
         vietati_nella_pagina(client.get(reverse("obiettivi:panoramica", args=["cremasco"]))) == []
     )
-    assert vietati_nella_pagina(client.get(reverse("ambiti:dashboard", args=["cremasco"]))) == []
+    assert vietati_nella_pagina(client.get(reverse("cruscotto", args=["cremasco"]))) == []
 
 
 def test_la_barra_di_avanzamento_porta_il_valore_senza_style(

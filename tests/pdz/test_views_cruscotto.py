@@ -11,7 +11,7 @@ from tests.assemblea.test_views_sedute import crea_regola, crea_seduta
 from tests.utils.html import testo_visibile as leggi
 from tests.utils.html import trova
 
-URL = reverse("ambiti:dashboard", args=["cremasco"])
+URL = reverse("cruscotto", args=["cremasco"])
 
 
 def _sedute(ambito, utente, quante):

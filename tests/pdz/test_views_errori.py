@@ -111,7 +111,7 @@ def test_con_il_database_irraggiungibile_la_pagina_500_del_portale(ufficio_piano
     client.force_login(ufficio_piano_crema)
     with _database_irraggiungibile() as cursore:
         # The session, then the user, are read from the database: that fails first.
-        risposta = client.get(reverse("ambiti:dashboard", kwargs={"slug": "cremasco"}))
+        risposta = client.get(reverse("cruscotto", kwargs={"slug": "cremasco"}))
     assert cursore.called
     _pagina_errore(risposta, 500, "Errore del portale")
     # A bare context: the header of a visitor, no navigation that would need the database.

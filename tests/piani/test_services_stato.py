@@ -85,7 +85,7 @@ def test_commento_del_sindaco_a_revisione_finita_nel_frattempo(
 ):
     sezione = in_revisione.sezioni.first()
     client.force_login(sindaco_crema)
-    dopo_la_lettura(monkeypatch, views, "get_piano_for_user", _passa_a(Stato.PER_ASSEMBLEA))
+    dopo_la_lettura(monkeypatch, views, "get_piano_for_reader", _passa_a(Stato.PER_ASSEMBLEA))
     risposta = client.post(
         _url("commenti", in_revisione, spk=sezione.pk), {"testo": "Manca un ente."}, follow=True
     )
@@ -101,7 +101,7 @@ def test_commento_risolto_dal_sindaco_a_revisione_finita_nel_frattempo(
         sezione=sezione, autore=sindaco_crema, testo="Manca il trasporto sociale."
     )
     client.force_login(sindaco_crema)
-    dopo_la_lettura(monkeypatch, views, "get_piano_for_user", _passa_a(Stato.PER_ASSEMBLEA))
+    dopo_la_lettura(monkeypatch, views, "get_piano_for_reader", _passa_a(Stato.PER_ASSEMBLEA))
     risposta = client.post(
         _url("commento-risolvi", in_revisione, spk=sezione.pk, cpk=commento.pk), follow=True
     )

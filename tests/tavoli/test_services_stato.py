@@ -139,7 +139,7 @@ def test_bozza_locale_dopo_l_approvazione(operatore, incontro, monkeypatch):
 def test_commento_al_verbale_tornato_in_bozza(client, incontro, operatore_crema, monkeypatch):
     Incontro.objects.filter(pk=incontro.pk).update(stato=Stato.IN_REVISIONE)
     client.force_login(operatore_crema)
-    dopo_la_lettura(monkeypatch, views_incontri, "get_incontro_for_user", _passa_a(Stato.BOZZA))
+    dopo_la_lettura(monkeypatch, views_incontri, "get_incontro_for_reader", _passa_a(Stato.BOZZA))
     risposta = client.post(_url("commento-nuovo", incontro), {"testo": "Manca un ente."})
     assert risposta.status_code == 409
     assert risposta.content.decode() == "Si commenta solo un verbale in revisione."

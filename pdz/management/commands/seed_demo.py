@@ -2,12 +2,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.demo import ACCOUNT_DEMO, PASSWORD_DEMO, carica_account_demo
 from ambiti.demo import carica_aree_policy, carica_enti_demo
 from ambiti.territorio import carica_territorio
 from assemblea.demo import carica_assemblea_demo
 from obiettivi.demo import carica_fondi
 from obiettivi.demo_obiettivi import carica_obiettivi_demo
+from pdz.demo import ACCOUNT_DEMO, PASSWORD_DEMO, carica_account_demo
 from piani.demo import carica_piani_demo
 from tavoli.demo import carica_tavoli_demo
 

@@ -1,6 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 
-from .permissions import ambiti_visibili, can_manage_ambito, is_amministratore, ruoli_di
+from accounts.permissions import can_manage_ambito, is_amministratore, ruoli_di
+
+from .permissions import ambiti_visibili
 
 
 def navigation(request):

@@ -1,10 +1,9 @@
-"""Demo accounts, one per role, printed by `make run`."""
+"""Demo accounts, one per role, printed by `make run`: here, above ambiti, whose Ruolo they bind."""
 
 from dataclasses import dataclass
 
+from accounts.models import Ruolo, User
 from ambiti.models import Ambito, Comune, Ente
-
-from .models import Ruolo, User
 
 PASSWORD_DEMO = "pdz-demo-2025"
 
