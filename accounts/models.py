@@ -42,7 +42,8 @@ class RuoloQuerySet(models.QuerySet):
 
 
 class Ruolo(models.Model):
-    """One role of a user, bound to the scope the role works in (DESIGN.md §3)."""
+    """One role of a user, bound to the scope the role works in (ARCHITECTURE.md, "Who may do
+    what")."""
 
     class Tipo(models.TextChoices):
         UFFICIO_PIANO = "ufficio_piano", _("Ufficio di Piano")

@@ -1,4 +1,5 @@
-"""Who may see or do what (DESIGN.md §3): the roles, and the rule every app's helpers follow.
+"""Who may see or do what (ARCHITECTURE.md, "Who may do what"): the roles, and the rule every
+app's helpers follow.
 
 Each app keeps its own helpers in its `permissions` module, named alike everywhere:
 

@@ -13,8 +13,8 @@ PERIODI = (
     ("2025-2027", 2025, 2027, "DGR XII/2167 del 15 aprile 2024"),
 )
 
-# The areas the Cremona ambiti used for 2025-2027 (DESIGN.md §1); the exact DGR list is not
-# verified, so they are data the administrator can change.
+# The areas the Cremona ambiti used for 2025-2027 (ARCHITECTURE.md, "The domain in brief"); the
+# exact DGR list is not verified, so they are data the administrator can change.
 AREE_POLICY = (
     ("Contrasto alla povertà e all'emarginazione sociale", False, False),
     ("Politiche abitative", False, False),

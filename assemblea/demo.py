@@ -1,7 +1,7 @@
 """Voting rules for the three ambiti and a convened session of the Cremasco Assemblea.
 
-The rules are believable variants of what Lombard regolamenti say (DESIGN.md §1): the portal's
-demo shows that they are data, not code. The Cremasco plan is frozen as version 1 so that the
+The rules are believable variants of what Lombard regolamenti say (ARCHITECTURE.md, "The domain
+in brief"): the portal's demo shows that they are data, not code. The Cremasco plan is frozen as version 1 so that the
 session has a document to approve.
 """
 

@@ -1,7 +1,7 @@
 """The Assemblea dei Sindaci: voting rules, sessions, presences, delegations, votes, adoptions.
 
-The rules differ between assemblies (DESIGN.md §1), so they are data: a versioned RegolaVoto per
-ambito, and every Votazione keeps the version and the weights it was opened with.
+The rules differ between assemblies (ARCHITECTURE.md, "The domain in brief"), so they are data:
+a versioned RegolaVoto per ambito, and every Votazione keeps the version and the weights it was opened with.
 """
 
 import secrets
