@@ -59,6 +59,8 @@ chromium:
 lint: setup lock-check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	# The dependency direction between the apps (ARCHITECTURE.md, [tool.importlinter]).
+	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=pdz.settings_test $(PY) manage.py makemigrations --check --dry-run
 
 ## Every test: the production stack as shipped, the suite on PostgreSQL with Redis (as in
@@ -82,7 +84,7 @@ test-production: setup
 		$(PY) -m pytest tests_production
 
 clean:
-	rm -rf $(VENV) $(VENV)-* node_modules staticfiles .pytest_cache .test-media
+	rm -rf $(VENV) $(VENV)-* node_modules staticfiles .pytest_cache .test-media .import_linter_cache
 
 ## Lock files: requirements/production.txt (what the image installs) and requirements/dev.txt
 ## (that plus the test tools), with hashes, valid on every Python from 3.11 up. Run after editing
