@@ -129,8 +129,10 @@ def test_tre_sindaci_votano_la_segreteria_chiude(nuovo_contesto, cremasco, sedut
         assert Voto.objects.count() == 3
         assert VersionePiano.objects.get().esito == VersionePiano.Esito.APPROVATA
 
-        # A sindaco's page turns to the result by itself.
+        # A sindaco's page turns to the result by itself. Castelleone's does too: wait for it, so
+        # that her next navigation is not cut short by the page's own reload.
         expect(crema.get_by_test_id("esito")).to_be_visible()
+        expect(castelleone.get_by_test_id("esito")).to_be_visible()
 
         # Castelleone checks her receipt: the code is posted, never put in the address.
         castelleone.goto(url)
