@@ -15,8 +15,15 @@ def navigation(request):
         return {}
 
     def ambiti():
+        ruoli = ruoli_di(user)
         return [
-            {"ambito": a, "gestisce": can_manage_ambito(user, a)}
+            {
+                "ambito": a,
+                "gestisce": can_manage_ambito(user, a),
+                # The user's role types in this ambito: which entries of the menu lead her
+                # somewhere (templates/partials/navigazione.html).
+                "tipi": {r.tipo for r in ruoli if r.ambito_id == a.pk},
+            }
             for a in ambiti_visibili(user).order_by("nome")
         ]
 

@@ -31,6 +31,11 @@ class Piano(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     creato_il = models.DateTimeField(auto_now_add=True)
+    # The Ufficio di Piano opens the review to the participating enti too: while the plan is in
+    # review and this is on, they comment on it as the sindaci do (services.apri_revisione_enti).
+    revisione_enti_aperta = models.BooleanField(
+        _("revisione aperta agli enti partecipanti"), default=False
+    )
 
     class Meta:
         ordering = ["ambito", "-periodo__anno_inizio"]
@@ -168,6 +173,12 @@ class TransizionePiano(flusso.TransizioneDiStato):
         verbose_name_plural = _("passaggi di stato del piano")
 
 
+class VersionePianoQuerySet(models.QuerySet):
+    def superate(self):
+        """Versions replaced by a newer frozen version before the Assemblea voted on them."""
+        return self.filter(esito=VersionePiano.Esito.SUPERATA)
+
+
 class VersionePiano(models.Model):
     """A frozen, numbered, immutable version of the plan: what the Assemblea reads and votes."""
 
@@ -175,6 +186,12 @@ class VersionePiano(models.Model):
         IN_ATTESA = "in_attesa", _("In attesa del voto")
         APPROVATA = "approvata", _("Approvata")
         RESPINTA = "respinta", _("Respinta")
+        # A newer version was frozen before the vote (services.congela): nobody votes on this
+        # one any more.
+        SUPERATA = "superata", _("Superata")
+
+    # The fields that may change after the freeze: the outcome, and when the Assemblea gave it.
+    CAMPI_ESITO = ("esito", "esito_il")
 
     piano = models.ForeignKey(
         Piano, on_delete=models.PROTECT, related_name="versioni", verbose_name=_("piano")
@@ -185,10 +202,15 @@ class VersionePiano(models.Model):
     esito = models.CharField(
         _("esito"), max_length=10, choices=Esito.choices, default=Esito.IN_ATTESA
     )
+    # When the outcome was recorded: the Assemblea's vote (approvata, respinta) or the freeze of
+    # the newer version (superata). The approved PDF's cover prints it.
+    esito_il = models.DateTimeField(_("esito registrato il"), null=True, blank=True)
     creata_da = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     creata_il = models.DateTimeField(auto_now_add=True)
+
+    objects = VersionePianoQuerySet.as_manager()
 
     class Meta:
         ordering = ["piano", "-numero"]
@@ -203,9 +225,19 @@ class VersionePiano(models.Model):
 
     def save(self, *args, **kwargs):
         # Frozen means frozen: only the outcome of the vote may change after creation.
-        if self.pk and kwargs.get("update_fields") != ["esito"]:
+        campi = kwargs.get("update_fields")
+        if self.pk and (not campi or not set(campi) <= set(self.CAMPI_ESITO)):
             raise ValueError("Una versione per l'Assemblea non si modifica.")
         super().save(*args, **kwargs)
+
+    @property
+    def is_superata(self) -> bool:
+        """A newer version was frozen before the Assemblea voted on this one."""
+        return self.esito == self.Esito.SUPERATA
+
+    @property
+    def approvata(self) -> bool:
+        return self.esito == self.Esito.APPROVATA
 
     @property
     def pdf(self):

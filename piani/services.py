@@ -259,8 +259,39 @@ def _passa(piano, *, da, a, utente, messaggio, nota=""):
     TransizionePiano.objects.create(
         piano=attuale, da_stato=precedente, a_stato=a, utente=utente, nota=nota
     )
-    attuale.save(update_fields=["stato"])
+    # The enti's review ends with the review: the next one is opened to them again, or not.
+    attuale.revisione_enti_aperta = False
+    attuale.save(update_fields=["stato", "revisione_enti_aperta"])
     return attuale
+
+
+def _imposta_revisione_enti(piano, *, aperta: bool, utente) -> Piano:
+    attuale = _piano_bloccato(piano.pk)
+    if attuale.stato != Stato.IN_REVISIONE:
+        raise OperazioneNonAmmessa(
+            _("La revisione degli enti si apre e si chiude solo con il piano in revisione.")
+        )
+    if attuale.revisione_enti_aperta == aperta:
+        raise OperazioneNonAmmessa(
+            _("La revisione è già aperta agli enti.")
+            if aperta
+            else _("La revisione è già chiusa agli enti.")
+        )
+    attuale.revisione_enti_aperta = aperta
+    attuale.save(update_fields=["revisione_enti_aperta"])
+    return attuale
+
+
+@transaction.atomic
+def apri_revisione_enti(*, piano, utente) -> Piano:
+    """The participating enti may comment on the plan in review, as the sindaci do."""
+    return _imposta_revisione_enti(piano, aperta=True, utente=utente)
+
+
+@transaction.atomic
+def chiudi_revisione_enti(*, piano, utente) -> Piano:
+    """The enti read the plan in review but no longer comment on it."""
+    return _imposta_revisione_enti(piano, aperta=False, utente=utente)
 
 
 @transaction.atomic
@@ -303,6 +334,10 @@ def congela(*, piano, utente) -> VersionePiano:
         attuale.versioni.order_by("-numero").values_list("numero", flat=True).first() or 0
     ) + 1
     html = html_piano(attuale, numero_versione=numero, data=timezone.localdate())
+    # The versions still waiting for the vote are replaced by this one: nobody votes on them.
+    attuale.versioni.filter(esito=VersionePiano.Esito.IN_ATTESA).update(
+        esito=VersionePiano.Esito.SUPERATA, esito_il=timezone.now()
+    )
     versione = VersionePiano.objects.create(
         piano=attuale,
         numero=numero,
@@ -318,16 +353,17 @@ def congela(*, piano, utente) -> VersionePiano:
 def registra_esito(*, versione: VersionePiano, approvata: bool, utente) -> VersionePiano:
     """The Assemblea's outcome on a frozen version: the plan becomes approvato or respinto."""
     versione = VersionePiano.objects.select_for_update().get(pk=versione.pk)
-    if versione.esito != VersionePiano.Esito.IN_ATTESA:
-        raise OperazioneNonAmmessa(_("Questa versione ha già un esito."))
     ultima = versione.piano.versioni.order_by("-numero").values_list("numero", flat=True).first()
-    if versione.numero != ultima:
+    if versione.is_superata or versione.numero != ultima:
         raise OperazioneNonAmmessa(
             _("La versione %(n)s è stata superata dalla versione %(u)s: si vota l'ultima.")
             % {"n": versione.numero, "u": ultima}
         )
+    if versione.esito != VersionePiano.Esito.IN_ATTESA:
+        raise OperazioneNonAmmessa(_("Questa versione ha già un esito."))
     versione.esito = VersionePiano.Esito.APPROVATA if approvata else VersionePiano.Esito.RESPINTA
-    versione.save(update_fields=["esito"])
+    versione.esito_il = timezone.now()
+    versione.save(update_fields=["esito", "esito_il"])
     _passa(
         versione.piano,
         da=(Stato.PER_ASSEMBLEA,),

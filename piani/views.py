@@ -20,6 +20,7 @@ from .permissions import (
     can_edit_piano,
     can_view_piani,
     can_view_piano,
+    can_view_versioni,
     get_piano_for_editor,
     get_piano_for_reader,
 )
@@ -33,13 +34,19 @@ def _ambito(request, slug):
 
 @require_GET
 def elenco(request, slug):
-    # Every role of the ambito reaches the list; it shows only the plans each may read.
+    """Every role of the ambito reaches the list. Each plan is listed to whoever may read it;
+    one she may not read now (a new draft) still lists its frozen versions to whoever reads
+    those, so that a sindaco or an ente finds the version put to the Assemblea."""
     ambito = get_ambito_for_reader(request.user, slug)
-    piani = [
-        p
-        for p in Piano.objects.filter(ambito=ambito).select_related("periodo")
-        if can_view_piano(request.user, p)
-    ]
+    legge_versioni = can_view_versioni(request.user, ambito)
+    righe = []
+    for piano in (
+        Piano.objects.filter(ambito=ambito).select_related("periodo").prefetch_related("versioni")
+    ):
+        leggibile = can_view_piano(request.user, piano)
+        versioni = list(piano.versioni.all()) if legge_versioni else []
+        if leggibile or versioni:
+            righe.append({"piano": piano, "leggibile": leggibile, "versioni": versioni})
     gestisce = can_manage_ambito(request.user, ambito)
     periodi_liberi = Periodo.objects.exclude(piani__ambito=ambito) if gestisce else []
     return render(
@@ -47,9 +54,11 @@ def elenco(request, slug):
         "piani/elenco.html",
         {
             "ambito": ambito,
-            "piani": piani,
+            "righe": righe,
+            "piani": [r["piano"] for r in righe if r["leggibile"]],
             "periodi_liberi": periodi_liberi,
             "puo_gestire": gestisce,
+            "puo_leggere": can_view_piani(request.user, ambito),
         },
     )
 
@@ -100,6 +109,14 @@ AZIONI = {
     "congela": (
         services.congela,
         _("Versione per l'Assemblea congelata: il PDF è in preparazione."),
+    ),
+    "apri-enti": (
+        services.apri_revisione_enti,
+        _("Revisione aperta agli enti partecipanti: ora possono commentare il piano."),
+    ),
+    "chiudi-enti": (
+        services.chiudi_revisione_enti,
+        _("Revisione chiusa agli enti partecipanti: continuano a leggere il piano."),
     ),
 }
 

@@ -34,6 +34,11 @@ def versione(request, slug, pk, numero):
             "piano": versione.piano,
             "versione": versione,
             "rendering": versione.rendering.order_by("-richiesto_il").first(),
+            "successiva": versione.piano.versioni.filter(numero__gt=versione.numero)
+            .order_by("numero")
+            .first()
+            if versione.is_superata
+            else None,
             "puo_riprovare": can_edit_piano(request.user, versione.piano),
         },
     )

@@ -1,5 +1,6 @@
 """The permission matrix of the Piano di Zona: every URL of piani/urls.py, every persona, every
-state of the plan, every wrong method, and nothing written by a request that is refused."""
+state of the plan (and of the enti's review), every wrong method, and nothing written by a
+request that is refused."""
 
 import hashlib
 from dataclasses import dataclass, field
@@ -9,7 +10,9 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from accounts.models import Ruolo
 from ambiti.demo import carica_periodo
+from ambiti.models import Iscrizione
 from piani import services
 from piani.models import (
     CommentoSezione,
@@ -21,6 +24,7 @@ from piani.models import (
     TransizionePiano,
     VersionePiano,
 )
+from tests.factories import IscrizioneFactory, RuoloFactory, UserFactory
 from tests.utils.html import testo as _testo
 from tests.utils.html import trova
 
@@ -34,6 +38,8 @@ STATI = [BOZZA, IN_REVISIONE, PER_ASSEMBLEA, APPROVATO, RESPINTO]
 # The sindaci read the plan from the moment it is sent for review; the Ufficio edits it until it
 # is frozen.
 LETTI_DAI_SINDACI = {IN_REVISIONE, PER_ASSEMBLEA, APPROVATO, RESPINTO}
+# The enti read it in review, frozen and approved; a rejected plan is the sindaci's matter.
+LETTI_DAGLI_ENTI = {IN_REVISIONE, PER_ASSEMBLEA, APPROVATO}
 MODIFICABILI = {BOZZA, IN_REVISIONE}
 
 TESTO_SEZIONE = "<p>Testo riservato della sezione sulla domiciliarità.</p>"
@@ -42,10 +48,12 @@ HTML_VERSIONE = "<!doctype html><title>Piano</title><p>Testo congelato per l'Ass
 
 GESTORI = ["ufficio_piano_crema", "amministratore"]
 SINDACI = ["sindaco_crema", "delegato_pandino"]
-# Users of the ambito with no part in the plan.
-ESTRANEI = ["operatore_crema", "ente_crema"]
-ALTRI_AMBITI = ["ufficio_piano_cremona", "sindaco_cremona", "senza_ruolo"]
-PERSONE = [*GESTORI, *SINDACI, *ESTRANEI, *ALTRI_AMBITI]
+ENTI = ["ente_crema"]
+# Users of the ambito with no part in the plan: an operator, and an ente whose registration in
+# the register has ended.
+ESTRANEI = ["operatore_crema", "ente_cessato_crema"]
+ALTRI_AMBITI = ["ufficio_piano_cremona", "sindaco_cremona", "ente_cremona", "senza_ruolo"]
+PERSONE = [*GESTORI, *SINDACI, *ENTI, *ESTRANEI, *ALTRI_AMBITI]
 
 # Every table a request to these pages could write.
 MODELLI = [
@@ -64,8 +72,8 @@ def _fotografia():
     return {m._meta.label: list(m.objects.order_by("pk").values()) for m in MODELLI}
 
 
-def _imposta_stato(piano, stato):
-    Piano.objects.filter(pk=piano.pk).update(stato=stato)
+def _imposta_stato(piano, stato, *, aperta=False):
+    Piano.objects.filter(pk=piano.pk).update(stato=stato, revisione_enti_aperta=aperta)
     piano.refresh_from_db()
 
 
@@ -106,8 +114,19 @@ def scena(
     ente_crema,
     ufficio_piano_cremona,
     sindaco_cremona,
+    iscrizione_cremona,
     senza_ruolo,
 ):
+    # An ente of Cremona's register, and one whose registration in the Cremasco's has ended.
+    ente_cremona = UserFactory(username="ente_cremona")
+    RuoloFactory(
+        user=ente_cremona, tipo=Ruolo.Tipo.ENTE, ambito=cremonese, ente=iscrizione_cremona.ente
+    )
+    cessata = IscrizioneFactory(
+        ambito=cremasco, ente__denominazione="Associazione Chiusa", stato=Iscrizione.Stato.CESSATA
+    )
+    ente_cessato = UserFactory(username="ente_cessato_crema")
+    RuoloFactory(user=ente_cessato, tipo=Ruolo.Tipo.ENTE, ambito=cremasco, ente=cessata.ente)
     periodo = carica_periodo()
     piano = services.crea_piano(ambito=cremasco, periodo=periodo, utente=ufficio_piano_crema)
     sezioni, sezione, commento, versione = _contenuto(piano, ufficio_piano_crema)
@@ -123,8 +142,10 @@ def scena(
         "delegato_pandino": delegato_pandino,
         "operatore_crema": operatore_crema,
         "ente_crema": ente_crema,
+        "ente_cessato_crema": ente_cessato,
         "ufficio_piano_cremona": ufficio_piano_cremona,
         "sindaco_cremona": sindaco_cremona,
+        "ente_cremona": ente_cremona,
         "senza_ruolo": senza_ruolo,
     }
     return SimpleNamespace(
@@ -211,6 +232,22 @@ def _sindaci(tipo, stato):
     return 403
 
 
+def _enti(tipo, stato, aperta):
+    """The enti of the ambito: the sindaci's reading, without the rejected plan, and comments
+    only while the Ufficio di Piano keeps the review open to them."""
+    if tipo in (ELENCO, VERSIONE):
+        return 200
+    if tipo == CREA:
+        return 403
+    if stato not in LETTI_DAGLI_ENTI:
+        return 404
+    if tipo == LETTURA:
+        return 200
+    if tipo == COMMENTO:
+        return 302 if stato == IN_REVISIONE and aperta else 403
+    return 403
+
+
 def _estranei(tipo):
     return {ELENCO: 200}.get(tipo, 404)
 
@@ -224,10 +261,13 @@ class Caso:
     gestori: tuple
     stato: str = BOZZA
     extra: dict = field(default_factory=dict)
+    # The review opened to the enti (Piano.revisione_enti_aperta).
+    aperta: bool = False
 
     @property
     def id(self):
-        return "-".join([self.nome, *self.extra.values(), self.metodo, self.stato])
+        parti = [self.nome, *self.extra.values(), self.metodo, self.stato]
+        return "-".join([*parti, "enti"] if self.aperta else parti)
 
     def attesi(self):
         """Per persona: (status, whether the request writes). Refusals never write; an allowed
@@ -236,6 +276,8 @@ class Caso:
         codice = _sindaci(self.tipo, self.stato)
         # A sindaco's allowed POST is a comment: it writes.
         attesi |= dict.fromkeys(SINDACI, (codice, self.metodo == "post" and codice == 302))
+        codice = _enti(self.tipo, self.stato, self.aperta)
+        attesi |= dict.fromkeys(ENTI, (codice, self.metodo == "post" and codice == 302))
         attesi |= dict.fromkeys(ESTRANEI, (_estranei(self.tipo), False))
         return attesi | dict.fromkeys(ALTRI_AMBITI, (404, False))
 
@@ -248,13 +290,16 @@ def _casi():
     ]
     da = {"invia": {BOZZA}, "bozza": {IN_REVISIONE, PER_ASSEMBLEA, RESPINTO}}
     da["congela"] = MODIFICABILI
+    da["apri-enti"] = {IN_REVISIONE}
+    # Closing writes only what was opened: see the cases with the review open below.
+    da["chiudi-enti"] = set()
     for stato in STATI:
         modificabile = stato in MODIFICABILI
         casi += [
             Caso("dettaglio", "get", LETTURA, (200, False), stato),
             *(
                 Caso("transizione", "post", GESTIONE, (302, stato in da[a]), stato, {"azione": a})
-                for a in ("invia", "bozza", "congela")
+                for a in AZIONI
             ),
             Caso("sezione-aggiungi", "post", GESTIONE, (302, modificabile), stato),
             # A frozen plan's editor sends back to the plan, with a message.
@@ -274,9 +319,39 @@ def _casi():
             Caso("versione", "get", VERSIONE, (200, False), stato),
             Caso("versione-testo", "get", VERSIONE, (200, False), stato),
         ]
+    # The review open to the enti: they comment, and the Ufficio di Piano closes it again.
+    casi += [
+        Caso("commenti", "post", COMMENTO, (302, True), IN_REVISIONE, aperta=True),
+        Caso("commento-risolvi", "post", RISOLUZIONE, (302, True), IN_REVISIONE, aperta=True),
+        Caso("commenti", "get", LETTURA, (200, False), IN_REVISIONE, aperta=True),
+        Caso("dettaglio", "get", LETTURA, (200, False), IN_REVISIONE, aperta=True),
+        *(
+            Caso(
+                "transizione",
+                "post",
+                GESTIONE,
+                (302, a != "invia"),
+                IN_REVISIONE,
+                {"azione": a},
+                True,
+            )
+            for a in AZIONI
+            if a != "apri-enti"
+        ),
+        Caso(
+            "transizione",
+            "post",
+            GESTIONE,
+            (302, False),
+            IN_REVISIONE,
+            {"azione": "apri-enti"},
+            True,
+        ),
+    ]
     return casi
 
 
+AZIONI = ("invia", "bozza", "congela", "apri-enti", "chiudi-enti")
 CASI = _casi()
 
 
@@ -299,7 +374,7 @@ def _chiama(client, scena, persona, caso, *, url=None, dati=None):
 
 @pytest.mark.parametrize("caso", CASI, ids=lambda c: c.id)
 def test_matrice_dei_permessi(client, scena, caso):
-    _imposta_stato(scena.piano, caso.stato)
+    _imposta_stato(scena.piano, caso.stato, aperta=caso.aperta)
     attesi, ottenuti = {}, {}
     for persona in PERSONE:
         risposta, scritto = _chiama(client, scena, persona, caso)
@@ -358,11 +433,13 @@ def test_la_matrice_copre_ogni_indirizzo():
     assert nomi == {c.nome for c in CASI}
     assert {c.metodo for c in CASI if c.nome == "commenti"} == {"get", "post"}
     assert {c.metodo for c in CASI if c.nome == "sezione"} == {"get", "post"}
+    from piani.views import AZIONI as AZIONI_DELLA_VISTA
+
     azioni = {c.extra["azione"] for c in CASI if c.nome == "transizione"}
-    assert azioni == {"invia", "bozza", "congela"}
+    assert azioni == set(AZIONI) == set(AZIONI_DELLA_VISTA)
     assert {c.extra["verso"] for c in CASI if c.nome == "sezione-sposta"} == {"su", "giu"}
     for nome in nomi - {"elenco", "crea"}:
-        assert {c.stato for c in CASI if c.nome == nome} == set(STATI), nome
+        assert {c.stato for c in CASI if c.nome == nome and not c.aperta} == set(STATI), nome
 
 
 @pytest.mark.parametrize(
@@ -521,14 +598,22 @@ def _html(client, user, url):
 
 
 @pytest.mark.parametrize("stato", STATI)
-@pytest.mark.parametrize("persona", [*GESTORI, *SINDACI, *ESTRANEI])
+@pytest.mark.parametrize("persona", [*GESTORI, *SINDACI, *ENTI, *ESTRANEI])
 def test_l_elenco_mostra_solo_i_piani_leggibili(client, scena, stato, persona):
+    """Each plan to whoever reads it; a plan she may not read now (a new draft) still lists its
+    frozen versions to the sindaci and the enti, who read those."""
     _imposta_stato(scena.piano, stato)
     html = _html(client, scena.persone[persona], _url("elenco", scena))
-    visibile = persona in GESTORI or (persona in SINDACI and stato in LETTI_DAI_SINDACI)
-    assert (scena.piano.titolo in html) == visibile
-    assert (_url("dettaglio", scena) in html) == visibile
-    assert ("Nessun piano da mostrare." in html) == (not visibile)
+    visibile = (
+        persona in GESTORI
+        or (persona in SINDACI and stato in LETTI_DAI_SINDACI)
+        or (persona in ENTI and stato in LETTI_DAGLI_ENTI)
+    )
+    lettore_delle_versioni = persona in SINDACI or persona in ENTI
+    assert (f'"{_url("dettaglio", scena)}"' in html) == visibile
+    assert (f'"{_url("versione", scena)}"' in html) == lettore_delle_versioni
+    assert (scena.piano.titolo in html) == (visibile or lettore_delle_versioni)
+    assert ("Nessun piano da mostrare." in html) == (persona in ESTRANEI)
     assert scena.piano_cremona.titolo not in html
     assert (reverse("piani:crea", args=["cremasco"]) in html) == (persona in GESTORI)
 

@@ -127,3 +127,69 @@ def test_l_eliminazione_della_sezione_aspetta_il_congelamento_in_corso(
         with pytest.raises(OperazioneNonAmmessa, match="congelato"):
             services.elimina_sezione(sezione=sezione)
     assert Sezione.objects.filter(pk=sezione.pk).exists()
+
+
+# --- The review opened to the participating enti -------------------------------------------
+
+
+def test_la_revisione_si_apre_agli_enti_solo_con_il_piano_in_revisione(piano, ufficio_piano_crema):
+    for azione in (services.apri_revisione_enti, services.chiudi_revisione_enti):
+        with pytest.raises(OperazioneNonAmmessa):
+            azione(piano=piano, utente=ufficio_piano_crema)
+    services.invia_in_revisione(piano=piano, utente=ufficio_piano_crema)
+    with pytest.raises(OperazioneNonAmmessa, match="già chiusa"):
+        services.chiudi_revisione_enti(piano=piano, utente=ufficio_piano_crema)
+    assert services.apri_revisione_enti(
+        piano=piano, utente=ufficio_piano_crema
+    ).revisione_enti_aperta
+    with pytest.raises(OperazioneNonAmmessa, match="già aperta"):
+        services.apri_revisione_enti(piano=piano, utente=ufficio_piano_crema)
+    assert not services.chiudi_revisione_enti(
+        piano=piano, utente=ufficio_piano_crema
+    ).revisione_enti_aperta
+
+
+def test_la_revisione_degli_enti_finisce_con_la_revisione(piano, ufficio_piano_crema):
+    """Back to draft and sent again for review: the enti's review is closed until reopened."""
+    services.invia_in_revisione(piano=piano, utente=ufficio_piano_crema)
+    services.apri_revisione_enti(piano=piano, utente=ufficio_piano_crema)
+    services.riporta_in_bozza(piano=piano, utente=ufficio_piano_crema)
+    services.invia_in_revisione(piano=piano, utente=ufficio_piano_crema)
+    piano.refresh_from_db()
+    assert (piano.stato, piano.revisione_enti_aperta) == (Stato.IN_REVISIONE, False)
+
+
+def test_il_commento_dell_ente_dopo_la_chiusura_della_revisione_e_rifiutato(
+    client, piano, ufficio_piano_crema, ente_crema, monkeypatch
+):
+    """The Ufficio closes the enti's review between the ente's page load and her comment: the
+    service, reading the plan again under its lock, refuses it."""
+    from piani import views_sezioni
+
+    services.invia_in_revisione(piano=piano, utente=ufficio_piano_crema)
+    services.apri_revisione_enti(piano=piano, utente=ufficio_piano_crema)
+    chiudi = lambda p: Piano.objects.filter(pk=p.pk).update(revisione_enti_aperta=False)  # noqa: E731
+    dopo_la_lettura(monkeypatch, views_sezioni, "richiedi_commentatore", lambda r: chiudi(r[1]))
+    client.force_login(ente_crema)
+    sezione = piano.sezioni.first()
+    risposta = client.post(
+        _url("commenti", piano, spk=sezione.pk), {"testo": "Osservazione dell'ente"}, follow=True
+    )
+    assert "i commenti sono chiusi" in " ".join(_messaggi(risposta))
+    assert not CommentoSezione.objects.filter(autore=ente_crema).exists()
+
+
+def test_l_ufficio_apre_e_chiude_la_revisione_agli_enti_dalla_pagina(
+    up, piano, ufficio_piano_crema
+):
+    services.invia_in_revisione(piano=piano, utente=ufficio_piano_crema)
+    pagina = up.get(_url("dettaglio", piano)).content.decode()
+    assert _url("transizione", piano, azione="apri-enti") in pagina
+    up.post(_url("transizione", piano, azione="apri-enti"))
+    piano.refresh_from_db()
+    assert piano.revisione_enti_aperta
+    pagina = up.get(_url("dettaglio", piano)).content.decode()
+    assert _url("transizione", piano, azione="chiudi-enti") in pagina
+    up.post(_url("transizione", piano, azione="chiudi-enti"))
+    piano.refresh_from_db()
+    assert not piano.revisione_enti_aperta

@@ -656,7 +656,10 @@ def test_nuova_bozza_e_seconda_versione(client, piano, anna):
     assert "Seconda proposta, emendata" in seconda.html
     assert "Seconda proposta, emendata" not in prima.html
     assert seconda.sha256_html != prima.sha256_html
-    assert VersionePiano.objects.filter(pk=prima.pk).values().get() == fotografia
+    # The frozen text does not move; only its outcome says that version 2 replaced it.
+    dopo = VersionePiano.objects.filter(pk=prima.pk).values().get()
+    assert (dopo.pop("esito"), dopo.pop("esito_il") is not None) == (Esito.SUPERATA, True)
+    assert dopo == {k: v for k, v in fotografia.items() if k not in ("esito", "esito_il")}
     pagina = client.get(_url("dettaglio", piano))
     for numero in (1, 2):
         assert f'"{_url("versione", piano, numero=numero)}"' in pagina.content.decode()
@@ -717,6 +720,35 @@ def test_l_esito_si_registra_solo_sull_ultima_versione(piano, anna):
         services.registra_esito(versione=prima, approvata=True, utente=anna)
     piano.refresh_from_db()
     assert piano.stato == Stato.PER_ASSEMBLEA
+
+
+def test_la_versione_superata_non_resta_in_attesa_del_voto(client, piano, anna, sindaco_crema):
+    """Freezing version 2 replaces version 1 before any vote: version 1 says so everywhere,
+    and the Assemblea can tell (VersionePiano.is_superata, VersionePiano.objects.superate())."""
+    prima = services.congela(piano=piano, utente=anna)
+    services.riporta_in_bozza(piano=piano, utente=anna)
+    seconda = services.congela(piano=piano, utente=anna)
+    prima.refresh_from_db()
+    assert (prima.esito, prima.is_superata, seconda.esito) == (
+        Esito.SUPERATA,
+        True,
+        Esito.IN_ATTESA,
+    )
+    assert prima.esito_il is not None
+    assert list(VersionePiano.objects.superate()) == [prima]
+    assert not seconda.is_superata
+
+    client.force_login(sindaco_crema)
+    pagina = client.get(_url("versione", piano, numero=1))
+    esito = uno(pagina, data_testid="esito-versione")
+    assert _testo(esito).startswith("Superata: sostituita dalla versione 2")
+    assert f'"{_url("versione", piano, numero=2)}"' in str(esito)
+    client.force_login(anna)
+    esiti = [
+        _testo(e) for e in trova(client.get(_url("dettaglio", piano)), data_testid="esito-versione")
+    ]
+    # Newest first.
+    assert esiti == ["In attesa del voto", "Superata"]
 
 
 def test_pagina_della_versione_e_testo_congelato(client, piano, anna, sindaco_crema):
