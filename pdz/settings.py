@@ -126,6 +126,9 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Embedded mode (no broker): the long tasks that report their progress (the plan's PDF) run in
+# a background thread of the process, after the response (core/sfondo.py), not in the request.
+PDZ_TASK_IN_SFONDO = CELERY_TASK_ALWAYS_EAGER
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -24,3 +24,5 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks run in the test process, Redis or not; the tests that need a real worker start one,
 # and that worker process runs with PDZ_CELERY_EAGER=0.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("PDZ_CELERY_EAGER", "1") != "0"
+# ...and synchronously, inside the request: the tests of the background thread turn it on.
+PDZ_TASK_IN_SFONDO = False

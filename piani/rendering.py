@@ -102,6 +102,13 @@ def segna_bloccati(renderings=None) -> int:
 def _accoda(render_id: int) -> None:
     from . import tasks
 
+    if getattr(settings, "PDZ_TASK_IN_SFONDO", False):
+        # Embedded mode (no broker, tasks eager): run after the response, in this process, so
+        # that the page shows the progress instead of waiting for the whole rendering.
+        from core.sfondo import in_sfondo
+
+        in_sfondo(tasks.rendi_pdf_piano.apply, args=(render_id,))
+        return
     tasks.rendi_pdf_piano.delay(render_id)
 
 
