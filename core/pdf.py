@@ -71,9 +71,11 @@ def rendi_pdf(
     *,
     titolo: str,
     autore: str,
+    soggetto: str = "",
     progresso: Callable[[int], None] | None = None,
 ) -> RisultatoPDF:
-    """Typeset `html` to a tagged PDF/UA-1 in Italian, with title and author in its metadata.
+    """Typeset `html` to a tagged PDF/UA-1 in Italian, with title, author and (if given)
+    subject in its metadata.
 
     `progresso(percentuale)`, when given, hears 70 once the pages are laid out (the long part)
     and 100 once the PDF is written.
@@ -83,6 +85,8 @@ def rendi_pdf(
         progresso(PROGRESSO_IMPAGINATO)
     documento.metadata.title = titolo
     documento.metadata.authors = [autore]
+    if soggetto:
+        documento.metadata.description = soggetto
     documento.metadata.lang = LINGUA
     pdf = documento.write_pdf(pdf_variant=VARIANTE_PDF)
     if progresso is not None:

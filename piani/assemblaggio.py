@@ -19,7 +19,7 @@ from functools import cached_property
 
 from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -51,6 +51,39 @@ def intestazione_documento(piano: Piano) -> str:
         "periodo": piano.periodo.nome,
         "ambito": piano.ambito.nome,
     }
+
+
+def _data_esito(versione) -> str:
+    # Django's Italian month names are capitalised; Italian writes them in lower case.
+    return formats.date_format(timezone.localtime(versione.esito_il).date(), "DATE_FORMAT").lower()
+
+
+def stato_documento(piano: Piano, versione=None, *, numero_versione: int | None = None) -> str:
+    """What the document is, for its cover, its metadata and its name: a draft (in review or
+    not), a version for the Assemblea dei Sindaci, or the plan the Assemblea approved."""
+    if versione is not None:
+        numero_versione = versione.numero
+        Esito = versione.Esito
+        if versione.esito == Esito.APPROVATA:
+            if versione.esito_il is None:
+                return _("Approvato dall'Assemblea dei Sindaci")
+            return _("Approvato dall'Assemblea dei Sindaci il %(data)s") % {
+                "data": _data_esito(versione)
+            }
+        if versione.esito == Esito.RESPINTA and versione.esito_il is not None:
+            return _("Versione n. %(n)s, respinta dall'Assemblea dei Sindaci il %(data)s") % {
+                "n": numero_versione,
+                "data": _data_esito(versione),
+            }
+        if versione.esito == Esito.SUPERATA:
+            return _("Versione n. %(n)s per l'Assemblea dei Sindaci, superata") % {
+                "n": numero_versione
+            }
+    if numero_versione:
+        return _("Versione n. %(n)s per l'Assemblea dei Sindaci") % {"n": numero_versione}
+    if piano.stato == Piano.Stato.IN_REVISIONE:
+        return _("Bozza in revisione")
+    return _("Bozza")
 
 
 def autore_documento(piano: Piano) -> str:
@@ -341,6 +374,7 @@ def html_piano(piano: Piano, *, numero_versione: int | None = None, data=None) -
             "intestazione": intestazione_documento(piano),
             "autore": autore_documento(piano),
             "numero_versione": numero_versione,
+            "stato_documento": stato_documento(piano, numero_versione=numero_versione),
             "data": data or timezone.localdate(),
             "parti": parti,
         }

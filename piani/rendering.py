@@ -15,12 +15,14 @@ content would be handed a file that shows something else.
 
 import hashlib
 import logging
+import re
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -39,37 +41,64 @@ def impronta(html: str) -> str:
     return hashlib.sha256(html.encode()).hexdigest()
 
 
-def html_da_rendere(piano: Piano, versione: VersionePiano | None = None) -> str:
-    """The frozen HTML of a version, or the draft assembled now from the live plan."""
-    if versione is not None:
-        return versione.html
-    from .assemblaggio import html_piano
+_RIGA_STATO = re.compile(r'(<p class="copertina-versione[^"]*">)(.*?)(</p>)', re.DOTALL)
+_DESCRIZIONE = re.compile(r'(<meta name="description" content=")([^"]*?)( — [^"]*">)')
 
-    return html_piano(piano)
+
+def _con_esito(html: str, stato: str) -> str:
+    """The frozen HTML with the cover's status line (and the description) saying `stato`: the
+    outcome of the vote, stamped on the frozen text, which is otherwise printed as it is."""
+    testo = escape(stato)
+    html = _RIGA_STATO.sub(lambda m: m.group(1) + testo + m.group(3), html, count=1)
+    return _DESCRIZIONE.sub(lambda m: m.group(1) + testo + m.group(3), html, count=1)
+
+
+def html_da_rendere(piano: Piano, versione: VersionePiano | None = None) -> str:
+    """The draft assembled now from the live plan, or the frozen HTML of a version; once the
+    Assemblea has voted on it (or a newer version replaced it), its cover says so.
+
+    VersionePiano.html and its hash never change: the outcome is stamped on the printed copy
+    only, whose hash (RenderPDF.sha256_html) is therefore that of the stamped HTML."""
+    from .assemblaggio import html_piano, stato_documento
+
+    if versione is None:
+        return html_piano(piano)
+    if versione.esito == VersionePiano.Esito.IN_ATTESA:
+        return versione.html
+    return _con_esito(versione.html, stato_documento(piano, versione))
+
+
+def testo_congelato_integro(versione: VersionePiano) -> bool:
+    return impronta(versione.html) == versione.sha256_html
 
 
 def nome_file(render: RenderPDF) -> str:
-    """The download name: piano-di-zona-cremasco-2025-2027-v1.pdf, or …-bozza.pdf for a draft."""
+    """The download name: piano-di-zona-cremasco-2025-2027-v1.pdf for a version for the
+    Assemblea, …-v1-approvato.pdf once approved, …-bozza.pdf for a draft."""
     piano = render.piano
     base = slugify(f"piano di zona {piano.ambito.slug} {piano.periodo.nome}")
-    suffisso = f"v{render.versione.numero}" if render.versione_id else "bozza"
+    if render.versione_id is None:
+        suffisso = "bozza"
+    else:
+        suffisso = f"v{render.versione.numero}"
+        if render.versione.esito == VersionePiano.Esito.APPROVATA:
+            suffisso += "-approvato"
     return f"{base}-{suffisso}.pdf"
 
 
 def metadati(render: RenderPDF) -> dict:
-    """Title and author written in the PDF's metadata."""
-    from .assemblaggio import autore_documento, intestazione_documento
+    """Title, subject and author written in the PDF's metadata: the title says what the
+    document is (a draft, a version for the Assemblea, the approved plan), as its cover does."""
+    from .assemblaggio import autore_documento, intestazione_documento, stato_documento
 
     piano = render.piano
-    intestazione = intestazione_documento(piano)
-    if render.versione_id:
-        titolo = _("%(titolo)s — versione %(n)s") % {
-            "titolo": intestazione,
-            "n": render.versione.numero,
-        }
-    else:
-        titolo = _("%(titolo)s — bozza") % {"titolo": intestazione}
-    return {"titolo": titolo, "autore": autore_documento(piano)}
+    stato = stato_documento(piano, render.versione)
+    return {
+        "titolo": _("%(titolo)s — %(stato)s")
+        % {"titolo": intestazione_documento(piano), "stato": stato},
+        "soggetto": stato,
+        "autore": autore_documento(piano),
+    }
 
 
 def scadenza() -> timedelta:

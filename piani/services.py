@@ -350,8 +350,11 @@ def congela(*, piano, utente) -> VersionePiano:
 
 
 @transaction.atomic
-def registra_esito(*, versione: VersionePiano, approvata: bool, utente) -> VersionePiano:
-    """The Assemblea's outcome on a frozen version: the plan becomes approvato or respinto."""
+def registra_esito(
+    *, versione: VersionePiano, approvata: bool, utente, quando=None
+) -> VersionePiano:
+    """The Assemblea's outcome on a frozen version: the plan becomes approvato or respinto.
+    `quando` is the moment of the vote (now by default): the approved PDF's cover prints it."""
     versione = VersionePiano.objects.select_for_update().get(pk=versione.pk)
     ultima = versione.piano.versioni.order_by("-numero").values_list("numero", flat=True).first()
     if versione.is_superata or versione.numero != ultima:
@@ -362,7 +365,7 @@ def registra_esito(*, versione: VersionePiano, approvata: bool, utente) -> Versi
     if versione.esito != VersionePiano.Esito.IN_ATTESA:
         raise OperazioneNonAmmessa(_("Questa versione ha già un esito."))
     versione.esito = VersionePiano.Esito.APPROVATA if approvata else VersionePiano.Esito.RESPINTA
-    versione.esito_il = timezone.now()
+    versione.esito_il = quando or timezone.now()
     versione.save(update_fields=["esito", "esito_il"])
     _passa(
         versione.piano,
@@ -372,4 +375,8 @@ def registra_esito(*, versione: VersionePiano, approvata: bool, utente) -> Versi
         messaggio=_("Il piano non è in attesa del voto dell'Assemblea."),
         nota=_("Esito della versione %(n)s") % {"n": versione.numero},
     )
+    # Its PDF now says the outcome on the cover (rendering.html_da_rendere): print that copy.
+    from .rendering import richiedi_pdf
+
+    richiedi_pdf(piano=versione.piano, utente=utente, versione=versione)
     return versione

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from . import pdf
 from .models import RenderPDF
-from .rendering import html_da_rendere, impronta, metadati, nome_file
+from .rendering import html_da_rendere, impronta, metadati, nome_file, testo_congelato_integro
 
 logger = logging.getLogger(__name__)
 
@@ -120,17 +120,18 @@ def _html(render) -> str:
         raise RenderingNonRiuscito(
             _("Composizione del documento non riuscita: %(motivo)s") % {"motivo": _breve(errore)}
         ) from errore
+    if render.versione_id and not testo_congelato_integro(render.versione):
+        # A frozen version cannot change: a different hash means damaged data.
+        raise RenderingNonRiuscito(
+            _("Il testo congelato della versione non corrisponde alla sua impronta.")
+        )
     sha = impronta(html)
     if sha != render.sha256_html:
-        if render.versione_id:
-            # A frozen version cannot change: a different hash means damaged data.
-            raise RenderingNonRiuscito(
-                _("Il testo congelato della versione non corrisponde alla sua impronta.")
-            )
-        # The draft was edited after the request: print it as it is now, and say so in the
+        # The draft was edited after the request, or the Assemblea's outcome on the version
+        # was recorded meanwhile (its cover says it): print it as it is now, and say so in the
         # hash, which must describe the stored PDF (see rendering.py).
         logger.info(
-            "Rendering %s: la bozza è cambiata dopo la richiesta, stampo il testo attuale",
+            "Rendering %s: il documento è cambiato dopo la richiesta, stampo quello attuale",
             render.pk,
         )
         render.sha256_html = sha

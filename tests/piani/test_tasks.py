@@ -61,8 +61,8 @@ def pdf_finto(monkeypatch):
     """A fast stand-in for WeasyPrint: a one-page PDF; it records what it was asked."""
     chiamate = []
 
-    def rendi(html, *, titolo, autore, progresso=None):
-        chiamate.append({"titolo": titolo, "autore": autore, "html": html})
+    def rendi(html, *, titolo, autore, soggetto="", progresso=None):
+        chiamate.append({"titolo": titolo, "autore": autore, "soggetto": soggetto, "html": html})
         if progresso is not None:
             progresso(pdf.PROGRESSO_IMPAGINATO)
             chiamate[-1]["progresso_salvato"] = list(
@@ -119,7 +119,7 @@ def test_il_pdf_reale_contiene_il_piano_e_lo_stesso_contenuto_riusa_il_file(
     assert render.pagine == len(lettore.pages) > 1
     for titolo in TITOLI:
         assert titolo in testo_pdf, titolo
-    assert lettore.metadata.title == "Piano di Zona 2025-2027 — Ambito Cremasco — bozza"
+    assert lettore.metadata.title == "Piano di Zona 2025-2027 — Ambito Cremasco — Bozza"
     nome = f"piani/pdf/piano-di-zona-cremasco-2025-2027-bozza-r{render.pk}.pdf"
     assert render.file.name == nome
 
@@ -164,7 +164,8 @@ def test_avanzamento_dal_renderer_e_metadati(
     assert render.stato == Stato.COMPLETATO
     # While typesetting, the page already read 30 + 65% of the renderer's 70.
     assert pdf_finto[0]["progresso_salvato"] == [75]
-    assert pdf_finto[0]["titolo"] == "Piano di Zona 2025-2027 — Ambito Cremasco — bozza"
+    assert pdf_finto[0]["titolo"] == "Piano di Zona 2025-2027 — Ambito Cremasco — Bozza"
+    assert pdf_finto[0]["soggetto"] == "Bozza"
     assert pdf_finto[0]["autore"] == "Ufficio di Piano — Ambito territoriale Cremasco"
 
 
@@ -297,7 +298,9 @@ def test_versione_congelata(
     assert render is not None and render.versione == versione
     assert render.sha256_html == versione.sha256_html
     assert pdf_finto[0]["html"] == versione.html
-    assert pdf_finto[0]["titolo"] == "Piano di Zona 2025-2027 — Ambito Cremasco — versione 1"
+    assert pdf_finto[0]["titolo"] == (
+        "Piano di Zona 2025-2027 — Ambito Cremasco — Versione n. 1 per l'Assemblea dei Sindaci"
+    )
     assert rendering.nome_file(render) == "piano-di-zona-cremasco-2025-2027-v1.pdf"
     assert (
         rendering.richiedi_pdf(piano=piano, utente=ufficio_piano_crema, versione=versione).pk
