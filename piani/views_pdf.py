@@ -4,8 +4,9 @@ The page never waits for the rendering: `genera` queues it and answers at once w
 fragment, which polls `stato` every second (htmx) until the rendering is finished.
 
 Who: the Ufficio di Piano of the ambito asks for the draft's PDF, retries failed renderings and
-reads all of them; the sindaci and delegati of the ambito read the PDFs of the frozen versions
-(they vote on those) and never learn that a draft's rendering exists (404).
+reads all of them; the sindaci and delegati and the participating enti of the ambito read the
+PDFs of the frozen versions (the sindaci vote on those) and never learn that a draft's rendering
+exists (404).
 """
 
 from django.contrib import messages

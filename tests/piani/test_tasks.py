@@ -465,11 +465,12 @@ def test_stato_e_scarica_della_bozza(
     ufficio_piano_cremona,
     operatore_crema,
     sindaco_crema,
+    ente_crema,
 ):
     for nome in ("stato", "scarica"):
         url = _url(nome, bozza)
         assert client.get(url).status_code == 302  # to the login page
-        for utente in (operatore_crema, sindaco_crema, ufficio_piano_cremona):
+        for utente in (operatore_crema, sindaco_crema, ente_crema, ufficio_piano_cremona):
             client.force_login(utente)
             assert client.get(url).status_code == 404, (nome, utente)
         client.force_login(ufficio_piano_crema)
@@ -487,9 +488,16 @@ def test_stato_e_scarica_della_bozza(
 
 
 def test_stato_e_scarica_della_versione_per_i_sindaci(
-    client, di_versione, ufficio_piano_crema, operatore_crema, sindaco_crema, delegato_pandino
+    client,
+    di_versione,
+    ufficio_piano_crema,
+    operatore_crema,
+    sindaco_crema,
+    delegato_pandino,
+    ente_crema,
 ):
-    for utente in (sindaco_crema, delegato_pandino, ufficio_piano_crema):
+    # The participating enti read the frozen versions too.
+    for utente in (sindaco_crema, delegato_pandino, ente_crema, ufficio_piano_crema):
         client.force_login(utente)
         assert client.get(_url("stato", di_versione)).status_code == 200
         risposta = client.get(_url("scarica", di_versione))
