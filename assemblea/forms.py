@@ -13,7 +13,16 @@ from core.moduli import DateInput, DateTimeInput, form_helper
 from core.validatori import valida_riga_singola
 
 from . import services
-from .models import Delega, PuntoOdg, Qualita, Recepimento, RegolaVoto, Seduta, Votazione
+from .models import (
+    Declinazione,
+    Delega,
+    PuntoOdg,
+    Qualita,
+    Recepimento,
+    RegolaVoto,
+    Seduta,
+    Votazione,
+)
 
 Misura = RegolaVoto.Misura
 
@@ -122,6 +131,12 @@ class SedutaForm(forms.ModelForm):
             "link_online",
             "prima_convocazione",
             "seconda_convocazione",
+            "presidente",
+            "presidente_qualifica",
+            "presidente_declinazione",
+            "segretario",
+            "segretario_qualifica",
+            "segretario_declinazione",
         ]
         widgets = {
             "prima_convocazione": DateTimeInput(),
@@ -141,7 +156,27 @@ class SedutaForm(forms.ModelForm):
             "modalita",
             Row(Column("luogo"), Column("link_online")),
             Row(Column("prima_convocazione"), Column("seconda_convocazione")),
+            Row(
+                Column("presidente", css_class="col-md-4"),
+                Column("presidente_qualifica", css_class="col-md-5"),
+                Column("presidente_declinazione", css_class="col-md-3"),
+            ),
+            Row(
+                Column("segretario", css_class="col-md-4"),
+                Column("segretario_qualifica", css_class="col-md-5"),
+                Column("segretario_declinazione", css_class="col-md-3"),
+            ),
         )
+        for campo in ("presidente", "presidente_qualifica", "segretario", "segretario_qualifica"):
+            self.fields[campo].validators.append(valida_riga_singola)
+        for campo in ("presidente_declinazione", "segretario_declinazione"):
+            self.fields[campo].required = False
+
+    def clean_presidente_declinazione(self):
+        return self.cleaned_data.get("presidente_declinazione") or Declinazione.MASCHILE
+
+    def clean_segretario_declinazione(self):
+        return self.cleaned_data.get("segretario_declinazione") or Declinazione.MASCHILE
 
     def clean(self):
         cleaned = super().clean()
