@@ -24,7 +24,7 @@ from . import services
 from .forms import DelegaForm, PresenzaForm
 from .models import Delega, Presenza, Seduta
 from .permissions import can_manage_sedute
-from .views_sedute import seduta_gestore, seduta_lettore
+from .views_sedute import seduta_gestore, seduta_lettore, vai_alla_seduta
 
 Stato = Seduta.Stato
 
@@ -212,6 +212,8 @@ def checkin(request, slug, pk):
         _("Presenza registrata per %(comuni)s.")
         % {"comuni": ", ".join(r.comune.nome for r in rappresentanze)},
     )
+    if request.POST.get("da") == "seduta":
+        return vai_alla_seduta(seduta)
     return _vai_alle_presenze(seduta)
 
 

@@ -172,7 +172,19 @@ def _punti(seduta):
 
 def contesto_seduta(request, ambito, seduta, **extra):
     gestisce = can_manage_sedute(request.user, ambito)
-    presenti = Presenza.objects.filter(seduta=seduta, uscita_il__isnull=True).count()
+    presenti_ora = set(
+        Presenza.objects.filter(seduta=seduta, uscita_il__isnull=True).values_list(
+            "comune_id", flat=True
+        )
+    )
+    presenti = len(presenti_ora)
+    # The comuni the person reading speaks for, each with its own check-in button.
+    mie = []
+    if seduta.stato != Stato.CHIUSA:
+        mie = [
+            {"rappresentanza": r, "presente": r.comune.pk in presenti_ora}
+            for r in services.rappresentanze(request.user, seduta)
+        ]
     contesto = {
         "ambito": ambito,
         "seduta": seduta,
@@ -183,6 +195,7 @@ def contesto_seduta(request, ambito, seduta, **extra):
             .order_by("comune__nome")
         ),
         "presenti": presenti,
+        "mie": mie,
         "numero_comuni": Comune.objects.filter(ambito=ambito).count(),
         "regola": services.regola_corrente(ambito),
         "puo_gestire": gestisce,

@@ -7,7 +7,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from assemblea import notifiche, services
-from assemblea.models import PuntoOdg, Seduta
+from assemblea.models import Presenza, PuntoOdg, Seduta
 from assemblea.verbale import contesto_verbale
 from piani.models import VersionePiano
 from tests.assemblea.test_views_sedute import ROMA, crea_regola, crea_seduta, crea_versione, url
@@ -98,3 +98,49 @@ def test_punto_su_una_versione_superata_e_segnalato(up, seduta, cremasco, uffici
     testo = leggi(avviso)
     assert "Il punto 2 (Approvazione) porta al voto la versione 1" in testo
     assert "una versione più recente: la versione 2." in testo
+
+
+def test_il_sindaco_registra_la_sua_presenza_dalla_pagina_della_seduta(
+    client, seduta, cremasco, sindaco_crema
+):
+    crea_regola(cremasco, None)
+    client.force_login(sindaco_crema)
+    pagina = client.get(url("seduta", seduta))
+    [pulsante] = trova(pagina, data_testid="checkin-comune")
+    assert leggi(pulsante) == "Registra la mia presenza per Crema"
+    # Before the links of the page: the first thing a sindaco sees.
+    html = pagina.content.decode()
+    assert html.index('data-testid="checkin-seduta"') < html.index('data-testid="presenti-ora"')
+
+    risposta = client.post(
+        url("checkin", seduta), {"comune": pulsante_comune(pagina), "da": "seduta"}
+    )
+    assert risposta["Location"] == url("seduta", seduta)
+    presenza = Presenza.objects.get()
+    assert (presenza.comune.nome, presenza.via, presenza.utente) == (
+        "Crema",
+        "online",
+        sindaco_crema,
+    )
+    pagina = client.get(url("seduta", seduta))
+    assert leggi(trova(pagina, data_testid="checkin-fatto")[0]) == "Sei presente per Crema."
+    assert not trova(pagina, data_testid="checkin-comune")
+
+
+def pulsante_comune(pagina):
+    [campo] = [
+        el
+        for el in trova(pagina)
+        if el.name == "input" and dict(el.attributes).get("name") == "comune"
+    ]
+    return dict(campo.attributes)["value"]
+
+
+def test_chi_non_rappresenta_un_comune_non_ha_il_pulsante(
+    client, up, seduta, cremasco, delegato_pandino
+):
+    crea_regola(cremasco, None)
+    assert not trova(up.get(url("seduta", seduta)), data_testid="checkin-seduta")
+    # A delegato with no delegation recorded for this session does not speak for the comune.
+    client.force_login(delegato_pandino)
+    assert not trova(client.get(url("seduta", seduta)), data_testid="checkin-seduta")
