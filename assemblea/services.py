@@ -349,6 +349,18 @@ def registra_presenza(seduta, rappresentanza, *, utente, via, registrata_da) -> 
 
 
 @transaction.atomic
+def registra_presenze(seduta, rappresentanze, *, registrata_da) -> list[Presenza]:
+    """The secretary's presences in the room for many comuni: all recorded, or none."""
+    seduta = _seduta_non_chiusa(seduta, _PRESENZE_CHIUSE)
+    return [
+        _registra_presenza(
+            seduta, r, utente=None, via=Presenza.Via.SEGRETERIA, registrata_da=registrata_da
+        )
+        for r in rappresentanze
+    ]
+
+
+@transaction.atomic
 def segna_uscita(seduta, comune) -> None:
     seduta = _seduta_non_chiusa(seduta, _PRESENZE_CHIUSE)
     Presenza.objects.filter(seduta=seduta, comune=comune, uscita_il__isnull=True).update(
