@@ -944,7 +944,7 @@ def test_recepimento_del_sindaco_per_il_proprio_comune(client, sindaco_crema, ap
         follow=True,
     )
     assert messaggi(risposta) == ["Recepimento registrato: Crema, delibera n. 12 del 02/04/2026."]
-    assert "2 aprile 2026" in leggi(
+    assert "02 Aprile 2026" in leggi(
         next(
             r
             for r in trova(risposta, data_testid="riga-recepimento")
