@@ -148,6 +148,7 @@ def test_tre_sindaci_votano_la_segreteria_chiude(nuovo_contesto, cremasco, sedut
 
         segreteria.goto(url_seduta)
         segreteria.get_by_test_id("chiudi-seduta").click()
+        segreteria.get_by_role("dialog").get_by_role("button", name="Chiudi la seduta").click()
         with segreteria.expect_download() as scaricamento:
             segreteria.get_by_test_id("verbale-pdf").click()
         pdf = pypdf.PdfReader(io.BytesIO(scaricamento.value.path().read_bytes()))
