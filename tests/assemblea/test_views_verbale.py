@@ -211,3 +211,6 @@ def test_presidente_e_segretario_nel_modulo_della_seduta(client, ufficio_piano_c
         "Luca Verdi",
         "Il segretario verbalizzante",
     )
+    pagina = client.get(reverse("assemblea:seduta", args=["cremasco", seduta.pk])).content.decode()
+    assert "La presidente</dt>" in pagina and "Maria Bianchi</dd>" in pagina
+    assert "Il segretario verbalizzante</dt>" in pagina
