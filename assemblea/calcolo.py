@@ -6,7 +6,9 @@ Thresholds are strict: "more than half" is 2·x > total, never a rounded float.
 
 from dataclasses import asdict, dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import RegolaVoto, Scelta, Seduta
 
@@ -38,6 +40,11 @@ def misure(scelta: str) -> list[str]:
     return [scelta]
 
 
+def cifra(n: int) -> str:
+    """An integer as Italian readers expect it next to the others: 162.287."""
+    return number_format(n, use_l10n=True, force_grouping=True)
+
+
 def _nome_misura(misura) -> str:
     return _("comuni") if misura == Misura.TESTE else _("abitanti")
 
@@ -58,14 +65,14 @@ def _quorum(regola, convocazione, misura, presenti: int, totale: int) -> Verific
         if regola.quorum_seconda == RegolaVoto.QuorumSeconda.UN_TERZO:
             return Verifica(
                 _("Quorum in %(m)s (seconda convocazione)") % {"m": nome},
-                _("almeno un terzo di %(t)s") % {"t": totale},
+                _("almeno un terzo di %(t)s") % {"t": cifra(totale)},
                 presenti,
                 3 * presenti >= totale,
             )
         return Verifica(_("Quorum (seconda convocazione)"), _("nessuno"), presenti, True)
     return Verifica(
         _("Quorum in %(m)s") % {"m": nome},
-        _("più della metà di %(t)s") % {"t": totale},
+        _("più della metà di %(t)s") % {"t": cifra(totale)},
         presenti,
         2 * presenti > totale,
     )
@@ -127,7 +134,7 @@ def calcola(
     if not r.quorum_raggiunto:
         r.esito = Votazione.Esito.NON_VALIDA.value
         r.spiegazione = _("Quorum non raggiunto: la votazione non è valida.")
-        return r
+        return _senza_voto(r, presenti, voti, pesi)
     votanti = r.favorevoli + r.contrari
     if regola.astenuti_presenti:
         votanti = votanti + r.astenuti
@@ -138,7 +145,8 @@ def calcola(
             r.maggioranza.append(
                 Verifica(
                     _("Maggioranza semplice in %(m)s") % {"m": nome},
-                    _("più favorevoli che contrari (%(c)s contrari)") % {"c": r.contrari.di(m)},
+                    _("più favorevoli che contrari (%(c)s contrari)")
+                    % {"c": cifra(r.contrari.di(m))},
                     r.favorevoli.di(m),
                     r.favorevoli.di(m) > r.contrari.di(m),
                 )
@@ -148,7 +156,7 @@ def calcola(
                 Verifica(
                     _("Maggioranza assoluta in %(m)s") % {"m": nome},
                     _("più della metà di %(b)s (%(base)s)")
-                    % {"b": base.di(m), "base": RegolaVoto.Base(regola.base).label.lower()},
+                    % {"b": cifra(base.di(m)), "base": RegolaVoto.Base(regola.base).label.lower()},
                     r.favorevoli.di(m),
                     2 * r.favorevoli.di(m) > base.di(m),
                 )
@@ -171,4 +179,14 @@ def calcola(
         else _("Quorum raggiunto, ma la proposta è respinta: manca %(m)s.")
         % {"m": "; ".join(mancate).lower()}
     )
+    return _senza_voto(r, presenti, voti, pesi)
+
+
+def _senza_voto(r: Risultato, presenti, voti, pesi) -> Risultato:
+    """The explanation says how many comuni were present and did not vote."""
+    n = len({c for c in presenti if c in pesi} - set(voti))
+    if n:
+        r.spiegazione += " " + ngettext(
+            "%(n)d comune presente non ha votato.", "%(n)d comuni presenti non hanno votato.", n
+        ) % {"n": n}
     return r

@@ -13,7 +13,16 @@ from core.moduli import DateInput, DateTimeInput, form_helper
 from core.validatori import valida_riga_singola
 
 from . import services
-from .models import Delega, PuntoOdg, Qualita, Recepimento, RegolaVoto, Seduta, Votazione
+from .models import (
+    Declinazione,
+    Delega,
+    PuntoOdg,
+    Qualita,
+    Recepimento,
+    RegolaVoto,
+    Seduta,
+    Votazione,
+)
 
 Misura = RegolaVoto.Misura
 
@@ -122,6 +131,12 @@ class SedutaForm(forms.ModelForm):
             "link_online",
             "prima_convocazione",
             "seconda_convocazione",
+            "presidente",
+            "presidente_qualifica",
+            "presidente_declinazione",
+            "segretario",
+            "segretario_qualifica",
+            "segretario_declinazione",
         ]
         widgets = {
             "prima_convocazione": DateTimeInput(),
@@ -141,7 +156,27 @@ class SedutaForm(forms.ModelForm):
             "modalita",
             Row(Column("luogo"), Column("link_online")),
             Row(Column("prima_convocazione"), Column("seconda_convocazione")),
+            Row(
+                Column("presidente", css_class="col-md-4"),
+                Column("presidente_qualifica", css_class="col-md-5"),
+                Column("presidente_declinazione", css_class="col-md-3"),
+            ),
+            Row(
+                Column("segretario", css_class="col-md-4"),
+                Column("segretario_qualifica", css_class="col-md-5"),
+                Column("segretario_declinazione", css_class="col-md-3"),
+            ),
         )
+        for campo in ("presidente", "presidente_qualifica", "segretario", "segretario_qualifica"):
+            self.fields[campo].validators.append(valida_riga_singola)
+        for campo in ("presidente_declinazione", "segretario_declinazione"):
+            self.fields[campo].required = False
+
+    def clean_presidente_declinazione(self):
+        return self.cleaned_data.get("presidente_declinazione") or Declinazione.MASCHILE
+
+    def clean_segretario_declinazione(self):
+        return self.cleaned_data.get("segretario_declinazione") or Declinazione.MASCHILE
 
     def clean(self):
         cleaned = super().clean()
@@ -286,72 +321,108 @@ class DelegaForm(forms.ModelForm):
 # --- Presences --------------------------------------------------------------------------------
 
 
-class PresenzaForm(forms.Form):
-    """The secretary records who is in the room for a comune."""
+class PresenzeForm(forms.Form):
+    """The secretary records who is in the room, for many comuni at once.
 
-    comune = forms.ModelChoiceField(label=_("Comune"), queryset=Comune.objects.none())
-    persona = forms.CharField(
-        label=_("Nome e cognome"),
-        max_length=150,
-        required=False,
-        help_text=_("Vuoto: il sindaco in carica o il delegato registrato."),
+    Tick the comuni: each is represented by its sindaco in office unless the row says otherwise.
+    A name is asked only where the portal cannot fill it: a comune with no sindaco on record.
+    "Delegato" takes the delegate of the delegation recorded for this session."""
+
+    comuni = forms.ModelMultipleChoiceField(
+        label=_("Comuni presenti in sala"),
+        queryset=Comune.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Spunta almeno un comune presente in sala."),
+            "invalid_choice": _("Uno dei comuni spuntati non è dell'ambito."),
+        },
     )
-    qualita = forms.ChoiceField(label=_("In qualità di"), choices=Qualita.choices)
 
     def __init__(self, *args, seduta, **kwargs):
         super().__init__(*args, **kwargs)
         self.seduta = seduta
-        self.fields["comune"].queryset = Comune.objects.filter(ambito=seduta.ambito).order_by(
-            "nome"
+        comuni = list(Comune.objects.filter(ambito=seduta.ambito).order_by("nome"))
+        self.fields["comuni"].queryset = Comune.objects.filter(ambito=seduta.ambito)
+        self.sindaci = {
+            r.comune_id: r.user.get_full_name() or r.user.username
+            for r in Ruolo.objects.attivi()
+            .filter(ambito=seduta.ambito, tipo=Ruolo.Tipo.SINDACO)
+            .select_related("user")
+            .order_by("assegnato_il", "pk")
+        }
+        self.deleghe = {
+            d.comune_id: d.delegato.get_full_name() or d.delegato.username
+            for d in Delega.objects.filter(seduta=seduta).select_related("delegato")
+        }
+        presenti = set(
+            seduta.presenze.filter(uscita_il__isnull=True).values_list("comune_id", flat=True)
         )
-        self.helper = form_helper(
-            Row(
-                Column("comune", css_class="col-md-4"),
-                Column("persona", css_class="col-md-5"),
-                Column("qualita", css_class="col-md-3"),
+        self.righe = []
+        for comune in comuni:
+            qualita = f"qualita_{comune.pk}"
+            persona = f"persona_{comune.pk}"
+            self.fields[qualita] = forms.ChoiceField(
+                label=_("In qualità di, per %(c)s") % {"c": comune.nome},
+                choices=Qualita.choices,
+                initial=Qualita.SINDACO,
+                required=False,
             )
-        )
+            self.fields[persona] = forms.CharField(
+                label=_("Nome e cognome, per %(c)s") % {"c": comune.nome},
+                max_length=150,
+                required=False,
+                validators=[valida_riga_singola],
+            )
+            self.righe.append(
+                {
+                    "comune": comune,
+                    "sindaco": self.sindaci.get(comune.pk, ""),
+                    "delegato": self.deleghe.get(comune.pk, ""),
+                    "presente": comune.pk in presenti,
+                    "qualita": self[qualita],
+                    "persona": self[persona],
+                    "spuntato": self._spuntato(comune),
+                }
+            )
+        self.scelti: list[services.Rappresentanza] = []
+
+    def _spuntato(self, comune) -> bool:
+        if not self.is_bound:
+            return False
+        return str(comune.pk) in self.data.getlist(self.add_prefix("comuni"))
 
     def clean(self):
         cleaned = super().clean()
-        comune, qualita = cleaned.get("comune"), cleaned.get("qualita")
-        if not comune or not qualita:
-            return cleaned
-        persona = cleaned.get("persona", "").strip()
-        if qualita == Qualita.DELEGATO:
-            delega = (
-                Delega.objects.filter(seduta=self.seduta, comune=comune)
-                .select_related("delegato")
-                .first()
-            )
-            if delega is None:
-                self.add_error(
-                    "qualita",
-                    _(
-                        "Per %(comune)s non è registrata una delega per questa seduta: "
-                        "registrala prima nelle deleghe."
+        self.scelti = []
+        for comune in cleaned.get("comuni") or []:
+            qualita = cleaned.get(f"qualita_{comune.pk}") or Qualita.SINDACO
+            persona = (cleaned.get(f"persona_{comune.pk}") or "").strip()
+            if qualita == Qualita.DELEGATO:
+                if comune.pk not in self.deleghe:
+                    self.add_error(
+                        f"qualita_{comune.pk}",
+                        _(
+                            "Per %(comune)s non è registrata una delega per questa seduta: "
+                            "registrala prima nelle deleghe."
+                        )
+                        % {"comune": comune},
                     )
-                    % {"comune": comune},
-                )
-                return cleaned
-            persona = persona or delega.delegato.get_full_name() or delega.delegato.username
-        elif not persona:
-            sindaco = (
-                Ruolo.objects.attivi()
-                .filter(comune=comune, tipo=Ruolo.Tipo.SINDACO)
-                .select_related("user")
-                .first()
-            )
-            if sindaco:
-                persona = sindaco.user.get_full_name() or sindaco.user.username
-        if not persona:
-            self.add_error("persona", _("Indica il nome di chi è presente."))
-        cleaned["persona"] = persona
+                    continue
+                persona = persona or self.deleghe[comune.pk]
+            else:
+                persona = persona or self.sindaci.get(comune.pk, "")
+                if not persona:
+                    self.add_error(
+                        f"persona_{comune.pk}",
+                        _(
+                            "Per %(comune)s non risulta un sindaco in carica nel portale: "
+                            "indica il nome di chi è presente."
+                        )
+                        % {"comune": comune},
+                    )
+                    continue
+            self.scelti.append(services.Rappresentanza(comune, qualita, persona))
         return cleaned
-
-    def rappresentanza(self) -> services.Rappresentanza:
-        dati = self.cleaned_data
-        return services.Rappresentanza(dati["comune"], dati["qualita"], dati["persona"])
 
 
 # --- Adoption by the councils -----------------------------------------------------------------

@@ -141,6 +141,13 @@ class RegolaVoto(models.Model):
         return self.scrutinio == self.Scrutinio.SEGRETO
 
 
+class Declinazione(models.TextChoices):
+    """How a person's office is declined in the minutes: "il presidente", "la presidente"."""
+
+    MASCHILE = "maschile", _("Al maschile (il presidente, il segretario)")
+    FEMMINILE = "femminile", _("Al femminile (la presidente, la segretaria)")
+
+
 class Seduta(models.Model):
     class Modalita(models.TextChoices):
         PRESENZA = "presenza", _("In presenza")
@@ -179,6 +186,34 @@ class Seduta(models.Model):
     chiusa_il = models.DateTimeField(null=True, blank=True)
     # The constitutive quorum as computed at the opening, for the minutes.
     quorum_apertura = models.JSONField(null=True, blank=True)
+    # Who chairs the session and who takes the minutes: named, with their office, at the end of
+    # the minutes above their signature lines.
+    presidente = models.CharField(_("presidente della seduta"), max_length=150, blank=True)
+    presidente_qualifica = models.CharField(
+        _("qualifica del presidente"),
+        max_length=200,
+        blank=True,
+        help_text=_("Per esempio: Sindaca di Crema, presidente dell'Assemblea dei Sindaci."),
+    )
+    presidente_declinazione = models.CharField(
+        _("il presidente o la presidente"),
+        max_length=10,
+        choices=Declinazione.choices,
+        default=Declinazione.MASCHILE,
+    )
+    segretario = models.CharField(_("segretario verbalizzante"), max_length=150, blank=True)
+    segretario_qualifica = models.CharField(
+        _("qualifica del segretario"),
+        max_length=200,
+        blank=True,
+        help_text=_("Per esempio: Responsabile dell'Ufficio di Piano."),
+    )
+    segretario_declinazione = models.CharField(
+        _("il segretario o la segretaria"),
+        max_length=10,
+        choices=Declinazione.choices,
+        default=Declinazione.MASCHILE,
+    )
 
     class Meta:
         ordering = ["ambito", "-prima_convocazione"]
@@ -202,6 +237,18 @@ class Seduta(models.Model):
 
     def __str__(self):
         return self.titolo
+
+    @property
+    def titolo_presidente(self) -> str:
+        if self.presidente_declinazione == Declinazione.FEMMINILE:
+            return _("La presidente")
+        return _("Il presidente")
+
+    @property
+    def titolo_segretario(self) -> str:
+        if self.segretario_declinazione == Declinazione.FEMMINILE:
+            return _("La segretaria verbalizzante")
+        return _("Il segretario verbalizzante")
 
 
 class PuntoOdg(models.Model):

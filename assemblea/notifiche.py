@@ -156,8 +156,9 @@ def evento_seduta(seduta, punti, *, url="") -> calendario.Evento:
         fine=seduta.prima_convocazione + DURATA_EVENTO,
         sequenza=sequenza,
         luogo=seduta.luogo or seduta.link_online,
+        # calendario.descrizione numbers the points itself: the titles only, not "1. 1. ...".
         descrizione=calendario.descrizione(
-            [str(p) for p in punti], link_online=seduta.link_online, url=url
+            [p.titolo for p in punti], link_online=seduta.link_online, url=url
         ),
         url=url or seduta.link_online,
         creato_il=seduta.creata_il,

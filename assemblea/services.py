@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -89,7 +90,10 @@ def pesi_comuni(regola: RegolaVoto, ambito) -> list[AventeDiritto]:
     if mancanti:
         raise OperazioneNonAmmessa(
             _("Manca la popolazione al %(d)s per: %(c)s.")
-            % {"d": regola.data_popolazione.strftime("%d/%m/%Y"), "c": ", ".join(mancanti)}
+            % {
+                "d": date_format(regola.data_popolazione, "SHORT_DATE_FORMAT"),
+                "c": ", ".join(mancanti),
+            }
         )
     return [
         AventeDiritto(
@@ -116,7 +120,7 @@ def _una_rilevazione(regola, trovate):
         )
         % {
             "c": trovate[0].comune.nome,
-            "d": regola.data_popolazione.strftime("%d/%m/%Y"),
+            "d": date_format(regola.data_popolazione, "SHORT_DATE_FORMAT"),
             "f": ", ".join(sorted(r.fonte for r in trovate)),
         }
     )
@@ -342,6 +346,18 @@ def registra_presenza(seduta, rappresentanza, *, utente, via, registrata_da) -> 
     return _registra_presenza(
         seduta, rappresentanza, utente=utente, via=via, registrata_da=registrata_da
     )
+
+
+@transaction.atomic
+def registra_presenze(seduta, rappresentanze, *, registrata_da) -> list[Presenza]:
+    """The secretary's presences in the room for many comuni: all recorded, or none."""
+    seduta = _seduta_non_chiusa(seduta, _PRESENZE_CHIUSE)
+    return [
+        _registra_presenza(
+            seduta, r, utente=None, via=Presenza.Via.SEGRETERIA, registrata_da=registrata_da
+        )
+        for r in rappresentanze
+    ]
 
 
 @transaction.atomic

@@ -21,10 +21,10 @@ from core.flusso import OperazioneNonAmmessa
 from core.moduli import intero_o_none
 
 from . import services
-from .forms import DelegaForm, PresenzaForm
+from .forms import DelegaForm, PresenzeForm
 from .models import Delega, Presenza, Seduta
 from .permissions import can_manage_sedute
-from .views_sedute import seduta_gestore, seduta_lettore
+from .views_sedute import seduta_gestore, seduta_lettore, vai_alla_seduta
 
 Stato = Seduta.Stato
 
@@ -88,7 +88,7 @@ def contesto_registro(request, ambito, seduta, **extra):
         "chiusa": chiusa,
     }
     if contesto["modificabile"] and "form" not in extra:
-        extra["form"] = PresenzaForm(seduta=seduta)
+        extra["form"] = PresenzeForm(seduta=seduta)
     return contesto | extra
 
 
@@ -130,25 +130,17 @@ def presenze(request, slug, pk):
     ambito, seduta = seduta_gestore(request, slug, pk)
     if rifiuto := _rifiuta_se_chiusa(request, seduta):
         return rifiuto
-    form = PresenzaForm(request.POST, seduta=seduta)
+    form = PresenzeForm(request.POST, seduta=seduta)
     extra = {}
     if form.is_valid():
-        rappresentanza = form.rappresentanza()
         try:
-            services.registra_presenza(
-                seduta,
-                rappresentanza,
-                utente=None,
-                via=Presenza.Via.SEGRETERIA,
-                registrata_da=request.user,
-            )
+            services.registra_presenze(seduta, form.scelti, registrata_da=request.user)
         except OperazioneNonAmmessa as errore:
             form.add_error(None, str(errore))
             extra["form"] = form
         else:
-            extra["registrata"] = _("Presenza registrata: %(comune)s, %(persona)s.") % {
-                "comune": rappresentanza.comune,
-                "persona": rappresentanza.persona,
+            extra["registrata"] = _("Presenze registrate: %(elenco)s.") % {
+                "elenco": "; ".join(f"{r.comune}, {r.persona}" for r in form.scelti)
             }
     else:
         extra["form"] = form
@@ -212,6 +204,8 @@ def checkin(request, slug, pk):
         _("Presenza registrata per %(comuni)s.")
         % {"comuni": ", ".join(r.comune.nome for r in rappresentanze)},
     )
+    if request.POST.get("da") == "seduta":
+        return vai_alla_seduta(seduta)
     return _vai_alle_presenze(seduta)
 
 

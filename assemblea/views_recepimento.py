@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -79,7 +80,7 @@ def recepimenti(request, slug, pk, numero):
                     % {
                         "comune": recepimento.comune,
                         "n": recepimento.numero_atto,
-                        "d": recepimento.data_atto.strftime("%d/%m/%Y"),
+                        "d": date_format(recepimento.data_atto, "SHORT_DATE_FORMAT"),
                     },
                 )
                 return redirect(

@@ -6,6 +6,7 @@ them); nobody else learns they exist.
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -45,7 +46,9 @@ def riassunto(regola: RegolaVoto) -> list[tuple[str, str]]:
     if regola.ponderato:
         fonte = regola.fonte_popolazione or _("la popolazione registrata nel portale")
         if regola.data_popolazione:
-            quando = _("al %(d)s") % {"d": regola.data_popolazione.strftime("%d/%m/%Y")}
+            quando = _("al %(d)s") % {
+                "d": date_format(regola.data_popolazione, "SHORT_DATE_FORMAT")
+            }
         else:
             quando = _("più recente")
         peso = _("Ogni comune pesa quanto i suoi residenti (%(fonte)s, %(quando)s).") % {

@@ -8,7 +8,7 @@ come back as messages, never as errors.
 
 from django.contrib import messages
 from django.db import IntegrityError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,8 +18,9 @@ from core.flusso import OperazioneNonAmmessa
 from piani.models import RenderPDF, VersionePiano
 
 from . import services
+from .calcolo import cifra
 from .forms import PuntoForm, SedutaForm
-from .models import Delega, Presenza, PuntoOdg, Seduta
+from .models import Delega, Presenza, PuntoOdg, Seduta, Votazione
 from .permissions import can_manage_sedute, get_seduta_for_manager, get_seduta_for_reader
 from .views_regole import ambito_gestore, ambito_lettore
 
@@ -127,6 +128,18 @@ def seduta_modifica(request, slug, pk):
 # --- The session's page -----------------------------------------------------------------------
 
 
+def _versione_successiva():
+    """The latest version of the item's plan frozen after the item's own, if any: the item
+    points to a superseded text."""
+    return Subquery(
+        VersionePiano.objects.filter(
+            piano=OuterRef("versione_piano__piano"), numero__gt=OuterRef("versione_piano__numero")
+        )
+        .order_by("-numero")
+        .values("numero")[:1]
+    )
+
+
 def _punti(seduta):
     pdf_completati = Prefetch(
         "versione_piano__rendering",
@@ -137,12 +150,20 @@ def _punti(seduta):
     )
     punti = list(
         PuntoOdg.objects.filter(seduta=seduta)
+        .annotate(versione_successiva=_versione_successiva())
         .select_related("versione_piano__piano", "votazione")
         .prefetch_related(pdf_completati)
         .order_by("ordine")
     )
     for punto in punti:
         versione = punto.versione_piano
+        punto.superato = bool(
+            punto.versione_successiva
+            and not (
+                getattr(punto, "votazione", None)
+                and punto.votazione.stato == Votazione.Stato.CHIUSA
+            )
+        )
         punto.pdf = versione.pdf_completati[0] if versione and versione.pdf_completati else None
         punto.approvata = bool(versione and versione.esito == VersionePiano.Esito.APPROVATA)
         punto.voto = getattr(punto, "votazione", None)
@@ -151,7 +172,19 @@ def _punti(seduta):
 
 def contesto_seduta(request, ambito, seduta, **extra):
     gestisce = can_manage_sedute(request.user, ambito)
-    presenti = Presenza.objects.filter(seduta=seduta, uscita_il__isnull=True).count()
+    presenti_ora = set(
+        Presenza.objects.filter(seduta=seduta, uscita_il__isnull=True).values_list(
+            "comune_id", flat=True
+        )
+    )
+    presenti = len(presenti_ora)
+    # The comuni the person reading speaks for, each with its own check-in button.
+    mie = []
+    if seduta.stato != Stato.CHIUSA:
+        mie = [
+            {"rappresentanza": r, "presente": r.comune.pk in presenti_ora}
+            for r in services.rappresentanze(request.user, seduta)
+        ]
     contesto = {
         "ambito": ambito,
         "seduta": seduta,
@@ -162,6 +195,7 @@ def contesto_seduta(request, ambito, seduta, **extra):
             .order_by("comune__nome")
         ),
         "presenti": presenti,
+        "mie": mie,
         "numero_comuni": Comune.objects.filter(ambito=ambito).count(),
         "regola": services.regola_corrente(ambito),
         "puo_gestire": gestisce,
@@ -181,6 +215,11 @@ def seduta(request, slug, pk):
     return render(request, "assemblea/seduta.html", contesto_seduta(request, ambito, seduta))
 
 
+def _odg(request, contesto):
+    """The agenda alone, for htmx: it shows the messages itself, since no page around it does."""
+    return render(request, "assemblea/seduta.html#odg", contesto | {"parziale": True})
+
+
 @require_POST
 def punto_aggiungi(request, slug, pk):
     ambito, seduta = seduta_gestore(request, slug, pk)
@@ -188,6 +227,10 @@ def punto_aggiungi(request, slug, pk):
         messages.error(
             request, _("La seduta è già stata aperta: l'ordine del giorno non cambia più.")
         )
+        if request.htmx:
+            # The agenda in place, with the message once: a redirect followed by htmx would
+            # put the whole page, and its messages, inside the agenda.
+            return _odg(request, contesto_seduta(request, ambito, seduta))
         return vai_alla_seduta(seduta)
     form = PuntoForm(request.POST, seduta=seduta)
     extra = {}
@@ -200,6 +243,8 @@ def punto_aggiungi(request, slug, pk):
         except OperazioneNonAmmessa as errore:
             # The session was opened since the page was loaded.
             messages.error(request, str(errore))
+            if request.htmx:
+                return _odg(request, contesto_seduta(request, ambito, seduta))
             return vai_alla_seduta(seduta)
     if form.is_valid():
         extra["punto_aggiunto"] = True
@@ -207,7 +252,7 @@ def punto_aggiungi(request, slug, pk):
         extra["form_punto"] = form
     contesto = contesto_seduta(request, ambito, seduta, **extra)
     if request.htmx:
-        return render(request, "assemblea/seduta.html#odg", contesto)
+        return _odg(request, contesto)
     if form.is_valid():
         messages.success(request, _("Punto aggiunto all'ordine del giorno."))
         return vai_alla_seduta(seduta)
@@ -225,9 +270,7 @@ def punto_elimina(request, slug, pk, punto):
     else:
         messages.success(request, _("Punto eliminato dall'ordine del giorno."))
     if request.htmx:
-        return render(
-            request, "assemblea/seduta.html#odg", contesto_seduta(request, ambito, seduta)
-        )
+        return _odg(request, contesto_seduta(request, ambito, seduta))
     return vai_alla_seduta(seduta)
 
 
@@ -269,8 +312,8 @@ def descrivi_quorum(quorum) -> str:
         "esito": testo,
         "p": presenti["teste"],
         "t": totale["teste"],
-        "pp": f"{presenti['popolazione']:,}".replace(",", "."),
-        "tp": f"{totale['popolazione']:,}".replace(",", "."),
+        "pp": cifra(presenti["popolazione"]),
+        "tp": cifra(totale["popolazione"]),
     }
 
 

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -92,7 +93,7 @@ def descrivi_regola(regola: RegolaVoto) -> list[str]:
         if regola.data_popolazione:
             fonte = _("%(fonte)s al %(data)s") % {
                 "fonte": fonte,
-                "data": regola.data_popolazione.strftime("%d/%m/%Y"),
+                "data": date_format(regola.data_popolazione, "SHORT_DATE_FORMAT"),
             }
         frasi.append(
             _("Voto ponderato: ogni comune pesa quanto la sua popolazione residente (%(fonte)s).")

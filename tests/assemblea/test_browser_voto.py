@@ -94,6 +94,7 @@ def test_tre_sindaci_votano_la_segreteria_chiude(nuovo_contesto, cremasco, sedut
         accedi(segreteria, "up_crema", PASSWORD)
         segreteria.goto(url)
         segreteria.get_by_role("button", name="Apri la votazione").click()
+        segreteria.get_by_role("dialog").get_by_role("button", name="Apri la votazione").click()
         expect(segreteria.get_by_test_id("stato-votazione")).to_have_attribute(
             "data-stato", "aperta"
         )
@@ -119,6 +120,7 @@ def test_tre_sindaci_votano_la_segreteria_chiude(nuovo_contesto, cremasco, sedut
         # The secretary's live panel sees the ballots come in (open ballot: partial totals).
         expect(segreteria.get_by_test_id("votanti")).to_contain_text("3 su 48")
         segreteria.get_by_role("button", name="Chiudi la votazione").click()
+        segreteria.get_by_role("dialog").get_by_role("button", name="Chiudi la votazione").click()
         expect(segreteria.get_by_test_id("esito")).to_be_visible()
 
         # Heads say no (1 against 2), residents say yes: the rule is a population majority.
@@ -146,6 +148,7 @@ def test_tre_sindaci_votano_la_segreteria_chiude(nuovo_contesto, cremasco, sedut
 
         segreteria.goto(url_seduta)
         segreteria.get_by_test_id("chiudi-seduta").click()
+        segreteria.get_by_role("dialog").get_by_role("button", name="Chiudi la seduta").click()
         with segreteria.expect_download() as scaricamento:
             segreteria.get_by_test_id("verbale-pdf").click()
         pdf = pypdf.PdfReader(io.BytesIO(scaricamento.value.path().read_bytes()))

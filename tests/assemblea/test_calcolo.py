@@ -589,3 +589,47 @@ def test_il_risultato_si_serializza_in_interi(pesi, pk):
     assert dati["presenti"] == {"teste": 48, "popolazione": 157648}
     assert dati["quorum_raggiunto"] is True
     assert dati["esito"] == "respinta"
+
+
+# --- How the figures and the explanation read --------------------------------------------------
+
+
+def test_le_soglie_hanno_il_separatore_delle_migliaia(pesi):
+    """The Cremasco has 162 287 residents: the threshold reads like the figures next to it."""
+    tutti = set(pesi["cremasco"])
+    r = calcola(
+        ponderata(maggioranza=RegolaVoto.Maggioranza.ASSOLUTA, base=RegolaVoto.Base.PRESENTI),
+        pesi=pesi["cremasco"],
+        presenti=tutti,
+        voti=dict.fromkeys(tutti, FAV),
+    )
+    assert r.quorum[0].richiesto == "più della metà di 162.287"
+    assert r.maggioranza[0].richiesto == "più della metà di 162.287 (dei presenti)"
+
+
+@pytest.mark.parametrize(
+    ("silenziosi", "frase"),
+    [
+        (0, None),
+        (1, "1 comune presente non ha votato."),
+        (3, "3 comuni presenti non hanno votato."),
+    ],
+)
+def test_la_spiegazione_conta_i_presenti_che_non_hanno_votato(pesi, silenziosi, frase):
+    # 14 favorevoli, 11 contrari, 5 astenuti, then present without voting: 30 + silenziosi of 48.
+    presenti, voti = _cremasco(pesi, 14, 11, 5, silenziosi)
+    r = calcola(regola(), pesi=pesi["cremasco"], presenti=presenti, voti=voti)
+    assert esito(r) == Esito.APPROVATA
+    assert r.spiegazione.startswith("Quorum raggiunto e maggioranza richiesta ottenuta")
+    if frase is None:
+        assert "non ha" not in r.spiegazione
+    else:
+        assert r.spiegazione.endswith(frase)
+
+
+def test_anche_una_votazione_non_valida_conta_chi_non_ha_votato(pesi):
+    presenti, voti = _cremasco(pesi, 2, 0, 0, 2)
+    r = calcola(regola(), pesi=pesi["cremasco"], presenti=presenti, voti=voti)
+    assert r.spiegazione == (
+        "Quorum non raggiunto: la votazione non è valida. 2 comuni presenti non hanno votato."
+    )

@@ -186,7 +186,7 @@ def _dati(nome, s, persona):
             "delegato": s.persone["delegato_pandino"].pk,
             "atto": "decreto n. 5",
         },
-        "presenze": {"comune": s.pandino.pk, "persona": "Piero Comandulli", "qualita": "sindaco"},
+        "presenze": {"comuni": [s.pandino.pk], f"persona_{s.pandino.pk}": "Piero Comandulli"},
         "recepimenti": {
             "comune": proprio.pk,
             "data_atto": "2026-04-01",

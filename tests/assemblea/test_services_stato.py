@@ -172,7 +172,11 @@ def test_presenza_registrata_a_seduta_chiusa_nel_frattempo(up, seduta, monkeypat
     _chiusa_dopo(monkeypatch)
     risposta = up.post(
         _url("presenze", seduta),
-        {"comune": _pandino().pk, "qualita": Qualita.SINDACO, "persona": "Mario Rossi"},
+        {
+            "comuni": [_pandino().pk],
+            f"qualita_{_pandino().pk}": Qualita.SINDACO,
+            f"persona_{_pandino().pk}": "Mario Rossi",
+        },
         headers={"HX-Request": "true"},
     )
     assert "La seduta è chiusa: le presenze non cambiano più." in risposta.content.decode()

@@ -282,7 +282,7 @@ def test_crea_seduta_con_orari_italiani(up, cremasco, ufficio_piano_crema):
     assert seduta.stato == Seduta.Stato.CONVOCATA
     assert seduta.prima_convocazione == datetime.datetime(2026, 3, 10, 17, 30, tzinfo=ROMA)
     pagina = up.get(url("seduta", seduta))
-    assert leggi(uno(pagina, data_testid="prima-convocazione")) == "martedì 10 marzo 2026, 17:30"
+    assert leggi(uno(pagina, data_testid="prima-convocazione")) == "Martedì 10 Marzo 2026 17:30"
     assert leggi(uno(pagina, data_testid="inviti")) == "non ancora inviata"
 
 
@@ -783,14 +783,14 @@ def test_registro_con_tutti_i_comuni_e_quorum_in_diretta(up, seduta, regola, cre
 
     risposta = up.post(
         url("presenze", seduta),
-        {"comune": crema.pk, "persona": "Fabio Bergamaschi", "qualita": "sindaco"},
+        {"comuni": [crema.pk], f"persona_{crema.pk}": "Fabio Bergamaschi"},
         HTTP_HX_REQUEST="true",
     )
     assert risposta.status_code == 200
     html = risposta.content.decode()
     assert "<html" not in html
     assert 'id="registro"' in html and 'hx-swap-oob="true"' in html
-    assert "Presenza registrata: Crema, Fabio Bergamaschi." in html
+    assert "Presenze registrate: Crema, Fabio Bergamaschi." in html
     presenza = Presenza.objects.get()
     assert (presenza.persona, presenza.qualita, presenza.via) == (
         "Fabio Bergamaschi",
@@ -824,21 +824,21 @@ def test_registro_con_tutti_i_comuni_e_quorum_in_diretta(up, seduta, regola, cre
 def test_registro_errori_della_segreteria(up, seduta, regola, delegato_pandino):
     pandino = Comune.objects.get(nome="Pandino")
     risposta = up.post(
-        url("presenze", seduta), {"comune": pandino.pk, "persona": "", "qualita": "delegato"}
+        url("presenze", seduta), {"comuni": [pandino.pk], f"qualita_{pandino.pk}": "delegato"}
     )
-    assert errori(risposta, "qualita") == [
+    assert errori(risposta, f"qualita_{pandino.pk}") == [
         "Per Pandino non è registrata una delega per questa seduta: registrala prima nelle deleghe."
     ]
     # Without a mayor on record a name is needed.
-    risposta = up.post(
-        url("presenze", seduta), {"comune": pandino.pk, "persona": "", "qualita": "sindaco"}
-    )
-    assert errori(risposta, "persona") == ["Indica il nome di chi è presente."]
+    risposta = up.post(url("presenze", seduta), {"comuni": [pandino.pk]})
+    assert errori(risposta, f"persona_{pandino.pk}") == [
+        "Per Pandino non risulta un sindaco in carica nel portale: indica il nome di chi è presente."
+    ]
     assert not Presenza.objects.exists()
 
     # With the delegation recorded, the delegate's name is filled in.
     Delega.objects.create(seduta=seduta, comune=pandino, delegato=delegato_pandino, atto="decreto")
-    up.post(url("presenze", seduta), {"comune": pandino.pk, "persona": "", "qualita": "delegato"})
+    up.post(url("presenze", seduta), {"comuni": [pandino.pk], f"qualita_{pandino.pk}": "delegato"})
     presenza = Presenza.objects.get()
     assert presenza.persona == delegato_pandino.get_full_name()
     assert presenza.qualita == "delegato"
@@ -886,7 +886,7 @@ def test_registro_in_sola_lettura_a_seduta_chiusa(up, seduta, regola, sindaco_cr
     assert "hx-trigger" not in pagina.content.decode()
     risposta = up.post(
         url("presenze", seduta),
-        {"comune": crema.pk, "persona": "X", "qualita": "sindaco"},
+        {"comuni": [crema.pk], f"persona_{crema.pk}": "X"},
         follow=True,
     )
     assert messaggi(risposta) == ["La seduta è chiusa: le presenze non cambiano più."]
@@ -944,7 +944,7 @@ def test_recepimento_del_sindaco_per_il_proprio_comune(client, sindaco_crema, ap
         follow=True,
     )
     assert messaggi(risposta) == ["Recepimento registrato: Crema, delibera n. 12 del 02/04/2026."]
-    assert "2 aprile 2026" in leggi(
+    assert "02 Aprile 2026" in leggi(
         next(
             r
             for r in trova(risposta, data_testid="riga-recepimento")

@@ -156,3 +156,61 @@ def test_metodo_sbagliato(client, chiusa, ufficio_piano_crema):
     client.force_login(ufficio_piano_crema)
     url = reverse("assemblea:verbale-pdf", args=["cremasco", chiusa.pk])
     assert client.post(url).status_code == 405
+
+
+def test_il_totale_delle_presenze_compare_una_volta_sola(client, chiusa, ufficio_piano_crema):
+    """48 comuni fill more than a page: the total is the table's last row, not a footer that
+    WeasyPrint repeats at each page break."""
+    pdf = _scarica(client, ufficio_piano_crema, chiusa).content
+    lettore = pypdf.PdfReader(io.BytesIO(pdf))
+    pagine = [p.extract_text() for p in lettore.pages]
+    con_comuni = [i for i, t in enumerate(pagine) if "Rappresentato da" in t or "Offanengo" in t]
+    assert len(con_comuni) >= 2 or len(pagine) >= 3
+    assert sum(t.count("Totale") for t in pagine) == 1
+    assert "162.287" in _testo(pdf)
+
+
+def test_il_verbale_chiude_con_presidente_e_segretario_e_le_firme(
+    client, chiusa, ufficio_piano_crema
+):
+    Seduta.objects.filter(pk=chiusa.pk).update(
+        presidente="Maria Bianchi",
+        presidente_qualifica="Sindaca di Crema, presidente dell'Assemblea dei Sindaci",
+        presidente_declinazione="femminile",
+        segretario="Luca Verdi",
+        segretario_qualifica="Responsabile dell'Ufficio di Piano",
+    )
+    testo = _testo(_scarica(client, ufficio_piano_crema, chiusa).content)
+    assert _c("La presidente della seduta: Maria Bianchi, Sindaca di Crema") in _c(testo)
+    assert _c("Il segretario verbalizzante: Luca Verdi") in _c(testo)
+    # The signature lines close the minutes: one for each, after the votes.
+    coda = testo[testo.rindex("Esito: Approvata") :]
+    assert coda.count("Firma") == 2
+    assert _c("La presidente") in _c(coda) and _c("Il segretario verbalizzante") in _c(coda)
+    assert "Il presidente" not in coda
+
+
+def test_presidente_e_segretario_nel_modulo_della_seduta(client, ufficio_piano_crema, cremasco):
+    client.force_login(ufficio_piano_crema)
+    risposta = client.post(
+        reverse("assemblea:seduta-nuova", args=["cremasco"]),
+        {
+            "titolo": "Seduta",
+            "modalita": "online",
+            "link_online": "https://meet.example.invalid/y",
+            "prima_convocazione": "2026-12-10T17:30",
+            "presidente": "Maria Bianchi",
+            "presidente_declinazione": "femminile",
+            "segretario": "Luca Verdi",
+        },
+    )
+    assert risposta.status_code == 302
+    seduta = Seduta.objects.get(titolo="Seduta")
+    assert (seduta.presidente, seduta.titolo_presidente) == ("Maria Bianchi", "La presidente")
+    assert (seduta.segretario, seduta.titolo_segretario) == (
+        "Luca Verdi",
+        "Il segretario verbalizzante",
+    )
+    pagina = client.get(reverse("assemblea:seduta", args=["cremasco", seduta.pk])).content.decode()
+    assert "La presidente</dt>" in pagina and "Maria Bianchi</dd>" in pagina
+    assert "Il segretario verbalizzante</dt>" in pagina
