@@ -42,3 +42,9 @@ def intero_o_none(valore) -> int | None:
         return int(valore)
     except (TypeError, ValueError):
         return None
+
+
+def a_capo_unix(testo: str) -> str:
+    """The text with every line ending as "\\n": a browser sends a <textarea> with "\\r\\n",
+    while the same text read by a script (and so the autosaved draft) has "\\n"."""
+    return testo.replace("\r\n", "\n").replace("\r", "\n")

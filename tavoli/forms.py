@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Ruolo, User
 from ambiti.models import AreaPolicy, Ente, Iscrizione
-from core.moduli import DateInput, DateTimeInput, form_helper
+from core.moduli import DateInput, DateTimeInput, a_capo_unix, form_helper
 from core.validatori import valida_riga_singola
 
 from .models import Allegato, Commento, Esito, Incontro, Membro, Tavolo
@@ -218,6 +218,10 @@ class VerbaleForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14}),
     )
     versione = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_testo(self):
+        # Saved and autosaved texts must compare equal when they are the same words.
+        return a_capo_unix(self.cleaned_data["testo"])
 
 
 class AllegatoForm(forms.ModelForm):
