@@ -731,6 +731,43 @@ def _valuta(client, proposta, htmx=True, **dati):
     )
 
 
+def _riga_valutata(risposta, proposta):
+    """The row of a triaged proposal: the fragment also carries the counters (out of band)."""
+    righe = [
+        e for e in _albero(risposta).children if isinstance(e, Element) and e.name == "tr"
+    ] or [_albero(risposta)]
+    assert [dict(r.attributes).get("id") for r in righe] == [f"proposta-{proposta.pk}"]
+    return righe[0]
+
+
+def _conteggi(elemento):
+    """{"Da valutare": 3, "Accolta": 0, ...} as the counters above the table read."""
+    conteggi = {}
+    for voce in _trova(_uno(elemento, data_testid="conteggi-proposte"), "span"):
+        etichetta, numero = _testo(voce).split(":")
+        conteggi[etichetta.strip()] = int(numero)
+    return conteggi
+
+
+def test_i_contatori_si_aggiornano_dopo_la_valutazione(ufficio_piano_crema, proposte):
+    client = _client(ufficio_piano_crema)
+    prima = _conteggi(_albero(client.get(_url_proposte())))
+
+    risposta = _valuta(client, proposte["trasporto"], valutazione="accolta")
+
+    # The counters come back with the row, to be swapped out of band over the old ones.
+    contatori = _uno(risposta, data_testid="conteggi-proposte")
+    assert dict(contatori.attributes)["hx-swap-oob"] == "true"
+    assert dict(contatori.attributes)["id"] == "conteggi-proposte"
+    dopo = _conteggi(_albero(risposta))
+    assert dopo["Da valutare"] == prima["Da valutare"] - 1
+    assert dopo["Accolta"] == prima["Accolta"] + 1
+    assert dopo == _conteggi(_albero(client.get(_url_proposte())))
+    # On the full page the counters are in place, not out of band.
+    pagina = _uno(client.get(_url_proposte()), data_testid="conteggi-proposte")
+    assert "hx-swap-oob" not in dict(pagina.attributes)
+
+
 def test_il_modulo_di_valutazione_arriva_via_htmx(ufficio_piano_crema, proposte):
     proposta = proposte["trasporto"]
     risposta = _client(ufficio_piano_crema).get(_url_valuta(proposta), headers=HTMX)
@@ -761,8 +798,7 @@ def test_accolta(ufficio_piano_crema, proposte):
     risposta = _valuta(_client(ufficio_piano_crema), proposta, valutazione="accolta")
 
     assert risposta.status_code == 200
-    riga = _radice(risposta)
-    assert dict(riga.attributes)["id"] == f"proposta-{proposta.pk}"
+    riga = _riga_valutata(risposta, proposta)
     assert _testo(_uno(riga, data_testid="valutazione")) == "Accolta"
     proposta.refresh_from_db()
     assert proposta.valutazione == Valutazione.ACCOLTA
@@ -798,7 +834,7 @@ def test_non_accolta_vuole_la_motivazione(ufficio_piano_crema, proposte):
     risposta = _valuta(
         client, proposta, valutazione="non_accolta", motivazione="Già finanziata dalla Regione."
     )
-    riga = _radice(risposta)
+    riga = _riga_valutata(risposta, proposta)
     assert _testo(_uno(riga, data_testid="valutazione")) == "Non accolta"
     assert "Già finanziata dalla Regione." in _testo(riga)
     proposta.refresh_from_db()
@@ -825,7 +861,7 @@ def test_accorpata_vuole_la_proposta_dell_ambito(ufficio_piano_crema, proposte):
     risposta = _valuta(
         client, proposta, valutazione="accorpata", accorpata_in=proposte["trasporto"].pk
     )
-    riga = _radice(risposta)
+    riga = _riga_valutata(risposta, proposta)
     assert _testo(_uno(riga, data_testid="valutazione")) == "Accorpata"
     assert "Potenziare il trasporto sociale" in _testo(riga)
     proposta.refresh_from_db()
