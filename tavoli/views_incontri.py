@@ -153,7 +153,7 @@ def _sezione(request, ambito, tavolo, incontro, partial, **extra):
     return render(
         request,
         f"tavoli/incontro.html#{partial}",
-        _contesto(request, ambito, tavolo, incontro, **extra),
+        _contesto(request, ambito, tavolo, incontro, frammento=True, **extra),
     )
 
 
