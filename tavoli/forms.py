@@ -161,7 +161,8 @@ class PresenzeForm(forms.Form):
                 min_value=1,
                 max_value=500,
                 required=False,
-                initial=presenza.partecipanti if presenza else 1,
+                # An absent member has no head count: a "1" next to her would read as counted.
+                initial=presenza.partecipanti if presenza else None,
             )
 
     def righe(self):
@@ -171,7 +172,13 @@ class PresenzeForm(forms.Form):
         cleaned = super().clean()
         for membro in self.membri:
             campo = f"partecipanti_{membro.pk}"
-            mancante = cleaned.get(f"presente_{membro.pk}") and not cleaned.get(campo)
+            if not cleaned.get(f"presente_{membro.pk}"):
+                # Not ticked, not counted: whatever is left in her box (0, a stale number)
+                # neither counts nor stops the others' attendance from being saved.
+                self.errors.pop(campo, None)
+                cleaned[campo] = None
+                continue
+            mancante = not cleaned.get(campo)
             if mancante and not self.has_error(campo):
                 self.add_error(campo, _("Indica quante persone erano presenti."))
         return cleaned

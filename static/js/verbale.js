@@ -94,6 +94,19 @@
     });
   }
 
+  // Attendance: ticking a member proposes one person, unticking clears her count, so that the
+  // "Persone" column never shows a number for someone who is not counted.
+  document.addEventListener("change", (evento) => {
+    const casella = evento.target;
+    if (!casella.matches("#presenze input[type=checkbox][name^=presente_]")) return;
+    const numero = document.querySelector(
+      "#presenze input[name=partecipanti_" + casella.name.slice("presente_".length) + "]"
+    );
+    if (!numero) return;
+    if (casella.checked && !numero.value) numero.value = "1";
+    if (!casella.checked) numero.value = "";
+  });
+
   document.addEventListener("DOMContentLoaded", () => init(document));
   document.body.addEventListener("htmx:afterSettle", (evento) => init(evento.detail.elt.parentElement || document));
 })();

@@ -420,6 +420,29 @@ def test_un_presente_senza_numero_non_salva_nulla(
     assert "Presenze registrate." not in risposta.content.decode()
 
 
+@pytest.mark.parametrize("rimasto", ["0", "7", ""])
+def test_un_membro_non_spuntato_non_conta_tra_le_persone(
+    incontro, operatore_crema, quattro_membri, rimasto
+):
+    m = quattro_membri
+    Presenza.objects.create(incontro=incontro, membro=m[1], partecipanti=3)
+    dati = {f"presente_{m[0].pk}": "on", f"partecipanti_{m[0].pk}": "2"}
+    # m[1] was present with 3 people: unticked, with whatever is left in her box.
+    dati[f"partecipanti_{m[1].pk}"] = rimasto
+
+    risposta = _client(operatore_crema).post(_url("presenze", incontro), dati, headers=HTMX)
+
+    assert _registrate(incontro) == {m[0].pk: 2}
+    assert _testo(_uno(risposta, data_testid="totale-partecipanti")) == "2 partecipanti"
+    assert "Presenze registrate." in _testo(_radice(risposta))
+    # The members not ticked show no head count that would read as counted.
+    for assente in m[1:]:
+        campo = _uno(risposta, "input", name=f"partecipanti_{assente.pk}")
+        assert dict(campo.attributes).get("value", "") == ""
+    campo = _uno(risposta, "input", name=f"partecipanti_{m[0].pk}")
+    assert dict(campo.attributes)["value"] == "2"
+
+
 def test_un_membro_di_un_altro_tavolo_non_si_registra(
     cremasco, incontro, operatore_crema, quattro_membri
 ):
