@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import flusso
@@ -223,7 +224,9 @@ class Incontro(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.titolo} ({self.inizio:%d/%m/%Y})"
+        # The day in Rome: a meeting at 00:30 is not on the previous day.
+        giorno = formats.date_format(timezone.localtime(self.inizio), "SHORT_DATE_FORMAT")
+        return f"{self.titolo} ({giorno})"
 
     @property
     def punti_odg(self):

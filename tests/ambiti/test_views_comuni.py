@@ -94,9 +94,9 @@ def test_totale_della_popolazione_e_fonte(client, sindaco_crema):
         "provincia": "CR",
         "sub_ambito": "—",
         "popolazione": "34.204",
-        "fonte": "ANPR, Gennaio 2025",
+        "fonte": "ANPR, gennaio 2025",
     }
-    assert {r["fonte"] for r in righe} == {"ANPR, Gennaio 2025"}
+    assert {r["fonte"] for r in righe} == {"ANPR, gennaio 2025"}
 
 
 def test_il_totale_segue_la_popolazione_in_vigore(client, sindaco_crema):
@@ -107,7 +107,7 @@ def test_il_totale_segue_la_popolazione_in_vigore(client, sindaco_crema):
     response = client.get(_url())
     assert _conteggio(response) == "48 comuni, 163.083 residenti"
     crema = next(r for r in _righe(response) if r["nome"] == "Crema")
-    assert (crema["popolazione"], crema["fonte"]) == ("35.000", "ISTAT, Marzo 2025")
+    assert (crema["popolazione"], crema["fonte"]) == ("35.000", "ISTAT, marzo 2025")
 
 
 # --- Search -----------------------------------------------------------------------------------

@@ -300,7 +300,7 @@ def test_bozza_automatica_salvata_per_utente(incontro, operatore_crema, ufficio_
     risposta = anna.post(_url("verbale-bozza", incontro), {"testo": "Prima riga", "versione": 1})
 
     assert risposta.status_code == 200
-    assert re.fullmatch(r"\d\d:\d\d:\d\d", risposta.json()["salvata_il"])
+    assert re.fullmatch(r"\d\d:\d\d", risposta.json()["salvata_il"])
     bozza = BozzaLocale.objects.get(incontro=incontro, utente=operatore_crema)
     assert (bozza.testo, bozza.versione_base) == ("Prima riga", 1)
 
