@@ -2,8 +2,26 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+
+from core.ordinamento import in_ordine_italiano
 
 from .models import AreaPolicy, Comune, Ente, Iscrizione, SubAmbito
+
+
+class OrdinaComuni(django_filters.OrderingFilter):
+    """Ordering by name in Italian alphabetical order, as the default order of the comuni."""
+
+    def filter(self, qs, value):
+        if not value:
+            return super().filter(qs, value)
+        termini = []
+        for campo in (self.get_ordering_value(v) for v in value if v not in EMPTY_VALUES):
+            if campo.lstrip("-") == "nome":
+                termini.append(in_ordine_italiano("nome", decrescente=campo.startswith("-")))
+            else:
+                termini.append(campo)
+        return qs.order_by(*termini, "codice_istat")
 
 
 class ComuneFilter(django_filters.FilterSet):
@@ -12,7 +30,7 @@ class ComuneFilter(django_filters.FilterSet):
     sub_ambito = django_filters.ModelChoiceFilter(
         label=_("Sub-ambito"), queryset=SubAmbito.objects.none()
     )
-    ordina = django_filters.OrderingFilter(
+    ordina = OrdinaComuni(
         label=_("Ordina per"),
         fields=[("nome", "nome"), ("popolazione", "popolazione"), ("codice_istat", "istat")],
         field_labels={
