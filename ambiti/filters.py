@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
+from core.moduli import QUALSIASI, FiltriConEtichette
 from core.ordinamento import in_ordine_italiano
 
 from .models import AreaPolicy, Comune, Ente, Iscrizione, SubAmbito
@@ -24,7 +25,7 @@ class OrdinaComuni(django_filters.OrderingFilter):
         return qs.order_by(*termini, "codice_istat")
 
 
-class ComuneFilter(django_filters.FilterSet):
+class ComuneFilter(FiltriConEtichette, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cerca"), method="cerca")
     provincia = django_filters.ChoiceFilter(label=_("Provincia"), choices=[])
     sub_ambito = django_filters.ModelChoiceFilter(
@@ -62,7 +63,7 @@ class ComuneFilter(django_filters.FilterSet):
         return queryset.filter(Q(nome__icontains=value) | Q(codice_istat__startswith=value))
 
 
-class IscrizioneFilter(django_filters.FilterSet):
+class IscrizioneFilter(FiltriConEtichette, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cerca"), method="cerca")
     tipo = django_filters.ChoiceFilter(
         label=_("Tipo di ente"), field_name="ente__tipo", choices=Ente.Tipo.choices
@@ -72,7 +73,7 @@ class IscrizioneFilter(django_filters.FilterSet):
     )
     aderisce_adp = django_filters.BooleanFilter(
         label=_("Adesione all'AdP"),
-        widget=forms.Select(choices=[("", "---------"), ("true", _("Sì")), ("false", _("No"))]),
+        widget=forms.Select(choices=[("", QUALSIASI), ("true", _("Sì")), ("false", _("No"))]),
     )
     stato = django_filters.ChoiceFilter(label=_("Stato"), choices=Iscrizione.Stato.choices)
 
