@@ -48,3 +48,11 @@ def data(valore, formato="DATE_FORMAT"):
     if _vuoto(valore):
         return ""
     return date_format(valore, formato).lower()
+
+
+@register.filter(expects_localtime=True)
+def giorno(valore):
+    """The day with its weekday, "martedì 14 ottobre 2025": DATE_FORMAT after the day's name."""
+    if _vuoto(valore):
+        return ""
+    return f"{date_format(valore, 'l')} {date_format(valore, 'DATE_FORMAT')}".lower()

@@ -52,3 +52,4 @@ def test_date_con_i_formati_del_progetto(settings):
     tardi = datetime.datetime(2026, 3, 3, 23, 30, tzinfo=datetime.UTC)
     assert _rendi('{{ d|data:"SHORT_DATETIME_FORMAT" }}', d=tardi) == "04/03/2026 00:30"
     assert _rendi("{{ d|data }}", d=None) == ""
+    assert _rendi("{{ d|giorno }}", d=momento) == "martedì 3 marzo 2026"
