@@ -2,17 +2,36 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+
+from core.moduli import QUALSIASI, FiltriConEtichette
+from core.ordinamento import in_ordine_italiano
 
 from .models import AreaPolicy, Comune, Ente, Iscrizione, SubAmbito
 
 
-class ComuneFilter(django_filters.FilterSet):
+class OrdinaComuni(django_filters.OrderingFilter):
+    """Ordering by name in Italian alphabetical order, as the default order of the comuni."""
+
+    def filter(self, qs, value):
+        if not value:
+            return super().filter(qs, value)
+        termini = []
+        for campo in (self.get_ordering_value(v) for v in value if v not in EMPTY_VALUES):
+            if campo.lstrip("-") == "nome":
+                termini.append(in_ordine_italiano("nome", decrescente=campo.startswith("-")))
+            else:
+                termini.append(campo)
+        return qs.order_by(*termini, "codice_istat")
+
+
+class ComuneFilter(FiltriConEtichette, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cerca"), method="cerca")
     provincia = django_filters.ChoiceFilter(label=_("Provincia"), choices=[])
     sub_ambito = django_filters.ModelChoiceFilter(
         label=_("Sub-ambito"), queryset=SubAmbito.objects.none()
     )
-    ordina = django_filters.OrderingFilter(
+    ordina = OrdinaComuni(
         label=_("Ordina per"),
         fields=[("nome", "nome"), ("popolazione", "popolazione"), ("codice_istat", "istat")],
         field_labels={
@@ -44,7 +63,7 @@ class ComuneFilter(django_filters.FilterSet):
         return queryset.filter(Q(nome__icontains=value) | Q(codice_istat__startswith=value))
 
 
-class IscrizioneFilter(django_filters.FilterSet):
+class IscrizioneFilter(FiltriConEtichette, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cerca"), method="cerca")
     tipo = django_filters.ChoiceFilter(
         label=_("Tipo di ente"), field_name="ente__tipo", choices=Ente.Tipo.choices
@@ -54,7 +73,7 @@ class IscrizioneFilter(django_filters.FilterSet):
     )
     aderisce_adp = django_filters.BooleanFilter(
         label=_("Adesione all'AdP"),
-        widget=forms.Select(choices=[("", "---------"), ("true", _("Sì")), ("false", _("No"))]),
+        widget=forms.Select(choices=[("", QUALSIASI), ("true", _("Sì")), ("false", _("No"))]),
     )
     stato = django_filters.ChoiceFilter(label=_("Stato"), choices=Iscrizione.Stato.choices)
 

@@ -3,12 +3,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.moduli import DateInput, form_helper
+from core.moduli import DateInput, EtichetteVuote, form_helper
 
 from .models import AreaPolicy, Ente, Iscrizione, normalizza_codice_fiscale
 
 
-class EnteForm(forms.ModelForm):
+class EnteForm(EtichetteVuote, forms.ModelForm):
     """The ente's own data. Given `ambito` (a new registration), a tax code already in the portal
     is not an error to fix but an ente to link: `ente_esistente` holds it, and the form says only
     whether it is already in this ambito's register, never its other data."""
@@ -66,7 +66,7 @@ class EnteForm(forms.ModelForm):
         )
 
 
-class IscrizioneForm(forms.ModelForm):
+class IscrizioneForm(EtichetteVuote, forms.ModelForm):
     prefix = "iscrizione"
 
     aree_policy = forms.ModelMultipleChoiceField(

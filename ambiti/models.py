@@ -5,6 +5,8 @@ from django.db.models import Case, Count, F, Q, Subquery, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.ordinamento import in_ordine_italiano
+
 from .validators import validate_codice_fiscale_ente
 
 codice_istat_validator = RegexValidator(r"^\d{6}$", _("Il codice ISTAT è formato da 6 cifre."))
@@ -240,7 +242,9 @@ class Comune(models.Model):
     objects = ComuneQuerySet.as_manager()
 
     class Meta:
-        ordering = ["nome"]
+        # Italian alphabetical order wherever comuni are listed: "Casaletto di Sopra" before
+        # "Casaletto Vaprio", whatever the database's own collation.
+        ordering = [in_ordine_italiano("nome"), "codice_istat"]
         verbose_name = _("comune")
         verbose_name_plural = _("comuni")
         indexes = [models.Index(fields=["ambito", "nome"], name="comune_ambito_nome_idx")]

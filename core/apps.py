@@ -2,6 +2,14 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    # An app only so that its template tags and templates are found; it has no models.
+    # An app so that its template tags and templates are found, and its SQLite collation
+    # registered; it has no models.
     name = "core"
     verbose_name = "Infrastruttura comune"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .ordinamento import registra_collazione_italiana
+
+        connection_created.connect(registra_collazione_italiana)

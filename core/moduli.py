@@ -1,9 +1,12 @@
 """What the forms and views of every app share: the HTML5 date and time widgets, the crispy
-helper of a form drawn inside the template's own <form>, a posted id read safely."""
+helper of a form drawn inside the template's own <form>, a posted id read safely, line endings
+made one, and the empty choice of a select in words ("Scegli…", not "---------")."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils.translation import gettext_lazy as _
 
 
 class DateInput(forms.DateInput):
@@ -42,3 +45,63 @@ def intero_o_none(valore) -> int | None:
         return int(valore)
     except (TypeError, ValueError):
         return None
+
+
+def a_capo_unix(testo: str) -> str:
+    """The text with every line ending as "\\n": a browser sends a <textarea> with "\\r\\n",
+    while the same text read by a script (and so the autosaved draft) has "\\n"."""
+    return testo.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- The empty choice of a select -----------------------------------------------------------------
+
+# Django's and django-filter's label for "no choice": a row of dashes nobody reads aloud.
+TRATTINI = BLANK_CHOICE_DASH[0][1]
+SCEGLI = _("Scegli…")
+NESSUNO = _("— nessuno —")
+QUALSIASI = _("Qualsiasi")
+
+
+def etichette_vuote(form, *, obbligatorio=SCEGLI, facoltativo=NESSUNO) -> None:
+    """Give every select of `form` a meaningful empty choice instead of "---------": "Scegli…"
+    where a choice is required, "— nessuno —" where none is a valid answer. A label the form
+    chose itself is kept."""
+    for campo in form.fields.values():
+        etichetta = obbligatorio if campo.required else facoltativo
+        if getattr(campo, "empty_label", None) == TRATTINI:
+            # ModelChoiceField, and django-filter's choice fields, which add it themselves.
+            campo.empty_label = etichetta
+            if not isinstance(campo, forms.ModelChoiceField):
+                # django-filter's ChoiceField: the form's widget still iterates the class-level
+                # field (a widget copies its choices shallowly); bind it to this one. A model
+                # field's widget is bound again whenever its queryset is set.
+                campo.widget.choices = campo.choices
+        elif isinstance(campo, forms.ChoiceField) and not isinstance(campo, forms.ModelChoiceField):
+            scelte = list(campo.choices)
+            if scelte and scelte[0][0] in ("", None) and scelte[0][1] == TRATTINI:
+                campo.choices = [("", etichetta), *scelte[1:]]
+        scelte_widget = getattr(campo.widget, "choices", None)
+        if isinstance(scelte_widget, list | tuple) and scelte_widget:
+            valore, testo = scelte_widget[0]
+            if valore == "" and testo == TRATTINI:
+                campo.widget.choices = [("", etichetta), *scelte_widget[1:]]
+
+
+class EtichetteVuote:
+    """Form mixin: the selects' empty choice in words (etichette_vuote) once the fields exist."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        etichette_vuote(self)
+
+
+class FiltriConEtichette:
+    """FilterSet mixin: a filter left empty means any value, and says so ("Qualsiasi")."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_etichette_vuote", False):
+            etichette_vuote(form, obbligatorio=QUALSIASI, facoltativo=QUALSIASI)
+            form._etichette_vuote = True
+        return form

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ambiti.models import Ente
-from core.moduli import DateInput, form_helper
+from core.moduli import DateInput, EtichetteVuote, form_helper
 from tavoli.models import Esito
 
 from .campi import NumeroItalianoField
@@ -21,7 +21,7 @@ def enti_del_registro(ambito):
     return Ente.objects.filter(iscrizioni__ambito=ambito).order_by("denominazione").distinct()
 
 
-class ObiettivoForm(forms.ModelForm):
+class ObiettivoForm(EtichetteVuote, forms.ModelForm):
     aree_policy = forms.ModelMultipleChoiceField(
         label=_("Aree di policy"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
@@ -95,7 +95,7 @@ class ObiettivoForm(forms.ModelForm):
         return cleaned
 
 
-class AzioneForm(forms.ModelForm):
+class AzioneForm(EtichetteVuote, forms.ModelForm):
     class Meta:
         model = Azione
         fields = [
@@ -139,7 +139,7 @@ class AzioneForm(forms.ModelForm):
         super().validate_constraints(exclude={*(exclude or ()), "data_fine"})
 
 
-class AvanzamentoForm(forms.ModelForm):
+class AvanzamentoForm(EtichetteVuote, forms.ModelForm):
     class Meta:
         model = Azione
         fields = ["avanzamento", "nota_avanzamento"]
@@ -159,7 +159,7 @@ class AvanzamentoForm(forms.ModelForm):
         )
 
 
-class RisorseForm(forms.Form):
+class RisorseForm(EtichetteVuote, forms.Form):
     """The grid of euro per year and fund of one objective."""
 
     def __init__(self, *args, anni, fondi, risorse, **kwargs):
@@ -193,7 +193,7 @@ class RisorseForm(forms.Form):
         }
 
 
-class IndicatoreForm(forms.ModelForm):
+class IndicatoreForm(EtichetteVuote, forms.ModelForm):
     class Meta:
         model = Indicatore
         fields = ["nome", "unita", "fonte", "valore_base", "anno_base"]
@@ -249,7 +249,7 @@ class IndicatoreForm(forms.ModelForm):
         }
 
 
-class MisuraForm(forms.Form):
+class MisuraForm(EtichetteVuote, forms.Form):
     anno = forms.TypedChoiceField(label=_("Anno"), coerce=int)
     valore = NumeroItalianoField(label=_("Valore misurato"), max_digits=14, decimal_places=2)
     nota = forms.CharField(label=_("Nota"), max_length=250, required=False)
@@ -260,7 +260,7 @@ class MisuraForm(forms.Form):
         self.helper = form_helper(Row(Column("anno"), Column("valore"), Column("nota")))
 
 
-class ValutazioneForm(forms.ModelForm):
+class ValutazioneForm(EtichetteVuote, forms.ModelForm):
     class Meta:
         model = Valutazione
         fields = ["grado", "criticita", "prosegue", "obiettivo_successivo"]

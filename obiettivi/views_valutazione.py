@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ambiti.models import Periodo
 from ambiti.permissions import get_ambito_for_manager
+from core.moduli import NESSUNO
 
 from .forms import ValutazioneForm
 from .models import Obiettivo, Valutazione
@@ -33,7 +34,7 @@ def _righe(ambito, precedente, corrente, moduli=None):
         .prefetch_related("aree_policy")
         .order_by("codice")
     )
-    scelte = [("", "---------"), *((o.pk, str(o)) for o in successivi)]
+    scelte = [("", NESSUNO), *((o.pk, str(o)) for o in successivi)]
     righe = []
     for obiettivo in obiettivi:
         valutazione = getattr(obiettivo, "valutazione", None)

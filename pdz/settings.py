@@ -281,6 +281,8 @@ LANGUAGES = [("it", "Italiano")]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
+# The Italian named formats of the project ("3 marzo 2026"), over Django's ("03 Marzo 2026").
+FORMAT_MODULE_PATH = ["core.formati"]
 
 # --- Static files, front end ------------------------------------------------------------------
 

@@ -3,11 +3,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ambiti.models import AreaPolicy
+from core.moduli import FiltriConEtichette
 
 from .models import Esito, Tavolo
 
 
-class PropostaFilter(django_filters.FilterSet):
+class PropostaFilter(FiltriConEtichette, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cerca nel testo"), method="cerca")
     area = django_filters.ModelChoiceFilter(
         label=_("Area di policy"), field_name="area_policy", queryset=AreaPolicy.objects.correnti()

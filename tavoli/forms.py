@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Ruolo, User
 from ambiti.models import AreaPolicy, Ente, Iscrizione
-from core.moduli import DateInput, DateTimeInput, form_helper
+from core.moduli import DateInput, DateTimeInput, EtichetteVuote, a_capo_unix, form_helper
 from core.validatori import valida_riga_singola
 
 from .models import Allegato, Commento, Esito, Incontro, Membro, Tavolo
@@ -16,7 +16,7 @@ class UtenteChoiceField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class TavoloForm(forms.ModelForm):
+class TavoloForm(EtichetteVuote, forms.ModelForm):
     aree_policy = forms.ModelMultipleChoiceField(
         label=_("Aree di policy"),
         queryset=AreaPolicy.objects.correnti(),
@@ -78,7 +78,7 @@ class TavoloForm(forms.ModelForm):
         )
 
 
-class MembroEnteForm(forms.Form):
+class MembroEnteForm(EtichetteVuote, forms.Form):
     ente = forms.ModelChoiceField(label=_("Ente del registro"), queryset=Ente.objects.none())
 
     def __init__(self, *args, tavolo, **kwargs):
@@ -95,7 +95,7 @@ class MembroEnteForm(forms.Form):
         self.helper = form_helper()
 
 
-class MembroPersonaForm(forms.ModelForm):
+class MembroPersonaForm(EtichetteVuote, forms.ModelForm):
     class Meta:
         model = Membro
         fields = ["nome", "ruolo", "email"]
@@ -106,7 +106,7 @@ class MembroPersonaForm(forms.ModelForm):
         self.helper = form_helper(Row(Column("nome"), Column("ruolo"), Column("email")))
 
 
-class IncontroForm(forms.ModelForm):
+class IncontroForm(EtichetteVuote, forms.ModelForm):
     class Meta:
         model = Incontro
         fields = ["titolo", "inizio", "fine", "luogo", "link_online", "ordine_del_giorno"]
@@ -145,7 +145,7 @@ class IncontroForm(forms.ModelForm):
         super().validate_constraints(exclude=exclude)
 
 
-class PresenzeForm(forms.Form):
+class PresenzeForm(EtichetteVuote, forms.Form):
     """One «present» checkbox and one head count per member of the table."""
 
     def __init__(self, *args, membri, presenze, **kwargs):
@@ -161,7 +161,8 @@ class PresenzeForm(forms.Form):
                 min_value=1,
                 max_value=500,
                 required=False,
-                initial=presenza.partecipanti if presenza else 1,
+                # An absent member has no head count: a "1" next to her would read as counted.
+                initial=presenza.partecipanti if presenza else None,
             )
 
     def righe(self):
@@ -171,7 +172,13 @@ class PresenzeForm(forms.Form):
         cleaned = super().clean()
         for membro in self.membri:
             campo = f"partecipanti_{membro.pk}"
-            mancante = cleaned.get(f"presente_{membro.pk}") and not cleaned.get(campo)
+            if not cleaned.get(f"presente_{membro.pk}"):
+                # Not ticked, not counted: whatever is left in her box (0, a stale number)
+                # neither counts nor stops the others' attendance from being saved.
+                self.errors.pop(campo, None)
+                cleaned[campo] = None
+                continue
+            mancante = not cleaned.get(campo)
             if mancante and not self.has_error(campo):
                 self.add_error(campo, _("Indica quante persone erano presenti."))
         return cleaned
@@ -184,7 +191,7 @@ class PresenzeForm(forms.Form):
         }
 
 
-class EsitoForm(forms.ModelForm):
+class EsitoForm(EtichetteVuote, forms.ModelForm):
     class Meta:
         model = Esito
         fields = ["tipo", "testo", "area_policy", "target"]
@@ -210,7 +217,7 @@ class EsitoForm(forms.ModelForm):
         return testo
 
 
-class VerbaleForm(forms.Form):
+class VerbaleForm(EtichetteVuote, forms.Form):
     testo = forms.CharField(
         label=_("Verbale"),
         required=False,
@@ -219,8 +226,12 @@ class VerbaleForm(forms.Form):
     )
     versione = forms.IntegerField(widget=forms.HiddenInput)
 
+    def clean_testo(self):
+        # Saved and autosaved texts must compare equal when they are the same words.
+        return a_capo_unix(self.cleaned_data["testo"])
 
-class AllegatoForm(forms.ModelForm):
+
+class AllegatoForm(EtichetteVuote, forms.ModelForm):
     class Meta:
         model = Allegato
         fields = ["file"]
@@ -231,7 +242,7 @@ class AllegatoForm(forms.ModelForm):
         self.helper = form_helper()
 
 
-class CommentoForm(forms.ModelForm):
+class CommentoForm(EtichetteVuote, forms.ModelForm):
     class Meta:
         model = Commento
         fields = ["testo"]
@@ -242,7 +253,7 @@ class CommentoForm(forms.ModelForm):
         self.helper = form_helper()
 
 
-class ValutazioneForm(forms.Form):
+class ValutazioneForm(EtichetteVuote, forms.Form):
     valutazione = forms.ChoiceField(
         label=_("Valutazione"),
         choices=[c for c in Esito.Valutazione.choices if c[0] != Esito.Valutazione.DA_VALUTARE],

@@ -1,14 +1,22 @@
+import re
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import flusso
 
 from .validators import validate_allegato
+
+# "1.", "2)", "3 -", "a)", "-", "•" at the start of an agenda line; "2.000 euro" is not a number
+# of a point.
+NUMERO_DEL_PUNTO = re.compile(
+    r"^\s*(?:\d{1,3}\s*[.)](?!\d)|[a-z][.)](?=\s)|\d{1,3}\s+[-–—](?=\s)|[-–—•*·](?=\s))\s*"
+)
 
 
 def _token():
@@ -216,11 +224,19 @@ class Incontro(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.titolo} ({self.inizio:%d/%m/%Y})"
+        # The day in Rome: a meeting at 00:30 is not on the previous day.
+        giorno = formats.date_format(timezone.localtime(self.inizio), "SHORT_DATE_FORMAT")
+        return f"{self.titolo} ({giorno})"
 
     @property
     def punti_odg(self):
-        return [riga.strip() for riga in self.ordine_del_giorno.splitlines() if riga.strip()]
+        """The agenda's points, without the numbers or bullets typed before them: the page,
+        the minutes and the calendar number the points themselves ("1. 1. Presentazione")."""
+        punti = (
+            NUMERO_DEL_PUNTO.sub("", riga, count=1).strip()
+            for riga in self.ordine_del_giorno.splitlines()
+        )
+        return [punto for punto in punti if punto]
 
     @property
     def is_bloccato(self):

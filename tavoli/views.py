@@ -141,7 +141,7 @@ def _membri_partial(request, ambito, tavolo, **extra):
     return render(
         request,
         "tavoli/dettaglio.html#membri",
-        _contesto_dettaglio(request, ambito, tavolo, **extra),
+        _contesto_dettaglio(request, ambito, tavolo, frammento=True, **extra),
     )
 
 

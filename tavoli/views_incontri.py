@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ambiti.permissions import get_ambito_for_reader
 from core.flusso import OperazioneNonAmmessa
+from core.moduli import a_capo_unix
 
 from . import services
 from .forms import (
@@ -134,7 +135,12 @@ def _contesto(request, ambito, tavolo, incontro, **extra):
             "form_verbale": VerbaleForm(
                 initial={"testo": incontro.verbale, "versione": incontro.versione}
             ),
-            "bozza": bozza if bozza and bozza.testo != incontro.verbale else None,
+            # Texts saved before line endings were normalised may still hold "\r\n".
+            "bozza": (
+                bozza
+                if bozza and a_capo_unix(bozza.testo) != a_capo_unix(incontro.verbale)
+                else None
+            ),
             "form_allegato": AllegatoForm(),
         }
     if contesto["puo_commentare"]:
@@ -147,7 +153,7 @@ def _sezione(request, ambito, tavolo, incontro, partial, **extra):
     return render(
         request,
         f"tavoli/incontro.html#{partial}",
-        _contesto(request, ambito, tavolo, incontro, **extra),
+        _contesto(request, ambito, tavolo, incontro, frammento=True, **extra),
     )
 
 

@@ -25,16 +25,21 @@ def _proposte(ambito):
     )
 
 
-@require_GET
-def proposte(request, slug):
-    ambito = get_ambito_for_manager(request.user, slug)
-    filtro = PropostaFilter(request.GET, queryset=_proposte(ambito), ambito=ambito)
-    pagina = Paginator(filtro.qs, PROPOSTE_PER_PAGINA).get_page(request.GET.get("pagina"))
+def _conteggi(ambito):
+    """How many proposals of the ambito are in each state of the triage."""
     conteggi = (
         Esito.objects.proposte()
         .nell_ambito(ambito)
         .aggregate(**{v: Count("pk", filter=Q(valutazione=v)) for v in Esito.Valutazione.values})
     )
+    return [(etichetta, conteggi[valore]) for valore, etichetta in Esito.Valutazione.choices]
+
+
+@require_GET
+def proposte(request, slug):
+    ambito = get_ambito_for_manager(request.user, slug)
+    filtro = PropostaFilter(request.GET, queryset=_proposte(ambito), ambito=ambito)
+    pagina = Paginator(filtro.qs, PROPOSTE_PER_PAGINA).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     template = "tavoli/proposte.html"
@@ -48,9 +53,7 @@ def proposte(request, slug):
             "filtro": filtro,
             "pagina": pagina,
             "query": query.urlencode(),
-            "conteggi": [
-                (etichetta, conteggi[valore]) for valore, etichetta in Esito.Valutazione.choices
-            ],
+            "conteggi": _conteggi(ambito),
         },
     )
 
@@ -84,7 +87,9 @@ def valuta(request, slug, epk):
         if not request.htmx:
             return redirect("tavoli:proposte", slug=ambito.slug)
         return render(
-            request, "tavoli/proposte.html#riga", {"ambito": ambito, "proposta": proposta}
+            request,
+            "tavoli/proposte.html#riga_valutata",
+            {"ambito": ambito, "proposta": proposta, "conteggi": _conteggi(ambito)},
         )
     return render(
         request,

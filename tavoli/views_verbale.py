@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -72,7 +72,8 @@ def verbale_bozza(request, slug, pk, ipk):
         )
     except OperazioneNonAmmessa as errore:
         return JsonResponse({"errore": str(errore)}, status=409)
-    return JsonResponse({"salvata_il": timezone.localtime(bozza.salvata_il).strftime("%H:%M:%S")})
+    salvata_il = formats.time_format(timezone.localtime(bozza.salvata_il), "TIME_FORMAT")
+    return JsonResponse({"salvata_il": salvata_il})
 
 
 AZIONI = {

@@ -1,9 +1,9 @@
-"""Numbers as Italian readers expect them: € 1.234,50 and 45,5%."""
+"""Numbers and dates as Italian readers expect them: € 1.234,50, 45,5%, 3 marzo 2026."""
 
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 
 register = template.Library()
 
@@ -37,3 +37,22 @@ def numero(valore):
     valore = Decimal(valore).normalize()
     decimali = max(0, -valore.as_tuple().exponent)
     return number_format(valore, decimali, use_l10n=True, force_grouping=True)
+
+
+@register.filter(expects_localtime=True)
+def data(valore, formato="DATE_FORMAT"):
+    """A date or a moment (in the local time) through one of Django's named formats:
+    DATE_FORMAT by default, "DATETIME_FORMAT" for an event, "SHORT_DATETIME_FORMAT" for a
+    record's timestamp, "SHORT_DATE_FORMAT" in a table. Month and day names in lowercase, as
+    Italian writes them ("martedì 3 marzo 2026"): one page never mixes "Marzo" and "marzo"."""
+    if _vuoto(valore):
+        return ""
+    return date_format(valore, formato).lower()
+
+
+@register.filter(expects_localtime=True)
+def giorno(valore):
+    """The day with its weekday, "martedì 14 ottobre 2025": DATE_FORMAT after the day's name."""
+    if _vuoto(valore):
+        return ""
+    return f"{date_format(valore, 'l')} {date_format(valore, 'DATE_FORMAT')}".lower()

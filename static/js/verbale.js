@@ -31,6 +31,12 @@
   });
   dimentica(PREFISSO_SENZA_UTENTE);
 
+  // A <textarea> is sent by the browser with "\r\n", read by a script with "\n": the same
+  // text must never look like an unsaved draft.
+  function uguali(a, b) {
+    return a.replace(/\r\n?/g, "\n") === b.replace(/\r\n?/g, "\n");
+  }
+
   function init(root) {
     const form = root.querySelector("form[data-verbale]");
     if (!form || form.dataset.pronto) return;
@@ -46,7 +52,7 @@
     } else {
       const locale = JSON.parse(localStorage.getItem(chiave) || "null");
       const banner = root.querySelector("[data-bozza-locale]");
-      if (locale && locale.testo !== area.value && banner) {
+      if (locale && !uguali(locale.testo, area.value) && banner) {
         banner.classList.remove("d-none");
         banner.querySelector("[data-ripristina-locale]").addEventListener("click", () => {
           area.value = locale.testo;
@@ -61,6 +67,11 @@
         ripristina.closest(".alert").remove();
       });
     }
+
+    // The real save makes the pending autosave pointless: sent afterwards it would bring back
+    // the draft the save has just cleared.
+    form.addEventListener("submit", () => clearTimeout(timer));
+    form.addEventListener("htmx:beforeRequest", () => clearTimeout(timer));
 
     area.addEventListener("input", () => {
       localStorage.setItem(chiave, JSON.stringify({ testo: area.value, versione: versione }));
@@ -82,6 +93,19 @@
       }, 2000);
     });
   }
+
+  // Attendance: ticking a member proposes one person, unticking clears her count, so that the
+  // "Persone" column never shows a number for someone who is not counted.
+  document.addEventListener("change", (evento) => {
+    const casella = evento.target;
+    if (!casella.matches("#presenze input[type=checkbox][name^=presente_]")) return;
+    const numero = document.querySelector(
+      "#presenze input[name=partecipanti_" + casella.name.slice("presente_".length) + "]"
+    );
+    if (!numero) return;
+    if (casella.checked && !numero.value) numero.value = "1";
+    if (!casella.checked) numero.value = "";
+  });
 
   document.addEventListener("DOMContentLoaded", () => init(document));
   document.body.addEventListener("htmx:afterSettle", (evento) => init(evento.detail.elt.parentElement || document));

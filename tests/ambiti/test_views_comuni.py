@@ -94,9 +94,9 @@ def test_totale_della_popolazione_e_fonte(client, sindaco_crema):
         "provincia": "CR",
         "sub_ambito": "—",
         "popolazione": "34.204",
-        "fonte": "ANPR, Gennaio 2025",
+        "fonte": "ANPR, gennaio 2025",
     }
-    assert {r["fonte"] for r in righe} == {"ANPR, Gennaio 2025"}
+    assert {r["fonte"] for r in righe} == {"ANPR, gennaio 2025"}
 
 
 def test_il_totale_segue_la_popolazione_in_vigore(client, sindaco_crema):
@@ -107,7 +107,7 @@ def test_il_totale_segue_la_popolazione_in_vigore(client, sindaco_crema):
     response = client.get(_url())
     assert _conteggio(response) == "48 comuni, 163.083 residenti"
     crema = next(r for r in _righe(response) if r["nome"] == "Crema")
-    assert (crema["popolazione"], crema["fonte"]) == ("35.000", "ISTAT, Marzo 2025")
+    assert (crema["popolazione"], crema["fonte"]) == ("35.000", "ISTAT, marzo 2025")
 
 
 # --- Search -----------------------------------------------------------------------------------
@@ -251,6 +251,44 @@ def test_provincia_assente_dall_ambito_e_rifiutata(client, sindaco_crema):
 
 
 # --- Ordering ---------------------------------------------------------------------------------
+
+
+CASALETTO = ["Casaletto Ceredano", "Casaletto di Sopra", "Casaletto Vaprio"]
+
+
+def _casaletto(nomi):
+    return [n for n in nomi if n.startswith("Casaletto")]
+
+
+@pytest.mark.parametrize("ordina", [None, "nome"])
+def test_ordine_alfabetico_italiano(client, sindaco_crema, ordina):
+    """Case ignored, on SQLite and PostgreSQL alike: "di Sopra" before "Vaprio"."""
+    client.force_login(sindaco_crema)
+    nomi = _nomi(client.get(_url(), {"ordina": ordina} if ordina else {}))
+    assert _casaletto(nomi) == CASALETTO
+    assert nomi == sorted(nomi, key=lambda n: n.casefold())
+
+
+def test_ordine_alfabetico_italiano_decrescente(client, sindaco_crema):
+    client.force_login(sindaco_crema)
+    nomi = _nomi(client.get(_url(), {"ordina": "-nome"}))
+    assert _casaletto(nomi) == CASALETTO[::-1]
+
+
+def test_ordine_italiano_anche_nei_menu(cremasco):
+    # A select of comuni (a ModelChoiceField) takes the model's order.
+    from django import forms
+
+    campo = forms.ModelChoiceField(queryset=Comune.objects.nell_ambito(cremasco))
+    nomi = [etichetta for _valore, etichetta in campo.choices][1:]
+    assert _casaletto(nomi) == CASALETTO
+    # Accents ignored too: "Cà" among the "Ca...", not after "Cz".
+    Comune.objects.filter(nome="Casaletto Ceredano").update(nome="Càsaletto Ceredano")
+    assert [c.nome for c in Comune.objects.filter(nome__contains="saletto")] == [
+        "Càsaletto Ceredano",
+        "Casaletto di Sopra",
+        "Casaletto Vaprio",
+    ]
 
 
 def test_ordina_per_popolazione_decrescente(client, sindaco_crema, cremasco):

@@ -449,19 +449,24 @@ ERRORI = [
     pytest.param(
         {"ente__codice_fiscale": "12345678901"},
         "div_id_ente-codice_fiscale",
-        "Codice fiscale non valido: 11 cifre con la cifra di controllo corretta.",
+        "Codice fiscale non valido: l'ultima delle 11 cifre, la cifra di controllo, non "
+        "corrisponde alle altre. Controlla di averlo copiato senza errori.",
         id="codice-fiscale-cifra-di-controllo",
     ),
     pytest.param(
         {"ente__codice_fiscale": codice_fiscale(1)[:10]},
         "div_id_ente-codice_fiscale",
-        "Codice fiscale non valido: 11 cifre con la cifra di controllo corretta.",
+        "Codice fiscale non valido: quello di un ente o di una società ha 11 cifre (come la "
+        "partita IVA), quello di una persona fisica 16 caratteri tra lettere e cifre. Quello "
+        "inserito ha 10 caratteri.",
         id="codice-fiscale-corto",
     ),
     pytest.param(
         {"ente__codice_fiscale": "RSSMRA85T10A562X"},
         "div_id_ente-codice_fiscale",
-        "Codice fiscale non valido: controllare lunghezza e carattere di controllo.",
+        "Codice fiscale non valido: i 16 caratteri non formano un codice fiscale di persona "
+        "fisica (l'ultimo, il carattere di controllo, non corrisponde). Controlla di averlo "
+        "copiato senza errori.",
         id="codice-fiscale-persona-fisica",
     ),
     pytest.param(

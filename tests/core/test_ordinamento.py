@@ -57,3 +57,15 @@ def test_stesso_ordine_delle_chiavi_di_prima(vecchia):
     for codice in CODICI:
         assert chiave_naturale(codice) == vecchia(codice)
     assert _ordina(CODICI) == sorted(CODICI, key=vecchia)
+
+
+def test_chiave_italiana():
+    from core.ordinamento import chiave_italiana
+
+    nomi = ["Casaletto Vaprio", "Cà de' Bonavogli", "Casaletto di Sopra", "Casaletto Ceredano"]
+    assert sorted(nomi, key=chiave_italiana) == [
+        "Cà de' Bonavogli",
+        "Casaletto Ceredano",
+        "Casaletto di Sopra",
+        "Casaletto Vaprio",
+    ]

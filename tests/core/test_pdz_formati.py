@@ -31,3 +31,25 @@ def test_filtri(filtro, valore, atteso):
 
 def test_valore_mancante_da_un_lookup():
     assert _rendi("{{ assente.campo|euro }}") == "—"
+
+
+# --- Dates: Django's named formats, names in lowercase ------------------------------------------
+
+
+def test_date_con_i_formati_del_progetto(settings):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.TIME_ZONE = "Europe/Rome"
+    momento = timezone.make_aware(datetime.datetime(2026, 3, 3, 14, 5))
+    assert _rendi("{{ d|data }}", d=momento) == "3 marzo 2026"
+    assert _rendi('{{ d|data:"DATETIME_FORMAT" }}', d=momento) == "martedì 3 marzo 2026, 14:05"
+    assert _rendi('{{ d|data:"SHORT_DATETIME_FORMAT" }}', d=momento) == "03/03/2026 14:05"
+    assert _rendi('{{ d|data:"SHORT_DATE_FORMAT" }}', d=momento.date()) == "03/03/2026"
+    assert _rendi('{{ d|data:"YEAR_MONTH_FORMAT" }}', d=momento.date()) == "marzo 2026"
+    # In the local time: 23:30 UTC of the 3rd is already the 4th in Rome.
+    tardi = datetime.datetime(2026, 3, 3, 23, 30, tzinfo=datetime.UTC)
+    assert _rendi('{{ d|data:"SHORT_DATETIME_FORMAT" }}', d=tardi) == "04/03/2026 00:30"
+    assert _rendi("{{ d|data }}", d=None) == ""
+    assert _rendi("{{ d|giorno }}", d=momento) == "martedì 3 marzo 2026"

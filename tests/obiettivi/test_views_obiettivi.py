@@ -1081,3 +1081,17 @@ def test_il_testo_degli_utenti_e_escapato(up, piano, proposte):
         html = risposta.content.decode()
         assert "<script>alert" not in html, url
         assert "&lt;script&gt;alert(" in html, url
+
+
+# --- The empty choice of a select ---------------------------------------------------------------
+
+
+def test_moduli_senza_trattini(up, piano, proposte, valutazione):
+    obiettivo = ObiettivoFactory(ambito=piano.ambito, periodo=piano.periodo)
+    for url in (_url("nuovo"), _url("azione-nuova", obiettivo.pk), _url("valutazione")):
+        risposta = up.get(url)
+        assert risposta.status_code == 200, url
+        assert "---------" not in risposta.content.decode(), url
+    # No later objective chosen: a valid answer, and it says so.
+    scelta = uno(risposta, "select", name=f"v{valutazione.vecchi[0].pk}-obiettivo_successivo")
+    assert _testo(trova(scelta, "option")[0]) == "— nessuno —"

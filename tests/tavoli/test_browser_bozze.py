@@ -117,3 +117,20 @@ def test_le_bozze_senza_utente_di_prima_sono_rimosse(page, incontro):
     )
     _nessuna_traccia_di_anna(page, incontro)
     assert _bozze_nel_browser(page) == {}
+
+
+def test_dopo_il_salvataggio_nessuna_bozza_non_salvata(page, incontro):
+    """The browser sends the textarea with "\\r\\n", the autosave with "\\n": once saved, the
+    page reloaded offers no draft to restore."""
+    accedi(page, "operatore_crema", PASSWORD)
+    _scrivi(page, incontro, "Presenti sei enti.\nSi discute del trasporto sociale.\n\nFine.")
+    page.get_by_role("button", name="Salva il verbale").click()
+    expect(page.locator("[data-stato-salvataggio]")).to_contain_text("Salvato alle")
+    # Longer than the autosave's delay: a late autosave would bring the draft back.
+    page.wait_for_timeout(2500)
+    page.goto(_url(incontro))
+    expect(page.get_by_label("Testo del verbale")).to_have_value(
+        "Presenti sei enti.\nSi discute del trasporto sociale.\n\nFine."
+    )
+    expect(page.locator("[data-testid=bozza-server]")).to_have_count(0)
+    expect(page.locator("[data-bozza-locale]")).to_be_hidden()

@@ -420,6 +420,29 @@ def test_un_presente_senza_numero_non_salva_nulla(
     assert "Presenze registrate." not in risposta.content.decode()
 
 
+@pytest.mark.parametrize("rimasto", ["0", "7", ""])
+def test_un_membro_non_spuntato_non_conta_tra_le_persone(
+    incontro, operatore_crema, quattro_membri, rimasto
+):
+    m = quattro_membri
+    Presenza.objects.create(incontro=incontro, membro=m[1], partecipanti=3)
+    dati = {f"presente_{m[0].pk}": "on", f"partecipanti_{m[0].pk}": "2"}
+    # m[1] was present with 3 people: unticked, with whatever is left in her box.
+    dati[f"partecipanti_{m[1].pk}"] = rimasto
+
+    risposta = _client(operatore_crema).post(_url("presenze", incontro), dati, headers=HTMX)
+
+    assert _registrate(incontro) == {m[0].pk: 2}
+    assert _testo(_uno(risposta, data_testid="totale-partecipanti")) == "2 partecipanti"
+    assert "Presenze registrate." in _testo(_radice(risposta))
+    # The members not ticked show no head count that would read as counted.
+    for assente in m[1:]:
+        campo = _uno(risposta, "input", name=f"partecipanti_{assente.pk}")
+        assert dict(campo.attributes).get("value", "") == ""
+    campo = _uno(risposta, "input", name=f"partecipanti_{m[0].pk}")
+    assert dict(campo.attributes)["value"] == "2"
+
+
 def test_un_membro_di_un_altro_tavolo_non_si_registra(
     cremasco, incontro, operatore_crema, quattro_membri
 ):
@@ -731,6 +754,43 @@ def _valuta(client, proposta, htmx=True, **dati):
     )
 
 
+def _riga_valutata(risposta, proposta):
+    """The row of a triaged proposal: the fragment also carries the counters (out of band)."""
+    righe = [
+        e for e in _albero(risposta).children if isinstance(e, Element) and e.name == "tr"
+    ] or [_albero(risposta)]
+    assert [dict(r.attributes).get("id") for r in righe] == [f"proposta-{proposta.pk}"]
+    return righe[0]
+
+
+def _conteggi(elemento):
+    """{"Da valutare": 3, "Accolta": 0, ...} as the counters above the table read."""
+    conteggi = {}
+    for voce in _trova(_uno(elemento, data_testid="conteggi-proposte"), "span"):
+        etichetta, numero = _testo(voce).split(":")
+        conteggi[etichetta.strip()] = int(numero)
+    return conteggi
+
+
+def test_i_contatori_si_aggiornano_dopo_la_valutazione(ufficio_piano_crema, proposte):
+    client = _client(ufficio_piano_crema)
+    prima = _conteggi(_albero(client.get(_url_proposte())))
+
+    risposta = _valuta(client, proposte["trasporto"], valutazione="accolta")
+
+    # The counters come back with the row, to be swapped out of band over the old ones.
+    contatori = _uno(risposta, data_testid="conteggi-proposte")
+    assert dict(contatori.attributes)["hx-swap-oob"] == "true"
+    assert dict(contatori.attributes)["id"] == "conteggi-proposte"
+    dopo = _conteggi(_albero(risposta))
+    assert dopo["Da valutare"] == prima["Da valutare"] - 1
+    assert dopo["Accolta"] == prima["Accolta"] + 1
+    assert dopo == _conteggi(_albero(client.get(_url_proposte())))
+    # On the full page the counters are in place, not out of band.
+    pagina = _uno(client.get(_url_proposte()), data_testid="conteggi-proposte")
+    assert "hx-swap-oob" not in dict(pagina.attributes)
+
+
 def test_il_modulo_di_valutazione_arriva_via_htmx(ufficio_piano_crema, proposte):
     proposta = proposte["trasporto"]
     risposta = _client(ufficio_piano_crema).get(_url_valuta(proposta), headers=HTMX)
@@ -761,8 +821,7 @@ def test_accolta(ufficio_piano_crema, proposte):
     risposta = _valuta(_client(ufficio_piano_crema), proposta, valutazione="accolta")
 
     assert risposta.status_code == 200
-    riga = _radice(risposta)
-    assert dict(riga.attributes)["id"] == f"proposta-{proposta.pk}"
+    riga = _riga_valutata(risposta, proposta)
     assert _testo(_uno(riga, data_testid="valutazione")) == "Accolta"
     proposta.refresh_from_db()
     assert proposta.valutazione == Valutazione.ACCOLTA
@@ -798,7 +857,7 @@ def test_non_accolta_vuole_la_motivazione(ufficio_piano_crema, proposte):
     risposta = _valuta(
         client, proposta, valutazione="non_accolta", motivazione="Già finanziata dalla Regione."
     )
-    riga = _radice(risposta)
+    riga = _riga_valutata(risposta, proposta)
     assert _testo(_uno(riga, data_testid="valutazione")) == "Non accolta"
     assert "Già finanziata dalla Regione." in _testo(riga)
     proposta.refresh_from_db()
@@ -825,7 +884,7 @@ def test_accorpata_vuole_la_proposta_dell_ambito(ufficio_piano_crema, proposte):
     risposta = _valuta(
         client, proposta, valutazione="accorpata", accorpata_in=proposte["trasporto"].pk
     )
-    riga = _radice(risposta)
+    riga = _riga_valutata(risposta, proposta)
     assert _testo(_uno(riga, data_testid="valutazione")) == "Accorpata"
     assert "Potenziare il trasporto sociale" in _testo(riga)
     proposta.refresh_from_db()

@@ -300,7 +300,7 @@ def test_bozza_automatica_salvata_per_utente(incontro, operatore_crema, ufficio_
     risposta = anna.post(_url("verbale-bozza", incontro), {"testo": "Prima riga", "versione": 1})
 
     assert risposta.status_code == 200
-    assert re.fullmatch(r"\d\d:\d\d:\d\d", risposta.json()["salvata_il"])
+    assert re.fullmatch(r"\d\d:\d\d", risposta.json()["salvata_il"])
     bozza = BozzaLocale.objects.get(incontro=incontro, utente=operatore_crema)
     assert (bozza.testo, bozza.versione_base) == ("Prima riga", 1)
 
@@ -809,3 +809,40 @@ def test_il_testo_degli_utenti_e_sempre_escapato(
 
     # The history.
     assert f"Verbale {XSS_ESCAPED}" in _senza_script(anna.get(_url("storia", incontro)))
+
+
+# --- Line endings: a browser sends "\r\n", a script "\n" ---------------------------------------
+
+
+def test_bozza_uguale_a_meno_degli_a_capo_nessun_banner(incontro, operatore_crema):
+    client = _client(operatore_crema)
+    # The form sends the textarea with "\r\n"; the autosave, read by the script, has "\n"
+    # and may arrive just after the save.
+    _salva(client, incontro, TESTO_ANNA.replace("\n", "\r\n"), 1)
+    client.post(_url("verbale-bozza", incontro), {"testo": TESTO_ANNA, "versione": 2})
+
+    pagina = client.get(_url("incontro", incontro))
+
+    assert not _trova(pagina, data_testid="bozza-server")
+    incontro.refresh_from_db()
+    assert incontro.verbale == TESTO_ANNA
+
+
+def test_verbale_salvato_con_crlf_e_bozza_uguale_nessun_banner(incontro, operatore_crema):
+    # A text stored before the save normalised line endings.
+    Incontro.objects.filter(pk=incontro.pk).update(verbale=TESTO_ANNA.replace("\n", "\r\n"))
+    BozzaLocale.objects.create(
+        incontro=incontro, utente=operatore_crema, testo=TESTO_ANNA, versione_base=1
+    )
+    pagina = _client(operatore_crema).get(_url("incontro", incontro))
+    assert not _trova(pagina, data_testid="bozza-server")
+
+
+def test_bozza_davvero_diversa_mostra_il_banner(incontro, operatore_crema):
+    client = _client(operatore_crema)
+    _salva(client, incontro, TESTO_ANNA.replace("\n", "\r\n"), 1)
+    client.post(
+        _url("verbale-bozza", incontro), {"testo": TESTO_ANNA + "\nAncora una riga", "versione": 2}
+    )
+    pagina = client.get(_url("incontro", incontro))
+    assert _trova(pagina, data_testid="bozza-server")
