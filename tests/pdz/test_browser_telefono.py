@@ -162,11 +162,9 @@ def _apri_e_chiudi_menu(page) -> str | None:
     expect(bottone).to_have_attribute("aria-expanded", "true")
     voci = menu.locator("a.nav-link")
     expect(voci.first).to_be_visible()
-    nascoste = [
-        voci.nth(i).get_attribute("href")
-        for i in range(voci.count())
-        if not voci.nth(i).is_visible()
-    ]
+    nascoste = voci.evaluate_all(
+        "(link) => link.filter((a) => !a.checkVisibility()).map((a) => a.getAttribute('href'))"
+    )
     if nascoste:
         return f"menu aperto, voci non visibili: {nascoste}"
     # When the opening transition ends the focus moves into the menu, on its close button; a
