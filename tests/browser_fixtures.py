@@ -1,8 +1,10 @@
 """Headless Chromium (Debian's package) driven by Playwright against the live test server."""
 
 import contextlib
+import functools
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -66,8 +68,8 @@ def nuovo_contesto(browser, live_server, violazioni_csp):
     the test fails if any page reported one."""
     contesti = []
 
-    def nuovo():
-        context = browser.new_context(base_url=live_server.url, locale="it-IT")
+    def nuovo(**opzioni):
+        context = browser.new_context(base_url=live_server.url, locale="it-IT", **opzioni)
         context.expose_function("pdzViolazioneCsp", lambda testo: violazioni_csp.append(testo))
         context.add_init_script(SENTINELLA_CSP)
 
@@ -104,3 +106,46 @@ def accedi(page, username, password):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Accedi").last.click()
     page.wait_for_load_state()
+
+
+# axe-core (devDependency in package.json, never served as a static file) checks a page against
+# WCAG 2.1 A and AA. Its source is evaluated in the page through Playwright, which the page's
+# Content-Security-Policy does not see: an injected <script> would be an inline script it forbids.
+AXE_CORE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@functools.cache
+def _sorgente_axe() -> str:
+    if not AXE_CORE.exists():
+        pytest.fail(f"axe-core non trovato in {AXE_CORE}: `npm ci` lo installa.")
+    return AXE_CORE.read_text(encoding="utf-8")
+
+
+def violazioni_axe(page) -> list[dict]:
+    """What axe-core finds against WCAG 2.1 A/AA on the page as it is now: one dict per rule,
+    with the selectors of the offending elements."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_sorgente_axe())
+    return page.evaluate(
+        """async (etichette) => {
+          const esito = await window.axe.run(document, {
+            runOnly: {type: "tag", values: etichette},
+            resultTypes: ["violations"],
+          });
+          return esito.violations.map((v) => ({
+            id: v.id,
+            impatto: v.impact,
+            descrizione: v.help,
+            elementi: v.nodes.map((n) => n.target.join(" ")),
+          }));
+        }""",
+        WCAG_21_AA,
+    )
+
+
+def descrivi_violazioni_axe(violazioni: list[dict]) -> str:
+    return "\n".join(
+        f"  {v['id']} ({v['impatto']}): {v['descrizione']} -> {', '.join(v['elementi'][:5])}"
+        for v in violazioni
+    )

@@ -49,3 +49,30 @@ function applicaPercentuali(radice) {
 }
 applicaPercentuali(document.body);
 document.body.addEventListener("htmx:load", (evento) => applicaPercentuali(evento.detail.elt));
+
+// A table wider than the phone scrolls inside its .table-responsive: a keyboard user reaches it
+// with Tab and scrolls it with the arrows (WCAG 2.1.1). Only a scroller that scrolls and has no
+// focusable content of its own gets the tab stop, named after the table's caption.
+const FOCUSABILI = "a[href], button, input, select, textarea, [tabindex]";
+function rendiScorrevoliRaggiungibili(radice) {
+  const contenitori = radice.matches?.(".table-responsive") ? [radice] : [];
+  contenitori.push(...radice.querySelectorAll(".table-responsive"));
+  for (const contenitore of contenitori) {
+    const scorre = contenitore.scrollWidth > contenitore.clientWidth;
+    if (scorre && !contenitore.querySelector(FOCUSABILI)) {
+      contenitore.tabIndex = 0;
+      contenitore.setAttribute("role", "region");
+      const didascalia = contenitore.querySelector("caption")?.textContent.trim();
+      contenitore.setAttribute("aria-label", didascalia || "Tabella scorrevole");
+      contenitore.dataset.scorrevole = "aggiunto";
+    } else if (contenitore.dataset.scorrevole === "aggiunto") {
+      contenitore.removeAttribute("tabindex");
+      contenitore.removeAttribute("role");
+      contenitore.removeAttribute("aria-label");
+      delete contenitore.dataset.scorrevole;
+    }
+  }
+}
+rendiScorrevoliRaggiungibili(document.body);
+document.body.addEventListener("htmx:load", (evento) => rendiScorrevoliRaggiungibili(evento.detail.elt));
+window.addEventListener("resize", () => rendiScorrevoliRaggiungibili(document.body));
