@@ -196,7 +196,11 @@ def _dati(nome, s, persona):
     }.get(nome, {})
 
 
-def _atteso(tipo, metodo, persona):
+def _atteso(nome, tipo, metodo, persona):
+    if persona == "ente_crema" and nome == "recepimenti":
+        # A participating ente reads the plan's frozen versions, and with them the comuni's
+        # council adoptions; it records none.
+        return 200 if metodo == "get" else 403
     if persona in ESTRANEI:
         return 404
     if persona in GESTORI:
@@ -227,7 +231,7 @@ def test_matrice(client, scena, caso, persona, django_capture_on_commit_callback
     with django_capture_on_commit_callbacks(execute=True):
         dati = _dati(nome, scena, persona) if metodo == "post" else {}
         risposta = getattr(client, metodo)(_url(nome, scena), dati)
-    atteso = _atteso(tipo, metodo, persona)
+    atteso = _atteso(nome, tipo, metodo, persona)
     assert risposta.status_code == atteso, risposta.content.decode()[:300]
     if atteso in (403, 404) or metodo == "get":
         assert _fotografia() == prima
