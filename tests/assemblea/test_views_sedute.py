@@ -282,7 +282,7 @@ def test_crea_seduta_con_orari_italiani(up, cremasco, ufficio_piano_crema):
     assert seduta.stato == Seduta.Stato.CONVOCATA
     assert seduta.prima_convocazione == datetime.datetime(2026, 3, 10, 17, 30, tzinfo=ROMA)
     pagina = up.get(url("seduta", seduta))
-    assert leggi(uno(pagina, data_testid="prima-convocazione")) == "Martedì 10 Marzo 2026 17:30"
+    assert leggi(uno(pagina, data_testid="prima-convocazione")) == "martedì 10 marzo 2026, 17:30"
     assert leggi(uno(pagina, data_testid="inviti")) == "non ancora inviata"
 
 
@@ -944,7 +944,7 @@ def test_recepimento_del_sindaco_per_il_proprio_comune(client, sindaco_crema, ap
         follow=True,
     )
     assert messaggi(risposta) == ["Recepimento registrato: Crema, delibera n. 12 del 02/04/2026."]
-    assert "02 Aprile 2026" in leggi(
+    assert "2 aprile 2026" in leggi(
         next(
             r
             for r in trova(risposta, data_testid="riga-recepimento")

@@ -104,7 +104,7 @@ def test_il_verbale_riporta_presenze_quorum_e_voti_nominali(client, chiusa, uffi
     pdf = b"".join(risposta.streaming_content) if risposta.streaming else risposta.content
     testo = _testo(pdf)
     assert _c("Sala degli Ostaggi") in _c(testo)
-    assert "3 Dicembre 2026" in testo
+    assert "3 dicembre 2026" in testo
     assert _c("Approvazione del Piano di Zona") in _c(testo)
     # Every comune of the ambito, with its population: Crema has 34.204 residents (ANPR 1/2025).
     # Long names wrap inside their cell: compare without white space.
