@@ -108,7 +108,7 @@ def test_la_versione_per_l_assemblea_e_poi_il_piano_approvato(
         )
     versione = VersionePiano.objects.get(pk=versione.pk)
     assert versione.esito_il == votata
-    approvato = "Approvato dall'Assemblea dei Sindaci il 03 novembre 2025"
+    approvato = "Approvato dall'Assemblea dei Sindaci il 3 novembre 2025"
     copertina, titolo, soggetto, nome = _stampa(
         client, django_capture_on_commit_callbacks, sindaco_crema, versione.pdf
     )
