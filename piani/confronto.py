@@ -3,10 +3,9 @@ paragraph, with what was added and what was removed.
 
 Pure functions of two HTML strings (the sanitised texts of two revisions): no database, no
 template. `confronta` reads the text of each block (paragraph, heading, list item, table cell),
-compares the two sequences of words with the paragraph breaks between them, and returns the
-blocks of the result, each a list of runs of words that are the same, added or removed. A block
-removed whole, or added whole, is marked as such; the words of a changed block show where they
-changed.
+compares the two sequences of blocks, then the words of each block that was rewritten, and
+returns the blocks of the result, each a list of runs of words that are the same, added or
+removed. A block removed whole, or added whole, is marked as such.
 """
 
 import difflib
@@ -82,13 +81,6 @@ def blocchi(html: str) -> list[tuple[str, str]]:
     return lettore.blocchi
 
 
-@dataclass(frozen=True)
-class _Capo:
-    """The break before a block, compared like a word: two blocks match if their kind does."""
-
-    tipo: str
-
-
 @dataclass
 class Segmento:
     stato: str  # UGUALE, AGGIUNTO or RIMOSSO
@@ -122,60 +114,81 @@ class Confronto:
         return not self.parole_aggiunte and not self.parole_rimosse
 
 
-def _gettoni(html):
-    gettoni = []
-    for tipo, testo in blocchi(html):
-        gettoni.append(_Capo(tipo))
-        gettoni.extend(testo.split())
-    return gettoni
+# Two blocks of a changed stretch are the same block rewritten when at least this share of
+# their words match; otherwise one was removed and the other added.
+SOMIGLIANZA_MINIMA = 0.4
 
 
-def _testa_e_resto(gettoni):
-    for indice, gettone in enumerate(gettoni):
-        if isinstance(gettone, _Capo):
-            return gettoni[:indice], gettoni[indice:]
-    return gettoni, []
+def _parole(testo):
+    return testo.split()
+
+
+def _blocco_cambiato(tipo, prima, dopo):
+    blocco = Blocco(tipo=tipo)
+    a, b = _parole(prima), _parole(dopo)
+    aggiunte = rimosse = 0
+    for operazione, i1, i2, j1, j2 in difflib.SequenceMatcher(
+        None, a, b, autojunk=False
+    ).get_opcodes():
+        if operazione == "equal":
+            blocco.aggiungi(UGUALE, b[j1:j2])
+            continue
+        blocco.aggiungi(RIMOSSO, a[i1:i2])
+        blocco.aggiungi(AGGIUNTO, b[j1:j2])
+        rimosse += i2 - i1
+        aggiunte += j2 - j1
+    return blocco, aggiunte, rimosse
+
+
+def _intero(tipo, testo, stato):
+    blocco = Blocco(tipo=tipo, stato=stato)
+    blocco.aggiungi(stato, _parole(testo))
+    return blocco
+
+
+def _somiglianza(prima, dopo):
+    return difflib.SequenceMatcher(None, _parole(prima), _parole(dopo), autojunk=False).ratio()
 
 
 def confronta(prima: str, dopo: str) -> Confronto:
-    """What changed from the HTML `prima` to the HTML `dopo`, word by word."""
-    a, b = _gettoni(prima), _gettoni(dopo)
+    """What changed from the HTML `prima` to the HTML `dopo`: first block by block, then, in a
+    block that was rewritten, word by word."""
+    a, b = blocchi(prima), blocchi(dopo)
     risultato: list[Blocco] = []
-    aggiunte = rimosse = 0
+    conto = {AGGIUNTO: 0, RIMOSSO: 0}
 
-    def emetti(gettoni, stato):
-        parole = []
-        for gettone in gettoni:
-            if isinstance(gettone, _Capo):
-                if risultato:
-                    risultato[-1].aggiungi(stato, parole)
-                parole = []
-                risultato.append(Blocco(tipo=gettone.tipo, stato=stato))
-            else:
-                parole.append(gettone)
-        if parole:
-            if not risultato:
-                risultato.append(Blocco(tipo=PARAGRAFO))
-            risultato[-1].aggiungi(stato, parole)
-        return sum(not isinstance(g, _Capo) for g in gettoni)
+    def intero(tipo, testo, stato):
+        risultato.append(_intero(tipo, testo, stato))
+        conto[stato] += len(_parole(testo))
 
-    confronto = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    confronto = difflib.SequenceMatcher(
+        None, [t for _k, t in a], [t for _k, t in b], autojunk=False
+    )
     for operazione, i1, i2, j1, j2 in confronto.get_opcodes():
         if operazione == "equal":
-            emetti(b[j1:j2], UGUALE)
-        else:
-            # The words before the first break belong to the block being written, on both sides:
-            # there the removed words and then the added ones; the blocks that follow, removed
-            # and then added, after them.
-            tolti, messi = _testa_e_resto(a[i1:i2]), _testa_e_resto(b[j1:j2])
-            rimosse += emetti(tolti[0], RIMOSSO)
-            aggiunte += emetti(messi[0], AGGIUNTO)
-            rimosse += emetti(tolti[1], RIMOSSO)
-            aggiunte += emetti(messi[1], AGGIUNTO)
-    # A block marked added or removed that also holds words in the other state (a break moved
-    # inside a changed paragraph) is a changed block, not a new or a gone one.
-    for blocco in risultato:
-        if blocco.stato != UGUALE and any(s.stato != blocco.stato for s in blocco.segmenti):
-            blocco.stato = UGUALE
-    risultato = [blocco for blocco in risultato if blocco.segmenti]
-    return Confronto(blocchi=risultato, parole_aggiunte=aggiunte, parole_rimosse=rimosse)
+            risultato.extend(_intero(tipo, testo, UGUALE) for tipo, testo in b[j1:j2])
+            continue
+        # Each old block of the stretch finds, in order, the new block most like it: those
+        # are rewrites; the new blocks it skips were added, an old block with none was removed.
+        nuovi, j = b[j1:j2], 0
+        for tipo_prima, testo_prima in a[i1:i2]:
+            candidati = [
+                (_somiglianza(testo_prima, testo), k) for k, (_t, testo) in enumerate(nuovi)
+            ][j:]
+            migliore = max(candidati, default=(0, None))
+            if migliore[0] < SOMIGLIANZA_MINIMA:
+                intero(tipo_prima, testo_prima, RIMOSSO)
+                continue
+            k = migliore[1]
+            for tipo, testo in nuovi[j:k]:
+                intero(tipo, testo, AGGIUNTO)
+            blocco, aggiunte, rimosse = _blocco_cambiato(nuovi[k][0], testo_prima, nuovi[k][1])
+            risultato.append(blocco)
+            conto[AGGIUNTO] += aggiunte
+            conto[RIMOSSO] += rimosse
+            j = k + 1
+        for tipo, testo in nuovi[j:]:
+            intero(tipo, testo, AGGIUNTO)
+    return Confronto(
+        blocchi=risultato, parole_aggiunte=conto[AGGIUNTO], parole_rimosse=conto[RIMOSSO]
+    )
