@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "django_prose_editor",
     "core",
     "accounts",
     "ambiti",

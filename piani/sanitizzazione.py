@@ -3,8 +3,9 @@
 Every text that reaches the plan goes through `pulisci`: when it is saved (piani/services.py) and
 again when the document is assembled (piani/assemblaggio.py), so that a text written before a
 change of these rules, or straight into the database, never reaches a page or the PDF unfiltered.
-Only the tags below survive, with no attribute but a link's address; scripts and styles go with
-their content, every other tag goes and leaves its text. Images are not allowed: in the PDF they
+Only the tags below survive, with no attribute but a link's address and a table cell's span (a
+whole number, as the editor's merged cells write it); scripts and styles go with their content,
+every other tag goes and leaves its text. Images are not allowed: in the PDF they
 would be fetched from wherever their address points.
 """
 
@@ -33,7 +34,9 @@ TAG_AMMESSI = frozenset(
         "td",
     }
 )
-ATTRIBUTI_AMMESSI = {"a": {"href"}}
+ATTRIBUTI_AMMESSI = {"a": {"href"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
+# A cell spans at most this many rows or columns: more is no table a plan prints.
+CAMPATA_MASSIMA = 100
 SCHEMI_AMMESSI = frozenset({"http", "https", "mailto"})
 # Removed together with what they contain: their content is code or markup, never prose.
 TAG_CON_CONTENUTO_ESCLUSO = frozenset(
@@ -41,7 +44,18 @@ TAG_CON_CONTENUTO_ESCLUSO = frozenset(
 )
 
 
-def _solo_indirizzi_assoluti(tag, attributo, valore):
+def _filtra_attributo(tag, attributo, valore):
+    # A span is a whole number from 2 up; 1 is what a cell does anyway, and is left out so that
+    # the editor's colspan="1" on every cell does not fill the stored text.
+    if attributo in ("colspan", "rowspan"):
+        valore = valore.strip()
+        if not valore.isdigit() or not 1 < int(valore) <= CAMPATA_MASSIMA:
+            return None
+        return str(int(valore))
+    # nh3 keeps a title on any tag; an empty one (the editor's link dialog leaves it so) says
+    # nothing.
+    if attributo == "title" and not valore.strip():
+        return None
     # nh3 checks the scheme of absolute addresses only: a relative one ("/admin", "x.png",
     # "#nota") would point into the portal or, in the PDF, to a local file. Both go.
     if tag == "a" and attributo == "href":
@@ -57,7 +71,7 @@ def _pulisci_una_volta(html):
         tags=set(TAG_AMMESSI),
         clean_content_tags=set(TAG_CON_CONTENUTO_ESCLUSO),
         attributes={tag: set(nomi) for tag, nomi in ATTRIBUTI_AMMESSI.items()},
-        attribute_filter=_solo_indirizzi_assoluti,
+        attribute_filter=_filtra_attributo,
         url_schemes=set(SCHEMI_AMMESSI),
         link_rel=None,
         strip_comments=True,

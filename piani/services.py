@@ -113,6 +113,7 @@ def salva_sezione(*, sezione, titolo, testo, versione_letta, utente, nota="") ->
     attuale = Sezione.objects.select_for_update().get(pk=sezione.pk)
     attuale.piano = piano
     testo = _pulisci(testo)
+    scritta_il = attuale.modificata_il
     # Kept if this is the first edit, so that the text as it was before can be restored too.
     iniziale = RevisioneSezione(
         sezione=attuale,
@@ -141,6 +142,9 @@ def salva_sezione(*, sezione, titolo, testo, versione_letta, utente, nota="") ->
     ):
         if not attuale.revisioni.exists():
             iniziale.save()
+            # The initial text was written when the section was last saved, not now (creata_il
+            # is set on insert, hence the update).
+            RevisioneSezione.objects.filter(pk=iniziale.pk).update(creata_il=scritta_il)
         attuale.modificata_da = utente
         attuale.save(
             update_fields=["titolo", "testo", "versione", "modificata_da", "modificata_il"]

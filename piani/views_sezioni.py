@@ -1,11 +1,9 @@
 """Editing one section of the plan: concurrent editors, conflicts, revisions, comments."""
 
-import difflib
-
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,22 +13,12 @@ from core.flusso import OperazioneNonAmmessa
 from core.moduli import intero_o_none
 
 from . import services
+from .confronto import confronta
+from .forms import SezioneForm
 from .models import CommentoSezione, RevisioneSezione
 from .permissions import can_comment_piano, can_resolve_commento, get_piano_for_editor
+from .sanitizzazione import pulisci
 from .views import _ambito, richiedi_commentatore, richiedi_lettore
-
-
-class SezioneForm(forms.Form):
-    titolo = forms.CharField(label=gettext_lazy("Titolo"), max_length=200)
-    testo = forms.CharField(
-        label=gettext_lazy("Testo"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 18}),
-        help_text=gettext_lazy(
-            "Paragrafi, grassetto, corsivo, elenchi, tabelle e collegamenti; il resto viene rimosso."
-        ),
-    )
-    versione = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class CommentoForm(forms.Form):
@@ -68,6 +56,9 @@ def modifica(request, slug, pk, spk):
             )
         except services.ConflittoSezione as conflitto:
             contesto["conflitto"] = conflitto
+            # Both texts as a reader sees them: cleaned again, then shown as HTML, not as code.
+            contesto["testo_altrui"] = mark_safe(pulisci(conflitto.testo_attuale))  # noqa: S308
+            contesto["testo_proprio"] = mark_safe(pulisci(conflitto.testo_proposto))  # noqa: S308
             contesto["form"] = SezioneForm(
                 initial={
                     "titolo": conflitto.titolo_proposto,
@@ -100,18 +91,14 @@ def presenza(request, slug, pk, spk):
 def revisioni(request, slug, pk, spk):
     ambito, piano, sezione = _sezione_editor(request, slug, pk, spk)
     elenco = list(sezione.revisioni.select_related("autore"))
-    confronto = None
+    confronto = prima = dopo = None
     a, b = request.GET.get("a"), request.GET.get("b")
     if a and b:
         per_versione = {str(r.versione): r for r in elenco}
         prima, dopo = per_versione.get(a), per_versione.get(b)
         if prima and dopo:
-            confronto = difflib.HtmlDiff(wrapcolumn=70).make_table(
-                _righe(prima.testo),
-                _righe(dopo.testo),
-                fromdesc=_("Versione %(n)s") % {"n": prima.versione},
-                todesc=_("Versione %(n)s") % {"n": dopo.versione},
-            )
+            # The texts as a reader sees them, word by word (piani/confronto.py).
+            confronto = confronta(pulisci(prima.testo), pulisci(dopo.testo))
     return render(
         request,
         "piani/revisioni.html",
@@ -121,16 +108,12 @@ def revisioni(request, slug, pk, spk):
             "sezione": sezione,
             "revisioni": elenco,
             "confronto": confronto,
+            "prima": prima,
+            "dopo": dopo,
             "a": a,
             "b": b,
         },
     )
-
-
-def _righe(html):
-    # Compare what a reader sees, a paragraph per line: tags would drown the differences.
-    testo = html.replace("</p>", "\n").replace("<br>", "\n").replace("</li>", "\n")
-    return [riga.strip() for riga in strip_tags(testo).splitlines() if riga.strip()]
 
 
 @require_POST

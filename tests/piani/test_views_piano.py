@@ -277,7 +277,12 @@ def test_conflitto_nessuna_parola_persa(client, piano, anna, bruno):
     assert risposta.status_code == 409
     conflitto = uno(risposta, data_testid="conflitto")
     assert "Nel frattempo Anna Rossi ha salvato questa sezione." in _testo(conflitto)
-    assert _testo(uno(conflitto, data_testid="testo-altrui")) == "<p>Testo di Anna</p>"
+    # Both texts as they will read (HTML rendered, not shown as code).
+    altrui = uno(conflitto, data_testid="testo-altrui")
+    assert _testo(uno(altrui, "p")) == "Testo di Anna"
+    proprio = uno(conflitto, data_testid="testo-proprio")
+    assert _testo(uno(proprio, "strong")) == "scritto"
+    assert "&lt;p&gt;" not in risposta.content.decode().split('data-testid="testo-altrui"')[1][:200]
     # Bruno's own text is in the form, with the version he must now save against.
     assert _valore(risposta, "textarea", "testo") == testo_bruno
     assert _valore(risposta, "input", "titolo") == "Introduzione rivista"
@@ -411,11 +416,16 @@ def test_confronto_di_due_versioni(client, piano, tre_versioni):
     assert len(trova(risposta, "tbody")[0].children) == 3
 
     risposta = client.get(url, {"a": 2, "b": 3})
-    confronto = _testo(uno(risposta, data_testid="confronto"))
-    for parola in ("Versione 2", "Versione 3", "Arancione", "maturo", "Zucchero", "filato"):
-        assert parola in confronto
-    # Side by side: the two versions are two columns of the same table.
-    assert "Arancione" in confronto.split("Zucchero")[0]
+    confronto = uno(risposta, data_testid="confronto")
+    assert "Dalla versione 2 alla versione 3" in _testo(confronto)
+    # One text, word by word: what went is struck through, what came is marked as added
+    # (tests/piani/test_views_sezioni_confronto.py has the details).
+    assert [_testo(el) for el in trova(confronto, "del", **{"class": "confronto-rimosso"})][1:] == [
+        "inizio testo tolto Arancione maturo sul ramo fine testo tolto"
+    ]
+    assert [_testo(el) for el in trova(confronto, "ins", **{"class": "confronto-aggiunto"})][
+        1:
+    ] == ["inizio aggiunta Zucchero filato alla fiera fine aggiunta"]
 
     # Versions that do not exist: no comparison, no error.
     assert not trova(client.get(url, {"a": 2, "b": 9}), data_testid="confronto")
