@@ -47,24 +47,27 @@ def test_conflitto_tra_due_redattori_e_pdf_con_avanzamento(
         seconda.reload()
         expect(seconda.get_by_test_id("altri-editor")).to_contain_text("Nome Cognome")
 
-        prima.get_by_label("Testo").fill("<p>Testo della prima redattrice.</p>")
+        # The text is written in the editor (tests/piani/test_browser_editor.py has its toolbar).
+        prima.get_by_role("textbox", name="Testo").fill("Testo della prima redattrice.")
         prima.get_by_role("button", name="Salva la sezione").click()
         expect(prima.get_by_role("alert")).to_contain_text("Sezione salvata")
 
-        seconda.get_by_label("Testo").fill("<p>Testo della seconda redattrice.</p>")
+        seconda.get_by_role("textbox", name="Testo").fill("Testo della seconda redattrice.")
         seconda.get_by_role("button", name="Salva la sezione").click()
         expect(seconda.get_by_test_id("conflitto")).to_be_visible()
         expect(seconda.get_by_test_id("testo-altrui")).to_contain_text("prima redattrice")
-        expect(seconda.get_by_label("Testo")).to_have_value(
+        expect(seconda.locator("textarea[name=testo]")).to_have_value(
             "<p>Testo della seconda redattrice.</p>"
         )
         sezione.refresh_from_db()
         assert "prima redattrice" in sezione.testo
 
         # She keeps both texts and saves again: now it goes through.
-        seconda.get_by_label("Testo").fill(
-            "<p>Testo della prima redattrice.</p><p>Testo della seconda redattrice.</p>"
-        )
+        editor = seconda.get_by_role("textbox", name="Testo")
+        editor.click()
+        seconda.keyboard.press("Control+Home")
+        seconda.keyboard.type("Testo della prima redattrice.")
+        seconda.keyboard.press("Enter")
         seconda.get_by_role("button", name="Salva la sezione").click()
         expect(seconda.get_by_role("alert")).to_contain_text("Sezione salvata")
         sezione.refresh_from_db()
