@@ -13,7 +13,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 PRODUCTION_PG_URL ?= postgres://postgres@127.0.0.1:5432/pdz_produzione
 PRODUCTION_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: setup run test test-postgres test-sqlite test-production test-newer-python lint lock lock-check chromium worker clean
+.PHONY: setup run test test-postgres test-sqlite test-production test-newer-python lint lock lock-check chromium system-packages spid-sp-test worker beat clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,11 +50,32 @@ run: setup .env
 worker: setup
 	$(VENV)/bin/celery -A pdz worker --loglevel=info
 
-## Headless Chromium for the browser tests, from Debian's package.
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installo chromium (pacchetto Debian)..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+## The periodic jobs (reminders, digests, roles that end), for when REDIS_URL is set.
+beat: setup
+	$(VENV)/bin/celery -A pdz beat --loglevel=info
+
+## The programs the tests need from Debian's packages: headless Chromium for the browser tests,
+## xmlsec1 with which pysaml2 signs and checks SAML messages (SPID, CIE).
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v xmlsec1 >/dev/null 2>&1 || missing="$$missing xmlsec1"; \
+	[ -z "$$missing" ] || { \
+		echo "Installo$$missing (pacchetti Debian)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }
+
+chromium: system-packages
+
+## AgID's SPID validator, in a virtualenv of its own: it pins versions the portal cannot share.
+SPID_VENV := $(VENV)-spid-sp-test
+SPID_STAMP := $(SPID_VENV)/.installed
+$(SPID_STAMP): requirements/spid-sp-test.txt
+	$(PYTHON) -m venv $(SPID_VENV)
+	$(SPID_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SPID_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements/spid-sp-test.txt
+	touch $@
+
+spid-sp-test: $(SPID_STAMP)
 
 lint: setup lock-check
 	$(VENV)/bin/ruff check .
@@ -66,14 +87,14 @@ lint: setup lock-check
 ## Every test: the production stack as shipped, the suite on PostgreSQL with Redis (as in
 ## production), then on the embedded SQLite default, then on PostgreSQL again with the newest
 ## Python installed here.
-test: setup chromium lint test-production test-postgres test-sqlite test-newer-python
+test: setup chromium spid-sp-test lint test-production test-postgres test-sqlite test-newer-python
 
-test-postgres: setup chromium
+test-postgres: setup chromium spid-sp-test
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest
 
 # A worker process cannot share the in-memory SQLite test database, and SQLite has no row locks
 # for the concurrency tests: those tests run above.
-test-sqlite: setup chromium
+test-sqlite: setup chromium spid-sp-test
 	$(PY) -m pytest -m "not worker and not postgres"
 
 ## The production configuration, as the Dockerfile and docker-compose.yml ship it: collectstatic
@@ -95,19 +116,26 @@ clean:
 LOCK_COMPILE = $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock" pyproject.toml --group build
 
+# The validator's own lock: one Python (3.11, the baseline), since its pins differ by version.
+SPID_COMPILE = $(VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" requirements/spid-sp-test.in
+
 lock: $(PY_STAMP)
 	$(LOCK_COMPILE) $(LOCK_ARGS) -o requirements/production.txt
 	$(LOCK_COMPILE) $(LOCK_ARGS) --extra dev -c requirements/production.txt -o requirements/dev.txt
+	$(SPID_COMPILE) $(LOCK_ARGS) -o requirements/spid-sp-test.txt
 
 # Regenerates both locks into a temporary folder, starting from the committed pins, and compares:
 # any difference means pyproject.toml changed without `make lock`.
 lock-check: $(PY_STAMP)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	cp requirements/production.txt requirements/dev.txt "$$tmp"/ && \
+	cp requirements/production.txt requirements/dev.txt requirements/spid-sp-test.txt "$$tmp"/ && \
 	$(LOCK_COMPILE) -o "$$tmp/production.txt" && \
 	$(LOCK_COMPILE) --extra dev -c requirements/production.txt -o "$$tmp/dev.txt" && \
+	$(SPID_COMPILE) -o "$$tmp/spid-sp-test.txt" && \
 	diff -u requirements/production.txt "$$tmp/production.txt" && \
-	diff -u requirements/dev.txt "$$tmp/dev.txt" || { \
+	diff -u requirements/dev.txt "$$tmp/dev.txt" && \
+	diff -u requirements/spid-sp-test.txt "$$tmp/spid-sp-test.txt" || { \
 		echo "I file di lock non corrispondono a pyproject.toml: esegui 'make lock' e fai commit di requirements/."; \
 		exit 1; }
 
@@ -134,7 +162,7 @@ $(NEWER_VENV)/bin/python:
 $(NEWER_VENV)/.installed: requirements/dev.txt pyproject.toml | $(NEWER_VENV)/bin/python
 	$(call install_locked,$(NEWER_VENV))
 
-test-newer-python: $(NEWER_VENV)/.installed $(NODE_STAMP) chromium
+test-newer-python: $(NEWER_VENV)/.installed $(NODE_STAMP) chromium spid-sp-test
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(NEWER_VENV)/bin/python -m pytest
 else ifneq ($(NEWER_PYTHON),)
 test-newer-python:

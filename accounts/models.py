@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +17,16 @@ class User(AbstractUser):
     administrator of the whole portal, from Django's superuser flag."""
 
     email = models.EmailField(_("indirizzo e-mail"), blank=True)
+    # How SPID and CIE logins find the person: the Ufficio di Piano registers it, the first
+    # login with that tax code binds the account (accounts.spid).
+    codice_fiscale = models.CharField(
+        _("codice fiscale"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Per l'accesso con SPID o CIE."),
+    )
     # Calendar apps cannot sign in: the personal feed URL carries this secret instead.
     token_calendario = models.CharField(
         max_length=64, unique=True, default=_token_calendario, editable=False
@@ -37,8 +48,18 @@ class User(AbstractUser):
 
 
 class RuoloQuerySet(models.QuerySet):
-    def attivi(self):
-        return self.filter(attivo=True)
+    def attivi(self, giorno=None):
+        """The roles that give access on that day (today, Europe/Rome): not revoked, begun, not
+        yet ended. A role whose end date passed stops here without anyone acting."""
+        giorno = giorno or timezone.localdate()
+        return self.filter(attivo=True, dal__lte=giorno).filter(
+            Q(al__isnull=True) | Q(al__gte=giorno)
+        )
+
+    def scaduti(self, giorno=None):
+        """Still marked active, but their end date has passed (accounts.tasks closes them)."""
+        giorno = giorno or timezone.localdate()
+        return self.filter(attivo=True, al__lt=giorno)
 
 
 class Ruolo(models.Model):
@@ -78,6 +99,9 @@ class Ruolo(models.Model):
         help_text=_("Per chi rappresenta un ente partecipante."),
     )
     attivo = models.BooleanField(_("attivo"), default=True)
+    # Mayors change at elections, staff move on: the role works from `dal` to `al` included.
+    dal = models.DateField(_("dal"), default=timezone.localdate)
+    al = models.DateField(_("al"), null=True, blank=True, help_text=_("Vuoto: senza scadenza."))
     assegnato_il = models.DateTimeField(_("assegnato il"), auto_now_add=True)
 
     objects = RuoloQuerySet.as_manager()
@@ -102,30 +126,37 @@ class Ruolo(models.Model):
             ),
             # A sindaco or delegato speaks for one comune; Ufficio di Piano staff and operators
             # work for one ambito.
+            # Only roles not revoked count: an ended role stays as history (who was sindaco).
             models.UniqueConstraint(
                 fields=["user"],
-                condition=Q(tipo__in=["sindaco", "delegato"]),
+                condition=Q(tipo__in=["sindaco", "delegato"], attivo=True),
                 name="un_solo_comune_per_sindaco_o_delegato",
             ),
             models.UniqueConstraint(
                 fields=["user"],
-                condition=Q(tipo="ufficio_piano"),
+                condition=Q(tipo="ufficio_piano", attivo=True),
                 name="un_solo_ambito_per_ufficio_piano",
             ),
             models.UniqueConstraint(
                 fields=["user"],
-                condition=Q(tipo="operatore"),
+                condition=Q(tipo="operatore", attivo=True),
                 name="un_solo_ambito_per_operatore",
             ),
+            # An outgoing mayor has an end date; the one elected has none yet (overlapping
+            # periods are refused by clean()).
             models.UniqueConstraint(
                 fields=["comune"],
-                condition=Q(tipo="sindaco", attivo=True),
+                condition=Q(tipo="sindaco", attivo=True, al__isnull=True),
                 name="un_sindaco_in_carica_per_comune",
             ),
             models.UniqueConstraint(
                 fields=["user", "ambito", "ente"],
-                condition=Q(tipo="ente"),
+                condition=Q(tipo="ente", attivo=True),
                 name="ente_partecipante_unico_per_ambito",
+            ),
+            models.CheckConstraint(
+                condition=Q(al__isnull=True) | Q(al__gte=models.F("dal")),
+                name="ruolo_fine_non_prima_inizio",
             ),
         ]
 
@@ -143,8 +174,24 @@ class Ruolo(models.Model):
             and not self.ente.iscrizioni.filter(ambito_id=self.ambito_id).exists()
         ):
             errors["ente"] = _("L'ente deve essere iscritto al registro dell'ambito.")
+        if self.dal and self.al and self.al < self.dal:
+            errors["al"] = _("La fine del ruolo non può precedere il suo inizio.")
+        sindaco_in_carica = self.tipo == self.Tipo.SINDACO and self.comune_id and self.attivo
+        if sindaco_in_carica and "al" not in errors and self.sovrapposti().exists():
+            errors["dal"] = _(
+                "Il comune ha già un sindaco in carica in questo periodo: indica la fine del "
+                "mandato precedente."
+            )
         if errors:
             raise ValidationError(errors)
+
+    def sovrapposti(self):
+        """The comune's other active sindaco roles whose period overlaps this one."""
+        altri = Ruolo.objects.filter(tipo=self.Tipo.SINDACO, comune_id=self.comune_id, attivo=True)
+        altri = altri.exclude(pk=self.pk).filter(Q(al__isnull=True) | Q(al__gte=self.dal))
+        if self.al:
+            altri = altri.filter(dal__lte=self.al)
+        return altri
 
 
 class SbloccoAccessi(models.Model):

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from pdz.osservabilita import amministratori, inizializza_sentry
@@ -50,6 +51,13 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_prose_editor",
+    # People (issue 13): SPID/CIE over SAML, second factor, audit trail, e-mail log.
+    "djangosaml2",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "auditlog",
+    "post_office",
     "core",
     "accounts",
     "ambiti",
@@ -75,6 +83,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # request.user.is_verified(): the second factor of this session (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # Who and from which request, on every audit-trail entry (django-auditlog).
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -139,6 +151,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
 }
 CELERY_TIMEZONE = "Europe/Rome"
+# The periodic jobs (celery beat; docker-compose.yml runs one beat process). Each is idempotent.
+CELERY_BEAT_SCHEDULE = {
+    "chiudi-ruoli-scaduti": {
+        "task": "accounts.tasks.chiudi_ruoli_scaduti",
+        "schedule": crontab(minute=5, hour=0),
+    },
+}
 
 # --- Accounts and security --------------------------------------------------------------------
 
