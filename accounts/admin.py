@@ -14,12 +14,22 @@ class RuoloInline(admin.TabularInline):
 class PdzUserAdmin(UserAdmin):
     inlines = [RuoloInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_superuser"]
+    search_fields = [*UserAdmin.search_fields, "codice_fiscale"]
+    fieldsets = [
+        *UserAdmin.fieldsets[:1],
+        (
+            UserAdmin.fieldsets[1][0],
+            {"fields": [*UserAdmin.fieldsets[1][1]["fields"], "codice_fiscale"]},
+        ),
+        *UserAdmin.fieldsets[2:],
+    ]
 
 
 @admin.register(Ruolo)
 class RuoloAdmin(admin.ModelAdmin):
-    list_display = ["user", "tipo", "ambito", "comune", "ente", "attivo"]
+    list_display = ["user", "tipo", "ambito", "comune", "ente", "dal", "al", "attivo"]
     list_filter = ["tipo", "ambito", "attivo"]
+    date_hierarchy = "dal"
     search_fields = ["user__username", "user__last_name", "comune__nome", "ente__denominazione"]
     autocomplete_fields = ["user", "ambito", "comune", "ente"]
     list_select_related = ["user", "ambito", "comune", "ente"]
