@@ -45,7 +45,11 @@ class SecondoFattoreMiddleware:
         if otp.ha_dispositivo(request):
             destinazione = "accounts:otp-verifica"
         elif otp.obbligato(user):
-            destinazione = "accounts:sicurezza"
+            # Rare, so the database is asked: an app set up in another session since.
+            if otp.ha_dispositivo(request, rileggi=True):
+                destinazione = "accounts:otp-verifica"
+            else:
+                destinazione = "accounts:sicurezza"
         else:
             return None
         url = reverse(destinazione)

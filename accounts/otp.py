@@ -18,7 +18,9 @@ from xml.etree import ElementTree
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -72,13 +74,21 @@ def dispositivo_codici(user, *, per_verifica=False) -> StaticDevice | None:
     return dispositivi.order_by("pk").first()
 
 
-def ha_dispositivo(request) -> bool:
-    """Whether the session's user has a confirmed authenticator app, read once per session."""
+def ha_dispositivo(request, *, rileggi=False) -> bool:
+    """Whether the session's user has a confirmed authenticator app, read once per login (or
+    again with `rileggi`)."""
     valore = request.session.get(HA_DISPOSITIVO)
-    if valore is None:
+    if valore is None or rileggi:
         valore = dispositivo_app(request.user) is not None
         request.session[HA_DISPOSITIVO] = valore
     return valore
+
+
+@receiver(user_logged_in, dispatch_uid="pdz-otp-nuovo-accesso")
+def _nuovo_accesso(sender, request, user, **kwargs):
+    # A login of the same user keeps the session's data: read the devices again.
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(HA_DISPOSITIVO, None)
 
 
 def e_codice_di_recupero(dispositivo) -> bool:

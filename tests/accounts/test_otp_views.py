@@ -125,7 +125,9 @@ def test_la_pagina_sicurezza_chiede_l_accesso(client, db):
 # --- Completing a password login --------------------------------------------------------------
 
 
-def test_accesso_con_password_poi_codice_dell_app(client, ufficio_piano_crema, orologio, obbligatorio):
+def test_accesso_con_password_poi_codice_dell_app(
+    client, ufficio_piano_crema, orologio, obbligatorio
+):
     app = con_app(ufficio_piano_crema)
     risposta = client.post(LOGIN, {"username": "up_crema", "password": PASSWORD})
     assert risposta.status_code == 302
@@ -231,7 +233,9 @@ def test_rigenera_i_codici_invalida_i_precedenti(client, sindaco_crema, orologio
     client.get(CODICI)
     risposta = client.post(reverse("accounts:otp-rigenera"))
     assert risposta["Location"] == CODICI
-    nuovi = [_testo(li) for li in trova(uno(client.get(CODICI), data_testid="codici-recupero"), "li")]
+    nuovi = [
+        _testo(li) for li in trova(uno(client.get(CODICI), data_testid="codici-recupero"), "li")
+    ]
     assert len(nuovi) == 10
     assert set(StaticToken.objects.values_list("token", flat=True)) == set(nuovi)
     assert not vecchi & set(nuovi)
