@@ -44,6 +44,21 @@ def _con_prossima(nome, request, prossima=None) -> str:
     return url
 
 
+def _obbligato(user) -> bool:
+    return otp.obbligatorio_in_vigore() and otp.obbligato(user)
+
+
+def _pagina_attivo(request, app, form_rimuovi, status=200):
+    contesto = {
+        "app": app,
+        "codici_rimasti": otp.codici_rimasti(request.user),
+        "verificato": request.user.is_verified(),
+        "form_rimuovi": form_rimuovi,
+        "obbligato": _obbligato(request.user),
+    }
+    return render(request, "accounts/otp_sicurezza.html", contesto, status=status)
+
+
 @never_cache
 @sensitive_post_parameters("codice")
 @require_http_methods(["GET", "POST"])
@@ -53,14 +68,7 @@ def sicurezza(request):
     user = request.user
     app = otp.dispositivo_app(user)
     if app is not None:
-        contesto = {
-            "app": app,
-            "codici_rimasti": otp.codici_rimasti(user),
-            "verificato": request.user.is_verified(),
-            "form_rimuovi": CodiceForm(request=request, prefix="rimuovi"),
-            "obbligato": otp.obbligato(user),
-        }
-        return render(request, "accounts/otp_sicurezza.html", contesto)
+        return _pagina_attivo(request, app, CodiceForm(request=request, prefix="rimuovi"))
     form = AttivazioneForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         request.session[otp.CODICI_DA_MOSTRARE] = form.codici
@@ -77,7 +85,7 @@ def sicurezza(request):
             _("Codice QR da inquadrare con l'app di autenticazione"),
         ),
         "segreto": otp.segreto_leggibile(chiave),
-        "obbligato": otp.obbligato(user) and otp.obbligatorio_in_vigore(),
+        "obbligato": _obbligato(user),
         "next": request.GET.get("next") or request.POST.get("next") or "",
     }
     return render(request, "accounts/otp_attiva.html", contesto)
@@ -119,14 +127,7 @@ def rimuovi(request):
         return redirect("accounts:sicurezza")
     form = CodiceForm(request.POST, request=request, prefix="rimuovi")
     if not form.is_valid():
-        contesto = {
-            "app": app,
-            "codici_rimasti": otp.codici_rimasti(request.user),
-            "verificato": request.user.is_verified(),
-            "form_rimuovi": form,
-            "obbligato": otp.obbligato(request.user),
-        }
-        return render(request, "accounts/otp_sicurezza.html", contesto, status=400)
+        return _pagina_attivo(request, app, form, status=400)
     otp.rimuovi(request)
     messages.success(
         request,
