@@ -18,7 +18,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from accounts import sessione
 from accounts.models import Ruolo
+from ambiti.demo import carica_enti_demo
 from ambiti.models import Iscrizione
+from pdz.demo import CHIAVE_TOTP_DEMO, carica_account_demo
 from tests.conftest import PASSWORD
 from tests.factories import RuoloFactory
 
@@ -187,3 +189,16 @@ def test_l_impostazione_di_default_segue_debug():
     assert _impostazione(**produzione) == "True"
     assert _impostazione(DJANGO_DEBUG="true") == "False"
     assert _impostazione(**produzione, PDZ_SECONDO_FATTORE_OBBLIGATORIO="false") == "False"
+
+
+def test_la_demo_da_l_app_all_ufficio_di_piano_e_all_amministratore(territorio):
+    """Without DEBUG their password logins need a code: seed_demo gives them the demo key."""
+    carica_account_demo(carica_enti_demo())
+    carica_account_demo(carica_enti_demo())
+    con_app = TOTPDevice.objects.filter(confirmed=True, key=CHIAVE_TOTP_DEMO)
+    assert sorted(con_app.values_list("user__username", flat=True)) == [
+        "admin",
+        "up.cremasco",
+        "up.cremonese",
+        "up.ogliopo",
+    ]
