@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import views, views_otp
 from .forms import LoginForm
 
 app_name = "accounts"
@@ -55,4 +55,10 @@ urlpatterns = [
     ),
     path("profilo/", views.profilo, name="profilo"),
     path("profilo/calendario/", views.calendario_rinnova, name="calendario-rinnova"),
+    # The second factor (accounts/views_otp.py); accounts.middleware_otp lets these through.
+    path("sicurezza/", views_otp.sicurezza, name="sicurezza"),
+    path("sicurezza/codici/", views_otp.codici, name="otp-codici"),
+    path("sicurezza/codici/rigenera/", views_otp.rigenera, name="otp-rigenera"),
+    path("sicurezza/rimuovi/", views_otp.rimuovi, name="otp-rimuovi"),
+    path("verifica/", views_otp.verifica, name="otp-verifica"),
 ]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.moduli import DateInput, EtichetteVuote, form_helper
 
-from .models import AreaPolicy, Ente, Iscrizione, normalizza_codice_fiscale
+from .models import Ambito, AreaPolicy, Ente, Iscrizione, normalizza_codice_fiscale
 
 
 class EnteForm(EtichetteVuote, forms.ModelForm):
@@ -111,3 +111,12 @@ class IscrizioneForm(EtichetteVuote, forms.ModelForm):
             )
         # A date without adhesion is refused by Iscrizione.clean, which the form also runs.
         return cleaned
+
+
+class ImpostazioniForm(forms.ModelForm):
+    """The Ufficio di Piano's settings of its ambito (ambiti.views_impostazioni)."""
+
+    class Meta:
+        model = Ambito
+        fields = ["voto_online_accesso"]
+        widgets = {"voto_online_accesso": forms.RadioSelect}

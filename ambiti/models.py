@@ -173,6 +173,24 @@ class Ambito(models.Model):
     asst = models.ManyToManyField(Asst, related_name="ambiti", verbose_name=_("ASST competenti"))
     email_ufficio_piano = models.EmailField(_("e-mail dell'Ufficio di Piano"), blank=True)
 
+    class AccessoVoto(models.TextChoices):
+        QUALSIASI = "qualsiasi", _("Qualsiasi accesso")
+        FORTE = "forte", _("SPID o CIE di livello 2, oppure secondo fattore")
+
+    # The regolamento of some Assemblee asks that an online vote be cast only by a person
+    # identified strongly (accounts.otp.accesso_forte); the others accept a password login.
+    voto_online_accesso = models.CharField(
+        _("accesso richiesto per votare online"),
+        max_length=10,
+        choices=AccessoVoto.choices,
+        default=AccessoVoto.QUALSIASI,
+        help_text=_(
+            "Con «SPID o CIE di livello 2, oppure secondo fattore», chi è entrato con la sola "
+            "password deve prima confermare l'accesso con il codice della sua app di "
+            "autenticazione (o entrare con SPID o CIE) per vedere la scheda e votare."
+        ),
+    )
+
     objects = AmbitoQuerySet.as_manager()
 
     class Meta:

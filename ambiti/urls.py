@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_accessi
+from . import views, views_accessi, views_impostazioni
 
 app_name = "ambiti"
 
@@ -20,4 +20,6 @@ urlpatterns = [
         views_accessi.sblocca_accessi,
         name="sblocca-accessi",
     ),
+    # The Ufficio di Piano's settings of its ambito (the login the online vote needs).
+    path("<slug:slug>/impostazioni/", views_impostazioni.impostazioni, name="impostazioni"),
 ]

@@ -21,8 +21,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from accounts.otp import accesso_forte, dispositivo_app
 from accounts.permissions import check_access, is_sindaco_ambito
-from ambiti.models import Comune
+from ambiti.models import Ambito, Comune
 from ambiti.permissions import get_ambito_for_reader
 from core.flusso import OperazioneNonAmmessa
 
@@ -253,6 +254,15 @@ def contesto_live(votazione) -> dict:
     return contesto
 
 
+# --- The login a vote needs -------------------------------------------------------------------
+
+
+def accesso_insufficiente(request, ambito) -> bool:
+    """The ambito wants online votes cast after SPID/CIE level 2 or the second factor, and this
+    session has neither: the ballot is not shown and a ballot posted is refused."""
+    return ambito.voto_online_accesso == Ambito.AccessoVoto.FORTE and not accesso_forte(request)
+
+
 # --- Pages ------------------------------------------------------------------------------------
 
 
@@ -287,7 +297,10 @@ def _pagina(request, ambito, seduta, punto, *, form_cartaceo=None, errore=None, 
         # A delegato of the ambito with no delegation recorded for this session reads, not votes.
         "senza_delega": not rappresentanze and is_sindaco_ambito(request.user, ambito),
         "errore": errore,
+        "accesso_insufficiente": bool(rappresentanze) and accesso_insufficiente(request, ambito),
     }
+    if contesto["accesso_insufficiente"]:
+        contesto["ha_secondo_fattore"] = dispositivo_app(request.user) is not None
     if votazione is not None:
         contesto["live"] = contesto_live(votazione)
         if gestisce and votazione.stato == Stato.APERTA:
@@ -426,6 +439,13 @@ def _votazione_per_voto(seduta, punto) -> Votazione:
 @require_POST
 def vota(request, slug, pk, punto):
     ambito, seduta = _seduta(request, slug, pk)
+    if accesso_insufficiente(request, ambito):
+        raise PermissionDenied(
+            _(
+                "Per votare online in questo ambito serve un accesso con SPID o CIE di livello 2 "
+                "oppure con il secondo fattore: il voto non è stato registrato."
+            )
+        )
     votazione = _votazione_per_voto(seduta, punto)
     form = VotoForm(request.POST)
     if not form.is_valid():

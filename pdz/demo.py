@@ -1,11 +1,20 @@
 """Demo accounts, one per role, printed by `make run`: here, above ambiti, whose Ruolo they bind."""
 
+from base64 import b32encode
 from dataclasses import dataclass
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Ruolo, User
 from ambiti.models import Ambito, Comune, Ente
 
 PASSWORD_DEMO = "pdz-demo-2025"
+# DEMO ONLY, like the password: the key of the authenticator app the demo Ufficio di Piano and
+# administrator hold (accounts/otp.py; without DEBUG their password logins need its code). Known to
+# everyone who reads this file: never on a portal with real data. Its base32 form is what an app
+# asks for when typed by hand; tests_production/client.py computes the codes from it.
+CHIAVE_TOTP_DEMO = b"pdz-demo-2025-totp!!".hex()
+SEGRETO_TOTP_DEMO = b32encode(bytes.fromhex(CHIAVE_TOTP_DEMO)).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -18,6 +27,11 @@ class AccountDemo:
     ambito: str | None = None
     comune_istat: str | None = None
     ente: str | None = None
+
+    @property
+    def secondo_fattore(self) -> bool:
+        """Whether the persona holds the demo authenticator app (accounts.otp.obbligato)."""
+        return self.tipo in (None, Ruolo.Tipo.UFFICIO_PIANO)
 
 
 ACCOUNT_DEMO = (
@@ -136,6 +150,12 @@ def carica_account_demo(enti: dict[str, Ente]) -> list[AccountDemo]:
         if creato:
             user.set_password(PASSWORD_DEMO)
             user.save(update_fields=["password"])
+        if account.secondo_fattore:
+            TOTPDevice.objects.get_or_create(
+                user=user,
+                name="App di autenticazione (demo)",
+                defaults={"key": CHIAVE_TOTP_DEMO, "confirmed": True},
+            )
         if account.tipo is None:
             continue
         comune = (

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # request.user.is_verified(): the second factor of this session (django-otp).
     "django_otp.middleware.OTPMiddleware",
+    # The second factor where it is due: UdP staff, administrators, whoever set one up.
+    "accounts.middleware_otp.SecondoFattoreMiddleware",
     # Who and from which request, on every audit-trail entry (django-auditlog).
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -391,3 +393,10 @@ inizializza_sentry(
     release=env("SENTRY_RELEASE", default=""),
     traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
 )
+
+# --- Second factor (accounts/otp.py, accounts/middleware_otp.py) ------------------------------
+# Password logins of the Ufficio di Piano and administrators need an authenticator app; whoever
+# set one up is asked for it. Off with DEBUG so that `make run`'s demo personas just log in.
+PDZ_SECONDO_FATTORE_OBBLIGATORIO = env.bool("PDZ_SECONDO_FATTORE_OBBLIGATORIO", default=not DEBUG)
+# The name the authenticator app shows next to the code.
+OTP_TOTP_ISSUER = "pdz Piani di Zona"

@@ -1,9 +1,15 @@
-"""A user's browser as the portal sees it behind the TLS proxy: standard library only.
+"""A user's browser as the portal sees it behind the TLS proxy: the standard library, plus the
+demo's authenticator key and django-otp's TOTP to type the second factor.
 
 Every request carries `X-Forwarded-Proto: https`, as the proxy adds it, so Django applies its
 production rules (no redirect to https, Secure cookies, HSTS, CSRF origin checked against
 https://host). The cookies are kept here rather than in `http.cookiejar`, which would withhold
 the Secure ones from a plain-HTTP connection: this client stands where the proxy stands.
+
+With DEBUG off the demo Ufficio di Piano and administrator must complete their password login
+with a code (accounts/middleware_otp.py): when a page lands on the verification form, the client
+fills it as the person would with her phone, from the demo key seed_demo gave her device
+(pdz.demo.CHIAVE_TOTP_DEMO).
 """
 
 import http.client
@@ -14,7 +20,31 @@ from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urljoin, urlsplit
 
+from django_otp.oath import totp
+
+from pdz.demo import CHIAVE_TOTP_DEMO
+
 STATIC_URL = "/static/"
+VERIFICA = "/account/verifica/"
+STEP = 30
+
+# The last TOTP step each user has typed: the portal accepts a code once (django-otp's last_t),
+# so a second login within the same 30 s types the next step's code, which it also accepts.
+_ultimo_passo: dict[str, int] = {}
+_passi_lock = threading.Lock()
+
+
+def codice_demo(username: str) -> str:
+    """The code the demo app shows now, or the next one if this user typed it already."""
+    with _passi_lock:
+        adesso = int(time.time()) // STEP
+        passo = max(adesso, _ultimo_passo.get(username, adesso - 1) + 1)
+        if passo > adesso + 1:
+            # Three logins of one user in one step: wait for the clock, as the person would.
+            time.sleep((passo - 1) * STEP - time.time() + 0.1)
+            adesso = int(time.time()) // STEP
+        _ultimo_passo[username] = passo
+        return f"{totp(bytes.fromhex(CHIAVE_TOTP_DEMO), step=STEP, drift=passo - adesso):06d}"
 
 
 @dataclass
@@ -52,6 +82,8 @@ class Browser:
         self.forwarded_proto = forwarded_proto
         self.cookies: dict[str, Cookie] = {}
         self._lock = threading.Lock()
+        # Who logged in through this browser: whose code the verification form asks for.
+        self.username: str | None = None
 
     def request(self, method, path, *, data=None, headers=None, timeout=60) -> Response:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
@@ -85,15 +117,34 @@ class Browser:
             if target is None:
                 break
             chain.append(self.request("GET", target, headers=headers))
+        if follow and self._verification_form(chain[-1]):
+            chain.extend(self._verify(chain[-1]))
         return chain
 
     def post(self, path, data, *, follow=True) -> list[Response]:
+        if "username" in data and "password" in data:
+            self.username = data["username"]
         chain = [self.request("POST", path, data=data)]
         if follow and chain[-1].status in (301, 302, 303):
             target = self.same_origin_path(path, chain[-1].headers["Location"])
             if target is not None:
                 chain.extend(self.get(target))
         return chain
+
+    def _verification_form(self, response: Response) -> bool:
+        return (
+            self.username is not None
+            and response.status == 200
+            and response.is_html
+            and urlsplit(response.url).path == VERIFICA
+        )
+
+    def _verify(self, page: Response) -> list[Response]:
+        """The second factor, typed from the demo app: the form's own fields plus the code."""
+        forms = [f for f in parse_page(page.text()).forms if f.method == "post"]
+        (form,) = [f for f in forms if urlsplit(f.action).path == VERIFICA]
+        data = {**form.inputs, "codice": codice_demo(self.username)}
+        return self.post(self.same_origin_path(page.url, form.action), data)
 
     def same_origin_path(self, base, href) -> str | None:
         """The path and query of href seen from base, or None if it leaves this portal."""

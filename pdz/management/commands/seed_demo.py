@@ -7,7 +7,7 @@ from ambiti.territorio import carica_territorio
 from assemblea.demo import carica_assemblea_demo
 from obiettivi.demo import carica_fondi
 from obiettivi.demo_obiettivi import carica_obiettivi_demo
-from pdz.demo import ACCOUNT_DEMO, PASSWORD_DEMO, carica_account_demo
+from pdz.demo import ACCOUNT_DEMO, PASSWORD_DEMO, SEGRETO_TOTP_DEMO, carica_account_demo
 from piani.demo import carica_piani_demo
 from tavoli.demo import carica_tavoli_demo
 
@@ -59,4 +59,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Sedute dell'Assemblea dimostrative create: {sedute}.")
             self.stdout.write(f"\nAccount dimostrativi (password per tutti: {PASSWORD_DEMO}):")
             for account in ACCOUNT_DEMO:
-                self.stdout.write(f"  {account.username:<20} {account.descrizione}")
+                otp = " (+ codice dell'app demo)" if account.secondo_fattore else ""
+                self.stdout.write(f"  {account.username:<20} {account.descrizione}{otp}")
+            # Without DEBUG the Ufficio di Piano and the administrator need a second factor.
+            self.stdout.write(
+                f"Chiave dell'app di autenticazione demo (solo dimostrativa, TOTP a 6 cifre "
+                f"ogni 30 s; serve con DEBUG disattivato): {SEGRETO_TOTP_DEMO}"
+            )
