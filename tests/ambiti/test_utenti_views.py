@@ -427,3 +427,31 @@ def test_la_voce_utenti_nel_menu_solo_per_l_ufficio_di_piano(up, client, sindaco
 
 def test_oggi_e_il_giorno_a_roma():
     assert timezone.localdate() == OGGI
+
+
+@pytest.mark.parametrize(
+    "pagina", ["utenti", "invita-utente", "importa-sindaci", "utente", "revoca"]
+)
+def test_ogni_campo_ha_la_sua_etichetta_e_i_titoli_sono_in_ordine(up, operatore_crema, pagina):
+    """What axe-core would check first (no Chromium here): every input named by a <label>, one
+    h1, headings without gaps; a table inside .table-responsive for narrow screens."""
+    if pagina == "utente":
+        url = _url("utente", operatore_crema.pk)
+    elif pagina == "revoca":
+        url = _url("revoca-ruolo", operatore_crema.pk, operatore_crema.ruoli.get().pk)
+    else:
+        url = _url(pagina)
+    risposta = up.post(url, {}) if pagina == "invita-utente" else up.get(url)
+    html = risposta.content.decode()
+    contenuto = html[html.index("<main") :]
+    etichette = set(re.findall(r'<label[^>]*for="([^"]+)"', contenuto))
+    for campo in re.findall(r"<(?:input|select|textarea)\b[^>]*>", contenuto):
+        if re.search(r'type="(hidden|submit)"', campo):
+            continue
+        identificativo = re.search(r'id="([^"]+)"', campo).group(1)
+        assert identificativo in etichette, campo
+    livelli = [int(n) for n in re.findall(r"<h([1-6])\b", contenuto)]
+    assert livelli.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(livelli, livelli[1:], strict=False)), livelli
+    for tabella in re.finditer(r"<table\b", contenuto):
+        assert 'class="table-responsive"' in contenuto[: tabella.start()].rsplit("<div", 1)[-1]
