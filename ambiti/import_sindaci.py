@@ -221,7 +221,9 @@ def _confronta_con_il_portale(riga: Riga, errori) -> None:
         .filter(Q(al__isnull=True) | Q(al__gte=riga.dal))
         .select_related("user")
     )
-    if persona is not None and any(s.user_id == persona.pk and s.al is None for s in sindaci):
+    if persona is not None and any(s.user_id == persona.pk for s in sindaci):
+        # Already this comune's sindaco on that day (a file exported earlier and read back, a
+        # mandate that ends later): nothing to change.
         riga.invariata = True
         return
     if persona is not None:

@@ -257,3 +257,20 @@ def test_la_pagina_spiega_le_colonne(up, cremasco):
     risposta = up.get(_url())
     assert _testo(trova(risposta, data_testid="colonne")[0]) == INTESTAZIONE
     assert "nome e cognome in due colonne" in risposta.content.decode()
+
+
+def test_dopo_un_cambio_di_sindaco_l_esportazione_si_reimporta_senza_errori(
+    up, cremasco, sindaco_crema
+):
+    """The outgoing mayor, closed the day before a future mandate, is still in office today: the
+    export lists him, and reading it back changes nothing."""
+    testo = f"{INTESTAZIONE}\n{_istat('Crema')},{codice_fiscale_persona(70)},Nuovo,Sindaco,,15/06/2026\n"
+    assert _conferma(up, _anteprima(up, testo)).status_code == 302
+    esportato = up.get(_url("esporta-sindaci")).content
+    righe = esportato.decode("utf-8-sig").splitlines()
+    assert len(righe) == 2 and "sindaco_crema@example.org" in righe[1]
+    prima = _intatti()
+    anteprima = up.post(_url(), {"file": SimpleUploadedFile("s.csv", esportato)})
+    assert _errori_o_nessuno(anteprima) == []
+    assert not trova(anteprima, "tr", data_testid="anteprima")
+    assert _intatti() == prima

@@ -2,6 +2,7 @@
 e-mail or tax code, roles given and revoked, accounts switched off and on."""
 
 import datetime
+import itertools
 import re
 
 import pytest
@@ -452,6 +453,6 @@ def test_ogni_campo_ha_la_sua_etichetta_e_i_titoli_sono_in_ordine(up, operatore_
         assert identificativo in etichette, campo
     livelli = [int(n) for n in re.findall(r"<h([1-6])\b", contenuto)]
     assert livelli.count(1) == 1
-    assert all(b - a <= 1 for a, b in zip(livelli, livelli[1:], strict=False)), livelli
+    assert all(b - a <= 1 for a, b in itertools.pairwise(livelli)), livelli
     for tabella in re.finditer(r"<table\b", contenuto):
         assert 'class="table-responsive"' in contenuto[: tabella.start()].rsplit("<div", 1)[-1]
