@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.it import codicefiscale
 
 from accounts.models import Ruolo
-from core.moduli import QUALSIASI, DateInput, EtichetteVuote, form_helper
+from core.moduli import QUALSIASI, SCEGLI, DateInput, EtichetteVuote, form_helper
 
 from .models import Comune, Ente, Iscrizione, normalizza_codice_fiscale
 
@@ -52,7 +52,8 @@ class RuoloForm(EtichetteVuote, forms.Form):
     """A role in the ambito. Only these fields are read: anything else posted (an ambito,
     is_superuser, is_staff) is ignored."""
 
-    tipo = forms.ChoiceField(label=_("Ruolo"), choices=Tipo.choices)
+    # No type preselected: the first one would be the Ufficio di Piano, the widest of all.
+    tipo = forms.ChoiceField(label=_("Ruolo"), choices=[("", SCEGLI), *Tipo.choices])
     comune = forms.ModelChoiceField(
         label=_("Comune"),
         queryset=Comune.objects.none(),

@@ -456,3 +456,17 @@ def test_ogni_campo_ha_la_sua_etichetta_e_i_titoli_sono_in_ordine(up, operatore_
     assert all(b - a <= 1 for a, b in itertools.pairwise(livelli)), livelli
     for tabella in re.finditer(r"<table\b", contenuto):
         assert 'class="table-responsive"' in contenuto[: tabella.start()].rsplit("<div", 1)[-1]
+
+
+def test_nessun_ruolo_e_preselezionato_e_i_filtri_rispondono_con_il_solo_elenco(up):
+    risposta = up.get(_url("invita-utente"))
+    (tipo,) = trova(risposta, "select", name="tipo")
+    scelti = [
+        dict(o.attributes)["value"]
+        for o in trova(tipo, "option")
+        if "selected" in dict(o.attributes)
+    ]
+    assert scelti in ([], [""])
+    parziale = up.get(_url("utenti"), {"q": "up"}, HTTP_HX_REQUEST="true")
+    html = parziale.content.decode()
+    assert html.lstrip().startswith('<div id="risultati">') and "<html" not in html
