@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_accessi, views_impostazioni
+from . import views, views_accessi, views_impostazioni, views_utenti
 
 app_name = "ambiti"
 
@@ -22,4 +22,26 @@ urlpatterns = [
     ),
     # The Ufficio di Piano's settings of its ambito (the login the online vote needs).
     path("<slug:slug>/impostazioni/", views_impostazioni.impostazioni, name="impostazioni"),
+    # The Ufficio di Piano manages its ambito's people (ambiti/views_utenti.py).
+    path("<slug:slug>/utenti/", views_utenti.elenco, name="utenti"),
+    path("<slug:slug>/utenti/invita/", views_utenti.invita, name="invita-utente"),
+    path(
+        "<slug:slug>/utenti/sindaci/importa/",
+        views_utenti.importa_sindaci,
+        name="importa-sindaci",
+    ),
+    path(
+        "<slug:slug>/utenti/sindaci/esporta/",
+        views_utenti.esporta_sindaci,
+        name="esporta-sindaci",
+    ),
+    path("<slug:slug>/utenti/<int:pk>/", views_utenti.dettaglio, name="utente"),
+    path("<slug:slug>/utenti/<int:pk>/ruoli/", views_utenti.assegna, name="assegna-ruolo"),
+    path(
+        "<slug:slug>/utenti/<int:pk>/ruoli/<int:ruolo_pk>/revoca/",
+        views_utenti.revoca,
+        name="revoca-ruolo",
+    ),
+    path("<slug:slug>/utenti/<int:pk>/disattiva/", views_utenti.disattiva, name="disattiva-utente"),
+    path("<slug:slug>/utenti/<int:pk>/riattiva/", views_utenti.riattiva, name="riattiva-utente"),
 ]

@@ -4,7 +4,7 @@ tavoli_esportazioni holds the simpler tables, meetings and outcomes (fixed times
 the exports' expected files are written against; import them from that module by name.
 """
 
-from .accounts import RuoloFactory, UserFactory
+from .accounts import RuoloFactory, UserFactory, codice_fiscale_persona
 from .ambiti import EnteFactory, IscrizioneFactory
 from .obiettivi import (
     AzioneFactory,
@@ -28,4 +28,5 @@ __all__ = [
     "TavoloFactory",
     "UserFactory",
     "ValoreIndicatoreFactory",
+    "codice_fiscale_persona",
 ]

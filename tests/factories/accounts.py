@@ -21,3 +21,11 @@ class RuoloFactory(factory.django.DjangoModelFactory):
         model = Ruolo
 
     user = factory.SubFactory(UserFactory)
+
+
+def codice_fiscale_persona(n: int) -> str:
+    """A valid personal tax code (check character included), different for each n < 1000."""
+    from stdnum.it import codicefiscale
+
+    base = f"RSSMRA80A01H{n % 1000:03d}"
+    return base + codicefiscale.calc_check_digit(base)

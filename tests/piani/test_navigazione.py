@@ -26,10 +26,11 @@ VUOTI_PER_SEMPRE = (
 )
 
 TAVOLI, PIANO, ASSEMBLEA, PROPOSTE = "Tavoli", "Piano", "Assemblea", "Proposte"
+UTENTI = "Utenti"  # the Ufficio di Piano manages its people (ambiti/views_utenti.py)
 COMUNI = ["Cruscotto", "Cremasco", "Comuni", "Obiettivi", "Cambia password"]
 VOCI = {
-    "ufficio_piano_crema": {TAVOLI, PIANO, ASSEMBLEA, PROPOSTE, "Gestione registro enti"},
-    "amministratore": {TAVOLI, PIANO, ASSEMBLEA, PROPOSTE, "Gestione registro enti"},
+    "ufficio_piano_crema": {TAVOLI, PIANO, ASSEMBLEA, PROPOSTE, "Gestione registro enti", UTENTI},
+    "amministratore": {TAVOLI, PIANO, ASSEMBLEA, PROPOSTE, "Gestione registro enti", UTENTI},
     "sindaco_crema": {PIANO, ASSEMBLEA, "Registro enti"},
     "delegato_pandino": {PIANO, ASSEMBLEA, "Registro enti"},
     "operatore_crema": {TAVOLI, "Registro enti"},
