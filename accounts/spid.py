@@ -31,6 +31,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from saml2 import md
+from saml2.attribute_converter import AttributeConverter
 from saml2.config import SPConfig
 from saml2.mdstore import MetadataStore
 from saml2.metadata import entity_descriptor, sign_entity_descriptor
@@ -57,14 +58,37 @@ LIVELLO_DA_URI = {uri: livello for livello, uri in LIVELLI.items()}
 SPID_NS = "https://spid.gov.it/saml-extensions"
 # The attributes the portal asks for: the tax code finds the account, the others fill it.
 ATTRIBUTI = ["fiscalNumber", "name", "familyName", "email"]
+# Every attribute a SPID identity provider may assert (Tabella attributi SPID).
+ATTRIBUTI_SPID = [
+    "spidCode",
+    "name",
+    "familyName",
+    "placeOfBirth",
+    "countyOfBirth",
+    "dateOfBirth",
+    "gender",
+    "companyName",
+    "registeredOffice",
+    "fiscalNumber",
+    "ivaCode",
+    "idCard",
+    "mobilePhone",
+    "email",
+    "address",
+    "expirationDate",
+    "digitalAddress",
+    "domicileStreetAddress",
+    "domicilePostalCode",
+    "domicileMunicipality",
+    "domicileProvince",
+    "domicileNation",
+]
 # fiscalNumber comes as "TINIT-<codice fiscale>" (the ETSI prefix of an Italian TIN).
 PREFISSO_CF = "TINIT-"
 
 
 def _sorgenti(tipo: str) -> list[str]:
-    return list(
-        settings.PDZ_SPID_IDP_METADATA if tipo == SPID else settings.PDZ_CIE_IDP_METADATA
-    )
+    return list(settings.PDZ_SPID_IDP_METADATA if tipo == SPID else settings.PDZ_CIE_IDP_METADATA)
 
 
 def configurato() -> bool:
@@ -75,6 +99,16 @@ def configurato() -> bool:
         and settings.PDZ_SPID_KEY_FILE
         and (_sorgenti(SPID) or _sorgenti(CIE))
     )
+
+
+def convertitore_spid() -> AttributeConverter:
+    """SPID and CIE attributes travel with their own names and NameFormat basic
+    ("fiscalNumber"), not pysaml2's default URNs for basic names ("urn:mace:dir:attribute-def:
+    name"): this converter, first in the list, keeps them as they are both ways."""
+    convertitore = AttributeConverter()
+    nomi = {nome: nome for nome in ATTRIBUTI_SPID}
+    convertitore.from_dict({"identifier": NAME_FORMAT_BASIC, "fro": nomi, "to": nomi})
+    return convertitore
 
 
 def _metadata_conf(sorgenti: list[str]) -> dict:
@@ -173,6 +207,8 @@ def _configurazione() -> _Configurazione:
         if trovata is None:
             conf = SPConfig()
             conf.load(copy.deepcopy(_dizionario_config()))
+            # In place: the metadata store shares this list.
+            conf.attribute_converters.insert(0, convertitore_spid())
             idp = {}
             for tipo in (SPID, CIE):
                 sorgenti = _sorgenti(tipo)
@@ -181,7 +217,7 @@ def _configurazione() -> _Configurazione:
                 store = MetadataStore(conf.attribute_converters, conf)
                 store.imp(_metadata_conf(sorgenti))
                 for entity_id in store.identity_providers():
-                    idp[entity_id] = (tipo, store.name(entity_id) or entity_id)
+                    idp[entity_id] = (tipo, store.name(entity_id, "it") or entity_id)
             trovata = _Configurazione(conf=conf, idp=idp)
             _cache.clear()
             _cache[chiave] = trovata
@@ -194,7 +230,7 @@ def sp_config(request=None) -> SPConfig:
 
 
 def metodo_di(entity_id: str | None) -> str | None:
-    """"spid" or "cie" for an identity provider we trust, None for any other."""
+    """ "spid" or "cie" for an identity provider we trust, None for any other."""
     if not entity_id:
         return None
     trovato = _configurazione().idp.get(entity_id)
@@ -260,6 +296,19 @@ def metadata_sp() -> str:
     """The SP's metadata, signed with its key, as AgID's validator wants it."""
     conf = _configurazione().conf
     descrittore = entity_descriptor(conf)
+    sp = descrittore.spsso_descriptor
+    # The one ACS is the default, index 0 (AuthnRequests may name it by index).
+    acs = sp.assertion_consumer_service[0]
+    acs.index, acs.is_default = "0", "true"
+    servizio = sp.attribute_consuming_service[0]
+    servizio.index = "0"
+    servizio.service_name = [
+        md.ServiceName(
+            text=settings.PDZ_SPID_ORGANIZZAZIONE["nome_visualizzato"]
+            or settings.PDZ_SPID_ORGANIZZAZIONE["nome"],
+            lang="it",
+        )
+    ]
     descrittore.contact_person = [_contatto_spid()]
     descrittore.register_prefix({"spid": SPID_NS})
     sicurezza = security_context(conf)

@@ -8,6 +8,9 @@ import requests
 
 from tests.accounts.spid_idp import IdentityProvider, genera_certificato, modulo_post
 
+# The fixtures, for `from tests.accounts.spid_fixtures import *` in the test modules.
+__all__ = ["idp", "sindaco_spid", "sp", "sp_cie"]
+
 ENTITY_ID_SP = "http://testserver/spid/metadata/"
 CODICE_FISCALE = "RSSMRA80A01H501U"
 

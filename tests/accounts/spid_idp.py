@@ -28,7 +28,10 @@ from saml2.saml import NAME_FORMAT_BASIC, NAMEID_FORMAT_TRANSIENT, NameID
 from saml2.server import Server
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
+from accounts.spid import convertitore_spid
+
 XMLSEC = "/usr/bin/xmlsec1"
+ALTRO_SP = "https://altro-sp.example/metadata/"
 
 
 def genera_certificato(cartella: Path, nome: str, entity_id: str) -> tuple[Path, Path]:
@@ -94,7 +97,7 @@ class Risposta:
     livello: int = 2
     firma_asserzione: bool = True
     firma_risposta: bool = True
-    # Another SP's entity id in the Audience.
+    # Made for another SP (ALTRO_SP): its entity id in the Audience.
     pubblico: str | None = None
     # Another request id than the one it answers.
     in_risposta_a: str | None = None
@@ -163,7 +166,7 @@ class IdentityProvider:
     def entity_id(self) -> str:
         return f"{self.base}/metadata"
 
-    def _config(self, sp_metadata: Path | None = None) -> dict:
+    def _config(self, sp_metadata: list[Path] | None = None) -> dict:
         conf = {
             "entityid": self.entity_id,
             "xmlsec_binary": XMLSEC,
@@ -201,15 +204,23 @@ class IdentityProvider:
             },
         }
         if sp_metadata is not None:
-            conf["metadata"] = {"local": [str(sp_metadata)]}
+            conf["metadata"] = {"local": [str(p) for p in sp_metadata]}
         return conf
 
     def fidati_dello_sp(self, metadata_sp: bytes):
         """Loads the SP's metadata (as an IdP does when AgID registers the SP)."""
         percorso = self.cartella / "sp-metadata.xml"
         percorso.write_bytes(metadata_sp)
+        # Another SP this IdP also serves, for the answers made for it (wrong audience): the
+        # same metadata under another entity id, unsigned.
+        testo = re.sub(r"<ds:Signature.*?</ds:Signature>", "", metadata_sp.decode(), flags=re.S)
+        entity_id = re.search(r'entityID="([^"]+)"', testo).group(1)
+        altro = self.cartella / "altro-sp-metadata.xml"
+        altro.write_text(testo.replace(f'entityID="{entity_id}"', f'entityID="{ALTRO_SP}"'))
         conf = IdPConfig()
-        conf.load(self._config(percorso))
+        conf.load(self._config([percorso, altro]))
+        # SPID names, as a real SPID identity provider sends them.
+        conf.attribute_converters.insert(0, convertitore_spid())
         self.server = Server(config=conf)
 
     # --- the endpoints --------------------------------------------------------------------------
@@ -256,7 +267,8 @@ class IdentityProvider:
             identita,
             in_response_to=p.in_risposta_a or richiesta.id,
             destination=richiesta.assertion_consumer_service_url,
-            sp_entity_id=richiesta.issuer.text,
+            # The Audience: the SP that asked, or another one (still signed by this IdP).
+            sp_entity_id=pubblico,
             name_id=name_id,
             authn={
                 "class_ref": f"https://www.spid.gov.it/SpidL{p.livello}",
@@ -267,38 +279,7 @@ class IdentityProvider:
             sign_alg=SIG_RSA_SHA256,
             digest_alg=DIGEST_SHA256,
         )
-        xml = str(xml)
-        if p.pubblico:
-            # Made for another SP: its Audience, signed by the IdP all the same.
-            xml = self._firma_con_pubblico(xml, richiesta.issuer.text, pubblico)
-        return base64.b64encode(xml.encode()).decode()
-
-    def _firma_con_pubblico(self, xml: str, vero: str, altro: str) -> str:
-        # Strip the signatures, change the Audience, sign again with the IdP's key.
-        from saml2 import samlp
-        from saml2.sigver import pre_signature_part
-
-        senza_firme = re.sub(r"<ds:Signature.*?</ds:Signature>", "", xml, flags=re.S)
-        senza_firme = senza_firme.replace(
-            f"<saml:Audience>{vero}</saml:Audience>", f"<saml:Audience>{altro}</saml:Audience>"
-        )
-        risposta = samlp.response_from_string(senza_firme)
-        sec = self.server.sec
-        risposta.assertion[0].signature = pre_signature_part(
-            risposta.assertion[0].id, sec.my_cert, 1, sign_alg=SIG_RSA_SHA256,
-            digest_alg=DIGEST_SHA256,
-        )
-        firmata = sec.sign_statement(
-            str(risposta), "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
-            node_id=risposta.assertion[0].id,
-        )
-        risposta = samlp.response_from_string(firmata)
-        risposta.signature = pre_signature_part(
-            risposta.id, sec.my_cert, 1, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256
-        )
-        return sec.sign_statement(
-            str(risposta), "urn:oasis:names:tc:SAML:2.0:protocol:Response", node_id=risposta.id
-        )
+        return base64.b64encode(str(xml).encode()).decode()
 
     def slo(self, query: dict) -> str:
         """A LogoutRequest by HTTP-Redirect: verified, answered with a LogoutResponse."""
