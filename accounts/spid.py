@@ -24,6 +24,7 @@ provider says which one it is (PDZ_SPID_IDP_METADATA or PDZ_CIE_IDP_METADATA).
 import copy
 import logging
 import threading
+import time
 from dataclasses import dataclass
 
 import saml2
@@ -56,8 +57,11 @@ LIVELLI = {
 LIVELLO_DA_URI = {uri: livello for livello, uri in LIVELLI.items()}
 
 SPID_NS = "https://spid.gov.it/saml-extensions"
+CIE_NS = "https://www.cartaidentita.interno.gov.it/saml-extensions"
 # The attributes the portal asks for: the tax code finds the account, the others fill it.
 ATTRIBUTI = ["fiscalNumber", "name", "familyName", "email"]
+# CIE ID gives no e-mail: its metadata does not ask for it.
+ATTRIBUTI_CIE = ["fiscalNumber", "name", "familyName"]
 # Every attribute a SPID identity provider may assert (Tabella attributi SPID).
 ATTRIBUTI_SPID = [
     "spidCode",
@@ -186,6 +190,8 @@ def _chiave() -> tuple:
         settings.PDZ_SPID_BASE_URL,
         repr(sorted(settings.PDZ_SPID_ORGANIZZAZIONE.items())),
         settings.PDZ_SPID_TOLLERANZA_OROLOGIO,
+        # Once a day the metadata is read again (remote registries change: new IdP keys).
+        int(time.time() // 86400),
     )
 
 
@@ -241,8 +247,15 @@ def identity_provider(tipo: str) -> list[tuple[str, str]]:
     """(entity id, name) of the identity providers of one kind, by name, for the login page."""
     if not configurato():
         return []
+    try:
+        idp = _configurazione().idp
+    except Exception:
+        # Unreadable metadata (a file gone, the registry down) hides the buttons and is logged;
+        # the password login keeps working.
+        logger.exception("metadati SPID/CIE non leggibili")
+        return []
     return sorted(
-        ((eid, nome) for eid, (t, nome) in _configurazione().idp.items() if t == tipo),
+        ((eid, nome) for eid, (t, nome) in idp.items() if t == tipo),
         key=lambda coppia: coppia[1].casefold(),
     )
 
@@ -261,30 +274,39 @@ def livello_richiesto(valore) -> int:
         livello = int(valore)
     except (TypeError, ValueError):
         livello = 0
-    return max(min(livello, 3), settings.PDZ_SPID_LIVELLO)
+    minimo = min(max(settings.PDZ_SPID_LIVELLO, 1), 3)
+    return max(min(livello, 3), minimo)
 
 
 # --- Metadata ----------------------------------------------------------------------------------
 
 
-def _estensione(nome: str, testo: str | None = None) -> saml2.ExtensionElement:
-    return saml2.ExtensionElement(nome, namespace=SPID_NS, text=testo)
+def _estensione(nome: str, testo: str | None = None, ns: str = SPID_NS):
+    return saml2.ExtensionElement(nome, namespace=ns, text=testo)
 
 
-def _contatto_spid() -> md.ContactPerson:
-    """The ContactPerson of a public SP (Avviso SPID n. 29 v3): contactType "other", its
-    IPACode and the empty Public element in md:Extensions, an e-mail and a phone."""
+def _contatto(tipo: str, ns: str) -> md.ContactPerson:
+    """The ContactPerson of a public SP: for SPID (Avviso n. 29 v3) contactType "other" with
+    IPACode and the empty Public element; for CIE contactType "administrative" with Public,
+    IPACode and Municipality. Then the e-mail and phone of the office that answers for it."""
     org = settings.PDZ_SPID_ORGANIZZAZIONE
+    figli = [_estensione("IPACode", settings.PDZ_SPID_IPA_CODE, ns)]
+    if ns == SPID_NS:
+        if org["partita_iva"]:
+            figli.append(_estensione("VATNumber", org["partita_iva"], ns))
+        if org["codice_fiscale"]:
+            figli.append(_estensione("FiscalCode", org["codice_fiscale"], ns))
+        figli.append(_estensione("Public", None, ns))
+    else:
+        figli = [_estensione("Public", None, ns), *figli]
+        figli.append(_estensione("Municipality", org["comune"], ns))
     estensioni = md.Extensions()
-    figli = [_estensione("IPACode", settings.PDZ_SPID_IPA_CODE)]
-    if org["partita_iva"]:
-        figli.append(_estensione("VATNumber", org["partita_iva"]))
-    if org["codice_fiscale"]:
-        figli.append(_estensione("FiscalCode", org["codice_fiscale"]))
-    figli.append(_estensione("Public"))
     estensioni.extension_elements = figli
-    contatto = md.ContactPerson(contact_type="other")
+    contatto = md.ContactPerson(contact_type=tipo)
     contatto.extensions = estensioni
+    if ns == CIE_NS:
+        # The CIE schema wants the administration's name here too.
+        contatto.company = md.Company(text=org["nome"])
     if org["email"]:
         contatto.email_address = [md.EmailAddress(text=org["email"])]
     if org["telefono"]:
@@ -292,8 +314,10 @@ def _contatto_spid() -> md.ContactPerson:
     return contatto
 
 
-def metadata_sp() -> str:
-    """The SP's metadata, signed with its key, as AgID's validator wants it."""
+def metadata_sp(federazione: str = SPID) -> str:
+    """The SP's metadata, signed with its key, as AgID's validator wants it: the SPID profile,
+    or the CIE one (for the CIE federation: its own ContactPerson, no e-mail attribute, which
+    CIE ID does not give)."""
     conf = _configurazione().conf
     descrittore = entity_descriptor(conf)
     sp = descrittore.spsso_descriptor
@@ -309,8 +333,15 @@ def metadata_sp() -> str:
             lang="it",
         )
     ]
-    descrittore.contact_person = [_contatto_spid()]
-    descrittore.register_prefix({"spid": SPID_NS})
+    if federazione == CIE:
+        servizio.requested_attribute = [
+            a for a in servizio.requested_attribute if a.name in ATTRIBUTI_CIE
+        ]
+        descrittore.contact_person = [_contatto("administrative", CIE_NS)]
+        descrittore.register_prefix({"cie": CIE_NS})
+    else:
+        descrittore.contact_person = [_contatto("other", SPID_NS)]
+        descrittore.register_prefix({"spid": SPID_NS})
     sicurezza = security_context(conf)
     _, firmato = sign_entity_descriptor(
         descrittore, None, sicurezza, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256

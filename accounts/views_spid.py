@@ -15,6 +15,7 @@ caches, its Saml2Client), not djangosaml2's generic views with a custom authenti
   to return to).
 """
 
+import functools
 import logging
 import secrets
 
@@ -53,13 +54,12 @@ DURATA_ASSERZIONE_USATA = 24 * 3600
 def _attivo(view):
     """/spid/ exists only when SPID or CIE is configured."""
 
+    @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not spid.configurato():
             raise Http404
         return view(request, *args, **kwargs)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 
@@ -82,6 +82,16 @@ def _prossima(request, valore: str | None) -> str:
 def metadata(request):
     """The SP's signed metadata, to register with AgID (and the CIE federation)."""
     return HttpResponse(spid.metadata_sp(), content_type="application/samlmetadata+xml")
+
+
+@login_not_required
+@require_GET
+@_attivo
+def metadata_cie(request):
+    """The same SP's metadata in the CIE federation's profile, to register for CIE ID."""
+    if not settings.PDZ_CIE_IDP_METADATA:
+        raise Http404
+    return HttpResponse(spid.metadata_sp(spid.CIE), content_type="application/samlmetadata+xml")
 
 
 @login_not_required

@@ -417,6 +417,8 @@ PDZ_SPID_ORGANIZZAZIONE = {
     "telefono": env("PDZ_SPID_ORGANIZZAZIONE_TELEFONO", default=""),
     "partita_iva": env("PDZ_SPID_ORGANIZZAZIONE_PARTITA_IVA", default=""),
     "codice_fiscale": env("PDZ_SPID_ORGANIZZAZIONE_CODICE_FISCALE", default=""),
+    # The ISTAT code of the administration's comune (the CIE metadata's Municipality).
+    "comune": env("PDZ_SPID_ORGANIZZAZIONE_COMUNE", default=""),
 }
 PDZ_SPID_XMLSEC_BINARY = env("PDZ_SPID_XMLSEC_BINARY", default="/usr/bin/xmlsec1")
 # Seconds of clock difference tolerated with an identity provider.

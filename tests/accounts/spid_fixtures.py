@@ -40,6 +40,7 @@ def configura_sp(settings, tmp_path, *, spid=(), cie=()):
         "telefono": "+390373894111",
         "partita_iva": "",
         "codice_fiscale": "91035680197",
+        "comune": "019035",
     }
 
 

@@ -53,6 +53,26 @@ def test_metadata_supera_spid_sp_test(client, settings, tmp_path, idp, db):
     assert " 0 failed" in esito.stdout, esito.stdout
 
 
+def test_metadata_cie_supera_spid_sp_test(client, settings, tmp_path, idp, db):
+    configura_sp(settings, tmp_path, cie=[str(idp.file_metadata)])
+    risposta = client.get("/spid/metadata/cie/")
+    assert risposta.status_code == 200
+    percorso = tmp_path / "metadata-sp-cie.xml"
+    percorso.write_bytes(risposta.content)
+
+    esito = _valida(percorso, "cie-sp-public")
+
+    print(esito.stdout)
+    assert esito.returncode == 0, esito.stdout + esito.stderr
+    assert " 0 failed" in esito.stdout, esito.stdout
+
+
+def test_metadata_cie_solo_con_cie_configurata(client, settings, tmp_path, idp, db):
+    configura_sp(settings, tmp_path, spid=[str(idp.file_metadata)])
+
+    assert client.get("/spid/metadata/cie/").status_code == 404
+
+
 def test_metadata_firmato_con_le_estensioni_spid(client, settings, tmp_path, idp, db):
     configura_sp(settings, tmp_path, spid=[str(idp.file_metadata)])
 
