@@ -215,6 +215,10 @@ def _configurazione() -> _Configurazione:
             conf.load(copy.deepcopy(_dizionario_config()))
             # In place: the metadata store shares this list.
             conf.attribute_converters.insert(0, convertitore_spid())
+            # pysaml2 decides whether an incoming request (here: an IdP's LogoutRequest) must
+            # be signed from this IdP-side option, even in an SP: without it a LogoutRequest
+            # with a broken or missing signature would end a session.
+            conf._idp_want_authn_requests_signed = True
             idp = {}
             for tipo in (SPID, CIE):
                 sorgenti = _sorgenti(tipo)

@@ -242,16 +242,18 @@ def uscita(request):
     if "SAMLRequest" in dati:
         soggetto = request.saml_session.get(SOGGETTO)
         if soggetto is None:
-            auth.logout(request)
+            # Not a SPID/CIE session: no identity provider can end it.
             return _rifiuto(request, "richiesta di logout senza sessione SPID/CIE", status=400)
         try:
             info = client.handle_logout_request(
                 dati["SAMLRequest"],
                 decode(soggetto),
                 binding,
+                sign=True,
                 sign_alg=SIG_RSA_SHA256,
                 digest_alg=DIGEST_SHA256,
-                relay_state=dati.get("RelayState", ""),
+                # Absent, not empty: an empty one would enter the signed string.
+                relay_state=dati.get("RelayState"),
                 sigalg=dati.get("SigAlg"),
                 signature=dati.get("Signature"),
             )

@@ -112,6 +112,7 @@ class IdentityProvider:
     richieste: list = field(default_factory=list)
     richieste_logout: list = field(default_factory=list)
     server: Server | None = None
+    ultimo_name_id: NameID | None = None
 
     def avvia(self):
         idp = self
@@ -263,6 +264,7 @@ class IdentityProvider:
             name_qualifier=self.entity_id,
             text="_" + base64.b16encode(richiesta.id.encode()).decode()[:30],
         )
+        self.ultimo_name_id = name_id
         xml = self.server.create_authn_response(
             identita,
             in_response_to=p.in_risposta_a or richiesta.id,
@@ -280,6 +282,25 @@ class IdentityProvider:
             digest_alg=DIGEST_SHA256,
         )
         return base64.b64encode(str(xml).encode()).decode()
+
+    def logout_da_idp(self, sp_entity_id: str) -> str:
+        """The person logs out at the IdP (or another SP): the signed LogoutRequest for our SP,
+        as the URL the browser is redirected to."""
+        destinazione = self.server.metadata.single_logout_service(
+            sp_entity_id, saml2.BINDING_HTTP_REDIRECT, "spsso"
+        )[0]["location"]
+        _id, richiesta = self.server.create_logout_request(
+            destinazione, sp_entity_id, name_id=self.ultimo_name_id, sign=False
+        )
+        info = self.server.apply_binding(
+            saml2.BINDING_HTTP_REDIRECT,
+            str(richiesta),
+            destinazione,
+            "",
+            sign=True,
+            sigalg=SIG_RSA_SHA256,
+        )
+        return dict(info["headers"])["Location"]
 
     def slo(self, query: dict) -> str:
         """A LogoutRequest by HTTP-Redirect: verified, answered with a LogoutResponse."""

@@ -161,6 +161,31 @@ def test_l_uscita_chiude_la_sessione_qui_e_presso_l_idp(client, sp, sindaco_spid
     assert client.get("/").status_code == 302  # back to the login page
 
 
+def test_l_uscita_avviata_dall_idp_chiude_la_sessione(client, sp, sindaco_spid):
+    accedi_con_spid(client, sp)
+
+    parti = urlsplit(sp.logout_da_idp(ENTITY_ID_SP))
+    assert parti.path == "/spid/ls/"
+    risposta = client.get(f"{parti.path}?{parti.query}")
+
+    assert not _connesso(client)
+    assert risposta.status_code == 302
+    # Back to the IdP with our signed LogoutResponse.
+    assert risposta["Location"].startswith(f"{sp.base}/slo?SAMLResponse=")
+    assert "Signature=" in risposta["Location"]
+
+
+def test_una_richiesta_di_logout_falsa_non_e_eseguita_per_l_idp(client, sp, sindaco_spid):
+    accedi_con_spid(client, sp)
+    parti = urlsplit(sp.logout_da_idp(ENTITY_ID_SP))
+    query = parti.query.replace("Signature=", "Signature=AAAA")
+
+    risposta = client.get(f"{parti.path}?{query}")
+
+    assert risposta.status_code == 400
+    assert "Location" not in risposta
+
+
 def test_uscita_senza_sessione_spid_e_solo_locale(client, sindaco_spid, sp):
     client.force_login(sindaco_spid)
 
