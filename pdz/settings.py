@@ -428,6 +428,8 @@ SAML_CONFIG_LOADER = "accounts.spid.sp_config"
 # cookie is not sent then, so the pending requests live in djangosaml2's own session, whose
 # cookie is SameSite=None (and Secure where the session cookie is).
 SAML_SESSION_COOKIE_NAME = "pdz_saml"
+# Browsers drop a SameSite=None cookie that is not Secure: on plain HTTP (development) Lax.
+SAML_SESSION_COOKIE_SAMESITE = "None" if globals().get("SESSION_COOKIE_SECURE") else "Lax"
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
     "djangosaml2.middleware.SamlSessionMiddleware",
