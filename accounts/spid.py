@@ -25,7 +25,7 @@ import copy
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import saml2
 from django.conf import settings
@@ -189,6 +189,7 @@ def _chiave() -> tuple:
         tuple(_sorgenti(CIE)),
         settings.PDZ_SPID_BASE_URL,
         repr(sorted(settings.PDZ_SPID_ORGANIZZAZIONE.items())),
+        settings.PDZ_SPID_IPA_CODE,
         settings.PDZ_SPID_TOLLERANZA_OROLOGIO,
         # Once a day the metadata is read again (remote registries change: new IdP keys).
         int(time.time() // 86400),
@@ -200,6 +201,8 @@ class _Configurazione:
     conf: SPConfig
     # entity id -> (method, display name) of every identity provider we trust.
     idp: dict
+    # The signed metadata by federation: signing runs xmlsec1, once per configuration.
+    metadata: dict = field(default_factory=dict)
 
 
 _cache: dict = {}
@@ -322,7 +325,13 @@ def metadata_sp(federazione: str = SPID) -> str:
     """The SP's metadata, signed with its key, as AgID's validator wants it: the SPID profile,
     or the CIE one (for the CIE federation: its own ContactPerson, no e-mail attribute, which
     CIE ID does not give)."""
-    conf = _configurazione().conf
+    configurazione = _configurazione()
+    if federazione not in configurazione.metadata:
+        configurazione.metadata[federazione] = _firma_metadata(configurazione.conf, federazione)
+    return configurazione.metadata[federazione]
+
+
+def _firma_metadata(conf: SPConfig, federazione: str) -> str:
     descrittore = entity_descriptor(conf)
     sp = descrittore.spsso_descriptor
     # The one ACS is the default, index 0 (AuthnRequests may name it by index).

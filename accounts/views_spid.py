@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 # In the SAML session (djangosaml2's own cookie): the requests sent and not yet answered,
 # request id -> what the answer must match.
 RICHIESTE = "pdz_spid_richieste"
+MAX_RICHIESTE = 10
 # The SAML subject of the login, for the single logout.
 SOGGETTO = "pdz_spid_soggetto"
 # An assertion id once accepted is refused for this long: longer than any assertion's validity.
@@ -66,6 +67,12 @@ def _attivo(view):
 def _rifiuto(request, motivo: str, status: int = 403):
     logger.warning("accesso SPID/CIE rifiutato: %s", motivo)
     return render(request, "accounts/spid_rifiuto.html", status=status)
+
+
+def _breve(errore: Exception) -> str:
+    """What failed, for the log: pysaml2's messages may carry the whole response, with the
+    person's tax code and name, which the log must not keep."""
+    return f"{type(errore).__name__}: {str(errore)[:120]}"
 
 
 def _prossima(request, valore: str | None) -> str:
@@ -133,6 +140,8 @@ def accesso(request):
     except (UnknownSystemEntity, TypeError):
         return _rifiuto(request, "identity provider senza SSO HTTP-Redirect", status=400)
     richieste = request.saml_session.get(RICHIESTE, {})
+    # The last few only: a person who clicks again and again does not grow the session.
+    richieste = dict(list(richieste.items())[-(MAX_RICHIESTE - 1) :])
     richieste[id_richiesta] = {
         "idp": idp,
         "metodo": metodo,
@@ -166,7 +175,7 @@ def acs(request):
             {rid: r["prossima"] for rid, r in richieste.items()},
         )
     except Exception as errore:  # every failure of pysaml2 is a refusal, never a 500
-        return _rifiuto(request, f"{type(errore).__name__}: {errore}")
+        return _rifiuto(request, _breve(errore))
     if risposta is None or risposta.assertion is None:
         return _rifiuto(request, "risposta non valida")
 
@@ -232,12 +241,14 @@ def uscita(request):
         identity_cache=IdentityCache(request.saml_session),
     )
     if "SAMLResponse" in dati:
+        # The session here ended when the logout started (_avvia_uscita): the answer only
+        # closes pysaml2's state. A broken one (or a link someone forged) changes nothing.
         try:
             client.parse_logout_request_response(dati["SAMLResponse"], binding)
         except Exception as errore:
-            # The session here is already over: the person is logged out whatever the IdP says.
-            logger.warning("risposta di logout SPID/CIE non valida: %s", errore)
-        _esci(request, client)
+            logger.warning("risposta di logout SPID/CIE non valida: %s", _breve(errore))
+        else:
+            client.state.sync()
         return HttpResponseRedirect(resolve_url(settings.LOGOUT_REDIRECT_URL))
     if "SAMLRequest" in dati:
         soggetto = request.saml_session.get(SOGGETTO)
@@ -258,7 +269,9 @@ def uscita(request):
                 signature=dati.get("Signature"),
             )
         except Exception as errore:
-            return _rifiuto(request, f"richiesta di logout non valida: {errore}", status=400)
+            return _rifiuto(
+                request, f"richiesta di logout non valida: {_breve(errore)}", status=400
+            )
         _esci(request, client)
         return HttpResponseRedirect(dict(info["headers"])["Location"])
     if request.method != "POST":
@@ -283,7 +296,7 @@ def _avvia_uscita(request, client):
                 digest_alg=DIGEST_SHA256,
             )
         except Exception as errore:
-            logger.warning("logout SPID/CIE non inviato all'identity provider: %s", errore)
+            logger.warning("logout SPID/CIE non inviato all'identity provider: %s", _breve(errore))
             esiti = {}
         for esito in esiti.values():
             if isinstance(esito, tuple) and esito[0] == saml2.BINDING_HTTP_REDIRECT:
