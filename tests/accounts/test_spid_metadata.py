@@ -128,8 +128,16 @@ def test_pagina_di_accesso_con_cie(client, settings, tmp_path, idp, db):
     assert "Entra con SPID" not in contenuto
 
 
-def test_senza_configurazione_nessun_pulsante_e_nessuna_pagina_spid(client, db):
-    assert not settings.PDZ_SPID_ENTITY_ID
+def _nulla_configurato(settings):
+    settings.PDZ_SPID_ENTITY_ID = ""
+    settings.PDZ_SPID_CERT_FILE = ""
+    settings.PDZ_SPID_KEY_FILE = ""
+    settings.PDZ_SPID_IDP_METADATA = []
+    settings.PDZ_CIE_IDP_METADATA = []
+
+
+def test_senza_configurazione_nessun_pulsante_e_nessuna_pagina_spid(client, settings, db):
+    _nulla_configurato(settings)
 
     pagina = client.get("/account/accesso/")
 
@@ -141,9 +149,11 @@ def test_senza_configurazione_nessun_pulsante_e_nessuna_pagina_spid(client, db):
     assert client.get("/spid/login/", {"idp": "https://idp.example/"}).status_code == 404
     assert client.post("/spid/acs/", {"SAMLResponse": "eA=="}).status_code == 404
     assert client.post("/spid/ls/").status_code == 404
+    assert client.get("/spid/metadata/cie/").status_code == 404
 
 
-def test_senza_configurazione_la_password_funziona(client, ufficio_piano_crema):
+def test_senza_configurazione_la_password_funziona(client, settings, ufficio_piano_crema):
+    _nulla_configurato(settings)
     risposta = client.post("/account/accesso/", {"username": "up_crema", "password": PASSWORD})
 
     assert risposta.status_code == 302
