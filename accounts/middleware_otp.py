@@ -69,6 +69,9 @@ class SecondoFattoreMiddleware:
             reverse("accounts:otp-verifica"),
             reverse("accounts:logout"),
             reverse("csp-report"),
+            # A SPID/CIE login (the identity provider's POST to the ACS) replaces a weak
+            # session, and a level-1 SPID session must be able to log out there.
+            "/spid/",
             settings.STATIC_URL,
         )
         return percorso.startswith(liberi)

@@ -400,3 +400,48 @@ inizializza_sentry(
 PDZ_SECONDO_FATTORE_OBBLIGATORIO = env.bool("PDZ_SECONDO_FATTORE_OBBLIGATORIO", default=not DEBUG)
 # The name the authenticator app shows next to the code.
 OTP_TOTP_ISSUER = "pdz Piani di Zona"
+
+# --- SPID and CIE login (issue 13; accounts/spid.py, README "SPID e CIE") --------------------
+
+# Off unless the entity id, the certificate, its key and at least one identity provider are given:
+# then the login page shows "Entra con SPID" / "Entra con CIE" and /spid/ answers.
+PDZ_SPID_ENTITY_ID = env("PDZ_SPID_ENTITY_ID", default="")
+# PEM files outside the repository (the key is a secret).
+PDZ_SPID_CERT_FILE = env("PDZ_SPID_CERT_FILE", default="")
+PDZ_SPID_KEY_FILE = env("PDZ_SPID_KEY_FILE", default="")
+# The identity providers' metadata: files or URLs, comma-separated.
+PDZ_SPID_IDP_METADATA = env.list("PDZ_SPID_IDP_METADATA", default=[])
+PDZ_CIE_IDP_METADATA = env.list("PDZ_CIE_IDP_METADATA", default=[])
+# Where the identity providers send people back (the ACS and logout URLs in the metadata).
+PDZ_SPID_BASE_URL = env("PDZ_SPID_BASE_URL", default=PDZ_BASE_URL)
+# The minimum SPID/CIE level of every login (1, 2 or 3); an action may ask for more.
+PDZ_SPID_LIVELLO = env.int("PDZ_SPID_LIVELLO", default=2)
+# The public administration behind the service (AgID's metadata, ContactPerson "other").
+PDZ_SPID_IPA_CODE = env("PDZ_SPID_IPA_CODE", default="")
+PDZ_SPID_ORGANIZZAZIONE = {
+    "nome": env("PDZ_SPID_ORGANIZZAZIONE_NOME", default="pdz"),
+    "nome_visualizzato": env("PDZ_SPID_ORGANIZZAZIONE_NOME_VISUALIZZATO", default=""),
+    "url": env("PDZ_SPID_ORGANIZZAZIONE_URL", default=PDZ_BASE_URL),
+    "email": env("PDZ_SPID_ORGANIZZAZIONE_EMAIL", default=""),
+    "telefono": env("PDZ_SPID_ORGANIZZAZIONE_TELEFONO", default=""),
+    "partita_iva": env("PDZ_SPID_ORGANIZZAZIONE_PARTITA_IVA", default=""),
+    "codice_fiscale": env("PDZ_SPID_ORGANIZZAZIONE_CODICE_FISCALE", default=""),
+    # The ISTAT code of the administration's comune (the CIE metadata's Municipality).
+    "comune": env("PDZ_SPID_ORGANIZZAZIONE_COMUNE", default=""),
+}
+PDZ_SPID_XMLSEC_BINARY = env("PDZ_SPID_XMLSEC_BINARY", default="/usr/bin/xmlsec1")
+# Seconds of clock difference tolerated with an identity provider.
+PDZ_SPID_TOLLERANZA_OROLOGIO = env.int("PDZ_SPID_TOLLERANZA_OROLOGIO", default=60)
+SAML_CONFIG_LOADER = "accounts.spid.sp_config"
+# The identity provider posts the response to /spid/acs/ from its own site: the Lax session
+# cookie is not sent then, so the pending requests live in djangosaml2's own session, whose
+# cookie is SameSite=None (and Secure where the session cookie is).
+SAML_SESSION_COOKIE_NAME = "pdz_saml"
+# Browsers drop a SameSite=None cookie that is not Secure: on plain HTTP (development) Lax.
+SAML_SESSION_COOKIE_SAMESITE = "None" if globals().get("SESSION_COOKIE_SECURE") else "Lax"
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+    "djangosaml2.middleware.SamlSessionMiddleware",
+)
+# The login page's SPID/CIE buttons (lazy: no other page reads them).
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.spid.contesto_accesso")

@@ -12,6 +12,8 @@ urlpatterns = [
     path("salute/pronto/", views.readiness, name="readiness"),
     path("csp-report/", views.csp_report, name="csp-report"),
     path("account/", include("accounts.urls")),
+    # SPID and CIE login (issue 13): 404 unless configured (accounts/spid.py).
+    path("spid/", include("accounts.urls_spid")),
     path("ambiti/<slug:slug>/", cruscotto.cruscotto, name="cruscotto"),
     path("ambiti/", include("ambiti.urls")),
     path("", include("tavoli.urls")),
