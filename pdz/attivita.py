@@ -8,12 +8,13 @@ An entry belongs to the ambito written in it (pdz/audit.py); an ente's or a user
 every ambito whose register lists the ente, or where the user holds a role.
 """
 
+import contextlib
 import datetime
 
 import django_filters
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
@@ -81,10 +82,7 @@ def voci_dell_ambito(ambito):
 
 def _scelte_modelli():
     modelli = sorted(modelli_registrati(), key=lambda m: str(m._meta.verbose_name_plural))
-    return [
-        (m._meta.label_lower, capfirst(m._meta.verbose_name_plural))
-        for m in modelli
-    ]
+    return [(m._meta.label_lower, capfirst(m._meta.verbose_name_plural)) for m in modelli]
 
 
 class FiltroAttivita(FiltriConEtichette, django_filters.FilterSet):
@@ -98,11 +96,15 @@ class FiltroAttivita(FiltriConEtichette, django_filters.FilterSet):
         field_name="action", label=gettext_lazy("Azione"), choices=AZIONI
     )
     dal = django_filters.DateFilter(
-        field_name="timestamp", lookup_expr="date__gte", label=gettext_lazy("Dal"),
+        field_name="timestamp",
+        lookup_expr="date__gte",
+        label=gettext_lazy("Dal"),
         widget=DateInput(),
     )
     al = django_filters.DateFilter(
-        field_name="timestamp", lookup_expr="date__lte", label=gettext_lazy("Al"),
+        field_name="timestamp",
+        lookup_expr="date__lte",
+        label=gettext_lazy("Al"),
         widget=DateInput(),
     )
 
@@ -166,6 +168,12 @@ class Lettore:
         except FieldDoesNotExist:
             return None
 
+    @staticmethod
+    def _inverso(campo):
+        # auditlog's create and delete diffs walk get_fields(), reverse relations included:
+        # they say nothing about the object itself.
+        return campo is not None and campo.auto_created and not campo.concrete
+
     def _leggi_relazioni(self):
         chiavi = {}
         for voce in self.voci:
@@ -178,16 +186,14 @@ class Lettore:
                         chiavi.setdefault(campo.related_model, set()).add(str(valore))
         for modello, pks in chiavi.items():
             # str() of an object may read its own relations: loaded in the same query.
-            relazioni = [
-                f.name for f in modello._meta.fields if f.many_to_one and f.concrete
-            ]
+            relazioni = [f.name for f in modello._meta.fields if f.many_to_one and f.concrete]
             validi = []
             for pk in pks:
-                try:
+                # An id that no longer parses is shown as it was stored.
+                with contextlib.suppress(ValidationError):
                     validi.append(modello._meta.pk.to_python(pk))
-                except Exception:  # noqa: BLE001, S112 - an id that no longer parses: shown as is
-                    continue
-            for oggetto in modello._base_manager.select_related(*relazioni).filter(pk__in=validi):
+            oggetti = modello._base_manager.select_related(*relazioni).filter(pk__in=validi)
+            for oggetto in oggetti.order_by():
                 self._nomi[(modello, str(oggetto.pk))] = str(oggetto)
 
     def _leggi_collegamenti(self):
@@ -200,8 +206,10 @@ class Lettore:
             if not ids:
                 continue
             campi = ["pk", extra] if extra else ["pk"]
-            righe = modello.objects.filter(pk__in=ids, **{verso_ambito: self.ambito}).values_list(
-                *campi
+            righe = (
+                modello.objects.filter(pk__in=ids, **{verso_ambito: self.ambito})
+                .order_by()
+                .values_list(*campi)
             )
             for riga in righe:
                 argomenti = [self.ambito.slug, *riga[1:], riga[0]]
@@ -231,6 +239,8 @@ class Lettore:
         righe = []
         for nome, valori in (voce.changes or {}).items():
             campo = self._campo(voce, nome)
+            if self._inverso(campo):
+                continue
             etichetta = capfirst(campo.verbose_name) if campo is not None else nome
             if isinstance(valori, dict):
                 # A many-to-many change: which objects were added or removed.
@@ -240,7 +250,7 @@ class Lettore:
                 else:
                     righe.append((etichetta, _("tolti: %(o)s") % {"o": oggetti}, VUOTO))
                 continue
-            prima, dopo = (list(valori) + [None, None])[:2]
+            prima, dopo = [*valori, None, None][:2]
             righe.append(
                 (etichetta, self.valore(voce, campo, prima), self.valore(voce, campo, dopo))
             )

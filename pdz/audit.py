@@ -79,8 +79,8 @@ def _modelli():
         Indicatore,
         Obiettivo,
         Risorsa,
-        Valutazione,
         ValoreIndicatore,
+        Valutazione,
     )
     from piani.models import Piano, Sezione, VersionePiano
     from tavoli.models import Esito, Incontro, Membro, Tavolo

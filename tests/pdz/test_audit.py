@@ -35,8 +35,8 @@ from obiettivi.models import (
     Indicatore,
     Obiettivo,
     Risorsa,
-    Valutazione,
     ValoreIndicatore,
+    Valutazione,
 )
 from pdz import osservabilita
 from pdz.audit import correlazione, modelli_registrati
@@ -128,7 +128,9 @@ def _votazione_aperta(mondo):
 def _vota(votazione, scelta, utente):
     crema = Comune.objects.get(nome="Crema")
     return assemblea_services.vota(
-        votazione, assemblea_services.Rappresentanza(crema, "sindaco", "Sindaco"), scelta,
+        votazione,
+        assemblea_services.Rappresentanza(crema, "sindaco", "Sindaco"),
+        scelta,
         utente=utente,
     )
 
@@ -395,7 +397,7 @@ def test_fuori_da_una_richiesta_nessun_autore_e_il_nome_del_task(cremasco, monke
     class Task:
         name = "accounts.tasks.chiudi_ruoli_scaduti"
 
-        class request:  # noqa: N801 - Celery's attribute
+        class request:
             id = "c0ffee00-0000-0000-0000-000000000000"
 
     monkeypatch.setattr("pdz.audit.current_task", Task)
