@@ -14,6 +14,7 @@ import datetime
 import django_filters
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -27,7 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import Ruolo
-from ambiti.models import Iscrizione
+from ambiti.models import Ente, Iscrizione
 from ambiti.permissions import get_ambito_for_manager
 from assemblea.models import Seduta
 from core.esportazioni import FUSO_ORARIO, risposta_tabellare, verifica_formato
@@ -63,18 +64,23 @@ PAGINE = [
 
 def voci_dell_ambito(ambito):
     """The ambito's entries: one indexed key (pdz/migrations/0001), and for enti and users the
-    register and the roles."""
+    register and the roles. Content types by subquery, not by join: an OR over a joined table
+    would keep PostgreSQL from combining the indexes."""
     User = get_user_model()
+
+    def tipo(modello):
+        return ContentType.objects.filter(
+            app_label=modello._meta.app_label, model=modello._meta.model_name
+        ).values("pk")
+
     return LogEntry.objects.filter(
         Q(additional_data__ambito_id=ambito.pk)
         | Q(
-            content_type__app_label="ambiti",
-            content_type__model="ente",
+            content_type__in=tipo(Ente),
             object_id__in=Iscrizione.objects.filter(ambito=ambito).values("ente_id"),
         )
         | Q(
-            content_type__app_label=User._meta.app_label,
-            content_type__model=User._meta.model_name,
+            content_type__in=tipo(User),
             object_id__in=Ruolo.objects.filter(ambito=ambito).values("user_id"),
         )
     )
