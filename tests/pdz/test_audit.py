@@ -457,3 +457,23 @@ def test_la_scelta_di_voto_non_entra_mai_nel_registro(cremasco, scrutinio):
             for ricevuta in (ricevuta_prima, voto.ricevuta):
                 assert ricevuta not in testo
         assert "scelta" not in (voce.changes or {})
+
+
+def test_un_task_celery_registra_senza_autore_con_il_suo_nome_e_id(cremasco):
+    from accounts.tasks import chiudi_ruoli_scaduti
+
+    utente = UserFactory(username="scaduto")
+    ruolo = RuoloFactory(
+        user=utente,
+        tipo=Ruolo.Tipo.OPERATORE,
+        ambito=cremasco,
+        dal=datetime.date(2020, 1, 1),
+        al=datetime.date(2021, 1, 1),
+    )
+    risultato = chiudi_ruoli_scaduti.delay()
+    assert risultato.get() == 1
+    voce = voci_di(ruolo, LogEntry.Action.UPDATE).get()
+    assert voce.changes == {"attivo": ["True", "False"]}
+    assert voce.actor is None
+    assert voce.cid == f"celery:accounts.tasks.chiudi_ruoli_scaduti:{risultato.id}"
+    assert voce.additional_data == {"ambito_id": cremasco.pk}
