@@ -245,7 +245,8 @@ class Lettore:
         righe = []
         for nome, valori in (voce.changes or {}).items():
             campo = self._campo(voce, nome)
-            if self._inverso(campo):
+            if self._inverso(campo) or (campo is not None and campo.primary_key):
+                # The id says nothing a person reads; the object's name is in the row.
                 continue
             etichetta = capfirst(campo.verbose_name) if campo is not None else nome
             if isinstance(valori, dict):
