@@ -445,3 +445,13 @@ MIDDLEWARE.insert(
 )
 # The login page's SPID/CIE buttons (lazy: no other page reads them).
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.spid.contesto_accesso")
+
+# --- Audit trail (django-auditlog, issue 13; models registered in pdz/audit.py) -------------
+# The request id of pdz.osservabilita (or the Celery task, or the command) as each entry's cid.
+AUDITLOG_CID_GETTER = "pdz.audit.correlazione"
+# Fixtures loaded with loaddata are not changes anybody made.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+# The client address as pdz.proxy settled it, not the X-Forwarded-For the client may type.
+MIDDLEWARE[MIDDLEWARE.index("auditlog.middleware.AuditlogMiddleware")] = (
+    "pdz.audit.AuditlogMiddleware"
+)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("spid/", include("accounts.urls_spid")),
     path("ambiti/<slug:slug>/", cruscotto.cruscotto, name="cruscotto"),
     path("ambiti/", include("ambiti.urls")),
+    # The Ufficio di Piano reads its ambito's audit trail (pdz/attivita.py).
+    path("", include("pdz.urls_attivita")),
     path("", include("tavoli.urls")),
     path("", include("tavoli.urls_export")),
     path("", include("obiettivi.urls")),
