@@ -27,10 +27,27 @@ VUOTI_PER_SEMPRE = (
 
 TAVOLI, PIANO, ASSEMBLEA, PROPOSTE = "Tavoli", "Piano", "Assemblea", "Proposte"
 UTENTI = "Utenti"  # the Ufficio di Piano manages its people (ambiti/views_utenti.py)
+ATTIVITA = "Attività"  # and reads its ambito's audit trail (pdz/attivita.py)
 COMUNI = ["Cruscotto", "Cremasco", "Comuni", "Obiettivi", "Cambia password"]
 VOCI = {
-    "ufficio_piano_crema": {TAVOLI, PIANO, ASSEMBLEA, PROPOSTE, "Gestione registro enti", UTENTI},
-    "amministratore": {TAVOLI, PIANO, ASSEMBLEA, PROPOSTE, "Gestione registro enti", UTENTI},
+    "ufficio_piano_crema": {
+        TAVOLI,
+        PIANO,
+        ASSEMBLEA,
+        PROPOSTE,
+        "Gestione registro enti",
+        UTENTI,
+        ATTIVITA,
+    },
+    "amministratore": {
+        TAVOLI,
+        PIANO,
+        ASSEMBLEA,
+        PROPOSTE,
+        "Gestione registro enti",
+        UTENTI,
+        ATTIVITA,
+    },
     "sindaco_crema": {PIANO, ASSEMBLEA, "Registro enti"},
     "delegato_pandino": {PIANO, ASSEMBLEA, "Registro enti"},
     "operatore_crema": {TAVOLI, "Registro enti"},
