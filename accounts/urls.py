@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import views, views_notifiche
 from .forms import LoginForm
 
 app_name = "accounts"
@@ -55,4 +55,6 @@ urlpatterns = [
     ),
     path("profilo/", views.profilo, name="profilo"),
     path("profilo/calendario/", views.calendario_rinnova, name="calendario-rinnova"),
+    # Reminders: each person chooses how to receive each kind (issue 13).
+    path("notifiche/", views_notifiche.preferenze, name="notifiche"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_accessi
+from . import views, views_accessi, views_email
 
 app_name = "ambiti"
 
@@ -20,4 +20,10 @@ urlpatterns = [
         views_accessi.sblocca_accessi,
         name="sblocca-accessi",
     ),
+]
+
+# The ambito's e-mail log (issue 13: reminders and notifications).
+urlpatterns += [
+    path("<slug:slug>/email/", views_email.registro_email, name="email"),
+    path("<slug:slug>/email/<int:pk>/riprova/", views_email.riprova_email, name="email-riprova"),
 ]

@@ -6,3 +6,10 @@ class PdzConfig(AppConfig):
     # (the demo data command, the ambito's dashboard), which no feature app may import.
     name = "pdz"
     verbose_name = "Portale Piano di Zona"
+
+    def ready(self):
+        # Embedded mode only (`manage.py runserver`, no broker): the periodic jobs run in a
+        # thread of the server, as celery beat runs them in production (pdz/promemoria.py).
+        from .promemoria import avvia_se_runserver
+
+        avvia_se_runserver()

@@ -26,3 +26,7 @@ WHITENOISE_AUTOREFRESH = True
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("PDZ_CELERY_EAGER", "1") != "0"
 # ...and synchronously, inside the request: the tests of the background thread turn it on.
 PDZ_TASK_IN_SFONDO = False
+# Reminders and notifications (issue 13): the e-mail log delivers to the test outbox, and no
+# thread of the test server runs the periodic jobs behind the tests' back.
+POST_OFFICE["BACKENDS"] = {"default": "django.core.mail.backends.locmem.EmailBackend"}  # noqa: F405
+PDZ_PROMEMORIA_IN_PROCESSO = False
