@@ -26,10 +26,12 @@ VUOTI_PER_SEMPRE = (
 )
 
 TAVOLI, PIANO, ASSEMBLEA, PROPOSTE = "Tavoli", "Piano", "Assemblea", "Proposte"
+# The ambito's e-mail log (ambiti/views_email.py).
+MESSAGGI = "Messaggi inviati"
 COMUNI = ["Cruscotto", "Cremasco", "Comuni", "Obiettivi", "Cambia password"]
 VOCI = {
-    "ufficio_piano_crema": {TAVOLI, PIANO, ASSEMBLEA, PROPOSTE, "Gestione registro enti"},
-    "amministratore": {TAVOLI, PIANO, ASSEMBLEA, PROPOSTE, "Gestione registro enti"},
+    "ufficio_piano_crema": {TAVOLI, PIANO, ASSEMBLEA, PROPOSTE, MESSAGGI, "Gestione registro enti"},
+    "amministratore": {TAVOLI, PIANO, ASSEMBLEA, PROPOSTE, MESSAGGI, "Gestione registro enti"},
     "sindaco_crema": {PIANO, ASSEMBLEA, "Registro enti"},
     "delegato_pandino": {PIANO, ASSEMBLEA, "Registro enti"},
     "operatore_crema": {TAVOLI, "Registro enti"},
