@@ -1,5 +1,6 @@
 """The e-mail queue's periodic job: the failed sends are tried again, and the queued ones sent."""
 
+import datetime
 import logging
 
 from celery import shared_task
@@ -16,19 +17,25 @@ logger = logging.getLogger(__name__)
 # Two runs at once (a slow batch overlapping the next beat) would send the same message twice.
 CHIAVE_BLOCCO = "pdz:posta-in-coda"
 DURATA_BLOCCO = 600
+# Longer than any sending on one connection takes: a message still without a status after this
+# was being sent by a process that died, and goes back to the queue.
+INVIO_INTERROTTO = datetime.timedelta(hours=1)
 
 
 def rimetti_in_coda() -> int:
-    """Failed messages with attempts left, past the retry interval, go back to the queue.
+    """Failed messages with attempts left, past the retry interval, go back to the queue; so do
+    those a dead process left without a status.
 
     A message sent at once ("now") that fails is recorded failed by post_office, which retries
     only what it queued itself: this gives those their MAX_RETRIES too.
     """
-    limite = timezone.now() - get_retry_timedelta()
+    adesso = timezone.now()
+    limite = adesso - get_retry_timedelta()
+    # A message recorded but never given a status: the process that was sending it died.
+    interrotti = Q(status__isnull=True, created__lte=adesso - INVIO_INTERROTTO)
     return Email.objects.filter(
         Q(number_of_retries__isnull=True) | Q(number_of_retries__lt=get_max_retries()),
-        status=STATUS.failed,
-        last_updated__lte=limite,
+        (Q(status=STATUS.failed) & Q(last_updated__lte=limite)) | interrotti,
     ).update(
         status=STATUS.requeued,
         scheduled_time=None,

@@ -156,3 +156,17 @@ def test_la_posta_di_django_passa_dal_registro(db, settings):
     send_mail("Recupero password", "Testo", None, ["a@example.org"])
     assert Email.objects.get().status == STATUS.sent
     assert len(mail.outbox) == 1
+
+
+def test_un_invio_interrotto_torna_in_coda(db, mailoutbox):
+    """The process died between recording and sending: after an hour the message is sent."""
+    with time_machine.travel(ADESSO, tick=False):
+        email = posta._registra(posta.messaggio("O", "C", "a@example.org"), None)
+    assert email.status is None
+    with time_machine.travel(ADESSO + datetime.timedelta(minutes=30), tick=False):
+        assert invia_posta_in_coda() == 0
+    with time_machine.travel(ADESSO + datetime.timedelta(minutes=61), tick=False):
+        assert invia_posta_in_coda() == 1
+    email.refresh_from_db()
+    assert email.status == STATUS.sent
+    assert [m.to for m in mailoutbox] == [["a@example.org"]]
