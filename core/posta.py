@@ -183,14 +183,14 @@ def _fallita(email: Email, errore: Exception) -> None:
 def riprova(email_id) -> Email | None:
     """Send a failed message again now (the Ufficio di Piano's "Riprova"); None if it is not
     failed any more (sent meanwhile by the periodic retry, or by another click)."""
+    # Sent under the row's lock: the periodic retry (core.tasks) waits, then finds it sent.
     with transaction.atomic():
         email = Email.objects.select_for_update().filter(pk=email_id, status=STATUS.failed).first()
         if email is None:
             return None
-        email.status = STATUS.requeued
         email.number_of_retries = (email.number_of_retries or 0) + 1
-        email.save(update_fields=["status", "number_of_retries"])
-    spedisci([email])
+        email.save(update_fields=["number_of_retries"])
+        spedisci([email])
     email.refresh_from_db()
     return email
 
