@@ -221,3 +221,78 @@ class SbloccoAccessi(models.Model):
 
     def __str__(self):
         return f"{self.utente} — {self.sbloccato_il:%Y-%m-%d %H:%M}"
+
+
+# --- Reminders and notifications (issue 13; accounts/notifiche.py sends them) ------------------
+
+
+class TipoNotifica(models.TextChoices):
+    """The kinds of reminder a person chooses how to receive. The Assemblea's convocations are
+    not among them: they are always sent (a sindaco must never miss one)."""
+
+    PROMEMORIA_INCONTRO = "promemoria_incontro", _("Promemoria degli incontri dei tavoli")
+    VERBALE_DA_RIVEDERE = "verbale_da_rivedere", _("Verbali in attesa della tua revisione")
+    SCADENZA_REVISIONE = "scadenza_revisione", _("Scadenza della revisione del piano")
+    VOTAZIONE_APERTURA = "votazione_apertura", _("Votazioni aperte dell'Assemblea")
+    VOTAZIONE_CHIUSURA = "votazione_chiusura", _("Votazioni dell'Assemblea in chiusura")
+
+
+class Frequenza(models.TextChoices):
+    IMMEDIATA = "immediata", _("Subito, con un messaggio")
+    RIEPILOGO = "riepilogo", _("Nel riepilogo giornaliero")
+    NESSUNA = "nessuna", _("Mai")
+
+
+class PreferenzaNotifica(models.Model):
+    """How a person wants one kind of reminder; no row means immediately."""
+
+    utente = models.ForeignKey(User, on_delete=models.CASCADE, related_name="preferenze_notifiche")
+    tipo = models.CharField(_("tipo"), max_length=30, choices=TipoNotifica.choices)
+    frequenza = models.CharField(
+        _("frequenza"), max_length=10, choices=Frequenza.choices, default=Frequenza.IMMEDIATA
+    )
+
+    class Meta:
+        verbose_name = _("preferenza di notifica")
+        verbose_name_plural = _("preferenze di notifica")
+        constraints = [
+            models.UniqueConstraint(fields=["utente", "tipo"], name="una_preferenza_per_tipo")
+        ]
+
+    def __str__(self):
+        return f"{self.utente} — {self.get_tipo_display()}: {self.get_frequenza_display()}"
+
+
+class Notifica(models.Model):
+    """One reminder to one person, with the key that makes it happen once: the same reminder
+    (same person, same `chiave`) is never recorded, hence never sent, twice, whichever job or
+    redelivered task tries again. Those for the daily digest wait here (`in_riepilogo`, not yet
+    `inviata_il`) until accounts.tasks.invia_riepiloghi sends them together."""
+
+    utente = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifiche")
+    tipo = models.CharField(_("tipo"), max_length=30, choices=TipoNotifica.choices)
+    chiave = models.CharField(_("chiave"), max_length=200)
+    frequenza = models.CharField(_("frequenza"), max_length=10, choices=Frequenza.choices)
+    oggetto = models.CharField(_("oggetto"), max_length=200)
+    testo = models.TextField(_("testo"))
+    url = models.CharField(_("indirizzo"), max_length=500, blank=True)
+    # The ambito the reminder is about, for the e-mail log of its Ufficio di Piano.
+    ambito = models.ForeignKey(
+        "ambiti.Ambito", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    creata_il = models.DateTimeField(_("creata il"), default=timezone.now)
+    inviata_il = models.DateTimeField(_("inviata il"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["creata_il", "pk"]
+        verbose_name = _("notifica")
+        verbose_name_plural = _("notifiche")
+        constraints = [
+            models.UniqueConstraint(fields=["utente", "chiave"], name="notifica_una_volta")
+        ]
+        indexes = [
+            models.Index(fields=["frequenza", "inviata_il"], name="notifica_riepilogo_in_attesa")
+        ]
+
+    def __str__(self):
+        return f"{self.utente} — {self.chiave}"

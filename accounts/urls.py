@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views, views_otp
+from . import views, views_notifiche, views_otp
 from .forms import LoginForm
 
 app_name = "accounts"
@@ -61,4 +61,6 @@ urlpatterns = [
     path("sicurezza/codici/rigenera/", views_otp.rigenera, name="otp-rigenera"),
     path("sicurezza/rimuovi/", views_otp.rimuovi, name="otp-rimuovi"),
     path("verifica/", views_otp.verifica, name="otp-verifica"),
+    # Reminders: each person chooses how to receive each kind (issue 13).
+    path("notifiche/", views_notifiche.preferenze, name="notifiche"),
 ]

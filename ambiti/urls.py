@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_accessi, views_impostazioni, views_utenti
+from . import views, views_accessi, views_email, views_impostazioni, views_utenti
 
 app_name = "ambiti"
 
@@ -44,4 +44,10 @@ urlpatterns = [
     ),
     path("<slug:slug>/utenti/<int:pk>/disattiva/", views_utenti.disattiva, name="disattiva-utente"),
     path("<slug:slug>/utenti/<int:pk>/riattiva/", views_utenti.riattiva, name="riattiva-utente"),
+]
+
+# The ambito's e-mail log (issue 13: reminders and notifications).
+urlpatterns += [
+    path("<slug:slug>/email/", views_email.registro_email, name="email"),
+    path("<slug:slug>/email/<int:pk>/riprova/", views_email.riprova_email, name="email-riprova"),
 ]

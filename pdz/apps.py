@@ -13,3 +13,9 @@ class PdzConfig(AppConfig):
         from .audit import registra_modelli
 
         registra_modelli()
+
+        # Embedded mode only (`manage.py runserver`, no broker): the periodic jobs run in a
+        # thread of the server, as celery beat runs them in production (pdz/promemoria.py).
+        from .promemoria import avvia_se_runserver
+
+        avvia_se_runserver()

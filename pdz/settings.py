@@ -288,6 +288,18 @@ if _email_url:
     vars().update(env.email_url_config(_email_url))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Every e-mail is recorded with its status (django-post-office): Django's backend is post_office's,
+# which delivers through the real one above. Priority "now": sending stays synchronous where it
+# was; a failed send is recorded as failed with its error and retried by core.tasks.
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_BACKEND},
+    "DEFAULT_PRIORITY": "now",
+    "MAX_RETRIES": env.int("PDZ_EMAIL_MAX_RETRIES", default=3),
+    "RETRY_INTERVAL": timedelta(minutes=env.int("PDZ_EMAIL_RETRY_MINUTES", default=10)),
+    "LOG_LEVEL": 2,
+    "CELERY_ENABLED": False,
+}
+EMAIL_BACKEND = "post_office.EmailBackend"
 # Links in e-mails point here (the portal's public address).
 PDZ_BASE_URL = env("PDZ_BASE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="pdz <noreply@localhost>")
@@ -455,3 +467,54 @@ AUDITLOG_DISABLE_ON_RAW_SAVE = True
 MIDDLEWARE[MIDDLEWARE.index("auditlog.middleware.AuditlogMiddleware")] = (
     "pdz.audit.AuditlogMiddleware"
 )
+
+# --- Reminders and notifications (issue 13) ---------------------------------------------------
+
+# Days before a plan's review deadline the reviewers are reminded (and again on the day).
+PDZ_PROMEMORIA_SCADENZA_GIORNI = env.int("PDZ_PROMEMORIA_SCADENZA_GIORNI", default=3)
+# Days minutes may wait in review before the table's people are reminded to read them.
+PDZ_PROMEMORIA_VERBALE_GIORNI = env.int("PDZ_PROMEMORIA_VERBALE_GIORNI", default=3)
+# Minutes a vote stays open before those who have not voted are told it is closing.
+PDZ_PROMEMORIA_VOTO_CHIUSURA_MINUTI = env.int("PDZ_PROMEMORIA_VOTO_CHIUSURA_MINUTI", default=30)
+# Hour (Europe/Rome) of the daily digest.
+PDZ_RIEPILOGO_ORA = env.int("PDZ_RIEPILOGO_ORA", default=7)
+# The periodic jobs; each takes no argument and is idempotent (accounts.notifiche: one reminder
+# per person and key). The e-mail queue: retries of failed sends.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "posta-in-coda": {
+            "task": "core.tasks.invia_posta_in_coda",
+            "schedule": timedelta(minutes=env.int("PDZ_BEAT_POSTA_MINUTI", default=5)),
+        },
+        "promemoria-incontri": {
+            "task": "tavoli.tasks.promemoria_incontri",
+            "schedule": crontab(minute=15),
+        },
+        "promemoria-verbali": {
+            "task": "tavoli.tasks.promemoria_verbali",
+            "schedule": crontab(minute=20, hour=8),
+        },
+        "promemoria-scadenze-piano": {
+            "task": "piani.tasks.promemoria_scadenze_revisione",
+            "schedule": crontab(minute=30, hour=8),
+        },
+        "promemoria-votazioni": {
+            "task": "assemblea.tasks.promemoria_votazioni",
+            "schedule": timedelta(minutes=5),
+        },
+        "riepilogo-notifiche": {
+            "task": "accounts.tasks.invia_riepiloghi",
+            "schedule": crontab(minute=0, hour=PDZ_RIEPILOGO_ORA),
+        },
+    }
+)
+# The production stack's test makes one job run at once (seconds), to see beat and worker at work.
+if env("PDZ_BEAT_PROVA_SECONDI", default=""):
+    CELERY_BEAT_SCHEDULE["prova-beat"] = {
+        "task": "core.tasks.battito",
+        "schedule": env.float("PDZ_BEAT_PROVA_SECONDI"),
+    }
+# Embedded mode (no broker, `manage.py runserver`): a thread of the server runs the periodic jobs
+# (pdz/promemoria.py, started by pdz/apps.py); with a broker, celery beat does.
+PDZ_PROMEMORIA_IN_PROCESSO = env.bool("PDZ_PROMEMORIA_IN_PROCESSO", default=not REDIS_URL)
+PDZ_PROMEMORIA_INTERVALLO_S = env.int("PDZ_PROMEMORIA_INTERVALLO_S", default=300)

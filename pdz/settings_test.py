@@ -28,3 +28,7 @@ CELERY_TASK_ALWAYS_EAGER = os.environ.get("PDZ_CELERY_EAGER", "1") != "0"
 PDZ_TASK_IN_SFONDO = False
 # The suite signs in with force_login; the second factor's own tests turn this on.
 PDZ_SECONDO_FATTORE_OBBLIGATORIO = False
+# Reminders and notifications (issue 13): the e-mail log delivers to the test outbox, and no
+# thread of the test server runs the periodic jobs behind the tests' back.
+POST_OFFICE["BACKENDS"] = {"default": "django.core.mail.backends.locmem.EmailBackend"}  # noqa: F405
+PDZ_PROMEMORIA_IN_PROCESSO = False

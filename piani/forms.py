@@ -7,6 +7,7 @@ text again whatever the browser sent, editor or not.
 
 from django import forms
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import ProseEditorWidget
@@ -88,3 +89,21 @@ class SezioneForm(forms.Form):
         ),
     )
     versione = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ScadenzaRevisioneForm(forms.Form):
+    """By when the reviewers should comment, set where the Ufficio di Piano opens the review
+    (and changed while it lasts): they are reminded before and on the day."""
+
+    scadenza_revisione = forms.DateField(
+        label=gettext_lazy("Scadenza della revisione"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": gettext_lazy("Indica una data valida.")},
+    )
+
+    def clean_scadenza_revisione(self):
+        scadenza = self.cleaned_data["scadenza_revisione"]
+        if scadenza and scadenza < timezone.localdate():
+            raise forms.ValidationError(gettext_lazy("La scadenza non può essere già passata."))
+        return scadenza

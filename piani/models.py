@@ -36,6 +36,16 @@ class Piano(models.Model):
     revisione_enti_aperta = models.BooleanField(
         _("revisione aperta agli enti partecipanti"), default=False
     )
+    # By when the reviewers should have commented: they are reminded some days before and on
+    # the day (piani.tasks.promemoria_scadenze_revisione).
+    scadenza_revisione = models.DateField(
+        _("scadenza della revisione"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Chi rivede il piano riceve un promemoria qualche giorno prima e il giorno stesso."
+        ),
+    )
 
     class Meta:
         ordering = ["ambito", "-periodo__anno_inizio"]

@@ -384,3 +384,17 @@ def registra_esito(
 
     richiedi_pdf(piano=versione.piano, utente=utente, versione=versione)
     return versione
+
+
+@transaction.atomic
+def imposta_scadenza_revisione(*, piano, utente, scadenza) -> Piano:
+    """The review's deadline (None removes it), for the reviewers' reminders; while the plan is
+    a draft about to be sent, or in review."""
+    attuale = _piano_bloccato(piano.pk)
+    if attuale.stato not in (Stato.BOZZA, Stato.IN_REVISIONE):
+        raise OperazioneNonAmmessa(
+            _("La scadenza della revisione si fissa solo per una bozza o un piano in revisione.")
+        )
+    attuale.scadenza_revisione = scadenza
+    attuale.save(update_fields=["scadenza_revisione"])
+    return attuale

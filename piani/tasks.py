@@ -11,6 +11,7 @@ not acknowledged within its visibility timeout). Every run is therefore safe to 
 - the database says COMPLETATO only after the file is in place.
 """
 
+import datetime
 import glob
 import hashlib
 import logging
@@ -20,14 +21,23 @@ import time
 from contextlib import suppress
 
 from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import DatabaseError
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import Ruolo, TipoNotifica
+from accounts.notifiche import notifica
+from ambiti.models import Iscrizione
+from core import posta
+from core.calendario import ROMA
+
 from . import pdf
-from .models import RenderPDF
+from .models import Piano, RenderPDF
 from .rendering import html_da_rendere, impronta, metadati, nome_file, testo_congelato_integro
 
 logger = logging.getLogger(__name__)
@@ -284,3 +294,72 @@ def rendi_pdf_piano(self, render_id):
         "Rendering %s completato: %s pagine in %s ms", render.pk, render.pagine, render.durata_ms
     )
     return render.pk
+
+
+# --- Reminder of the review's deadline (a periodic job: settings.CELERY_BEAT_SCHEDULE) ---------
+
+
+def revisori(piano):
+    """Who comments on the plan in review: the sindaci and delegati of the ambito, and the
+    participating enti's people while the review is open to them (piani.permissions)."""
+    ruoli = Ruolo.objects.attivi().filter(ambito_id=piano.ambito_id)
+    filtro = Q(
+        pk__in=ruoli.filter(tipo__in=[Ruolo.Tipo.SINDACO, Ruolo.Tipo.DELEGATO]).values("user_id")
+    )
+    if piano.revisione_enti_aperta:
+        iscritti = Iscrizione.objects.attive().filter(ambito_id=piano.ambito_id).values("ente_id")
+        filtro |= Q(
+            pk__in=ruoli.filter(tipo=Ruolo.Tipo.ENTE, ente_id__in=iscritti).values("user_id")
+        )
+    return get_user_model().objects.filter(filtro, is_active=True).order_by("pk")
+
+
+@shared_task
+def promemoria_scadenze_revisione() -> int:
+    """PDZ_PROMEMORIA_SCADENZA_GIORNI days before a plan's review deadline, and on the day, a
+    reminder to its reviewers; once per person, deadline and moment (a missed run is caught up
+    by the next one, until the deadline)."""
+    oggi = timezone.localdate(timezone=ROMA)
+    anticipo = datetime.timedelta(days=settings.PDZ_PROMEMORIA_SCADENZA_GIORNI)
+    piani = Piano.objects.filter(
+        stato=Piano.Stato.IN_REVISIONE,
+        scadenza_revisione__gte=oggi,
+        scadenza_revisione__lte=oggi + anticipo,
+    ).select_related("ambito")
+    inviati = 0
+    for piano in piani:
+        oggi_scade = piano.scadenza_revisione == oggi
+        url = posta.base_url() + reverse(
+            "piani:dettaglio", kwargs={"slug": piano.ambito.slug, "pk": piano.pk}
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            valori = {
+                "piano": piano.titolo,
+                "data": formats.date_format(piano.scadenza_revisione, "DATE_FORMAT"),
+            }
+            if oggi_scade:
+                oggetto = _("Oggi scade la revisione: %(piano)s") % valori
+                testo = _("Oggi, %(data)s, scade la revisione del piano «%(piano)s».") % valori
+            else:
+                oggetto = _("La revisione scade il %(data)s: %(piano)s") % valori
+                testo = (
+                    _(
+                        "La revisione del piano «%(piano)s» scade il %(data)s: i commenti vanno "
+                        "inseriti entro quel giorno."
+                    )
+                    % valori
+                )
+        momento = "giorno" if oggi_scade else "anticipo"
+        for utente in revisori(piano):
+            inviati += bool(
+                notifica(
+                    utente,
+                    TipoNotifica.SCADENZA_REVISIONE,
+                    oggetto,
+                    testo,
+                    url,
+                    f"scadenza-piano:{piano.pk}:{piano.scadenza_revisione.isoformat()}:{momento}",
+                    ambito_id=piano.ambito_id,
+                )
+            )
+    return inviati

@@ -14,6 +14,7 @@ from core.flusso import OperazioneNonAmmessa
 from core.moduli import intero_o_none
 
 from . import services
+from .forms import ScadenzaRevisioneForm
 from .models import Piano, Sezione
 from .permissions import (
     can_comment_piano,
@@ -123,18 +124,38 @@ AZIONI = {
 
 @require_POST
 def transizione(request, slug, pk, azione):
-    if azione not in AZIONI:
+    if azione not in AZIONI and azione != "scadenza":
         raise Http404
     ambito = _ambito(request, slug)
     piano = get_piano_for_editor(request.user, ambito, pk)
-    servizio, messaggio = AZIONI[azione]
+    # The review's deadline comes with the sending to review, or alone while it lasts.
+    scadenza = ScadenzaRevisioneForm(request.POST)
+    if azione in ("invia", "scadenza") and not scadenza.is_valid():
+        for errore in scadenza.errors.get("scadenza_revisione", []):
+            messages.error(request, errore)
+        return redirect("piani:dettaglio", slug=ambito.slug, pk=piano.pk)
+    if azione == "scadenza":
+        servizio, messaggio = _imposta_scadenza(scadenza), _("Scadenza della revisione salvata.")
+    else:
+        servizio, messaggio = AZIONI[azione]
     try:
         servizio(piano=piano, utente=request.user)
+        if azione == "invia" and scadenza.cleaned_data["scadenza_revisione"]:
+            _imposta_scadenza(scadenza)(piano=piano, utente=request.user)
     except OperazioneNonAmmessa as errore:
         messages.error(request, str(errore))
     else:
         messages.success(request, messaggio)
     return redirect("piani:dettaglio", slug=ambito.slug, pk=piano.pk)
+
+
+def _imposta_scadenza(form):
+    def servizio(*, piano, utente):
+        return services.imposta_scadenza_revisione(
+            piano=piano, utente=utente, scadenza=form.cleaned_data["scadenza_revisione"]
+        )
+
+    return servizio
 
 
 @require_POST

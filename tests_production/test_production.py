@@ -8,7 +8,9 @@ What the Dockerfile and docker-compose.yml ship, reproduced without Docker:
    default postgres://postgres@127.0.0.1:5432/pdz_produzione), `migrate`, `seed_demo`;
 3. `gunicorn -c gunicorn.conf.py pdz.wsgi:application` on a free port of 127.0.0.1 and
    `celery -A pdz worker`, with DJANGO_DEBUG=false, a random secret key, and a dedicated Redis
-   database, emptied first (PDZ_PRODUCTION_REDIS_URL, default redis://127.0.0.1:6379/14).
+   database, emptied first (PDZ_PRODUCTION_REDIS_URL, default redis://127.0.0.1:6379/14);
+4. `celery -A pdz beat`, the periodic jobs' scheduler, with one more job every few seconds
+   (PDZ_BEAT_PROVA_SECONDI) that the worker is seen to run.
 
 The security settings stay as in production (redirect to https, Secure cookies, HSTS): the client
 plays the TLS proxy, sending `X-Forwarded-Proto: https` and keeping the Secure cookies itself.
@@ -63,6 +65,10 @@ COLLECTSTATIC = ["python", "manage.py", "collectstatic", "--noinput"]
 GUNICORN = ["gunicorn", "-c", "gunicorn.conf.py", "pdz.wsgi:application"]
 WORKER = ["celery", "-A", "pdz", "worker", "--loglevel=info", "--concurrency=2"]
 WORKER_HEALTHCHECK = ["celery", "-A", "pdz", "inspect", "ping", "--timeout", "5", "--destination"]
+BEAT = ["celery", "-A", "pdz", "beat", "--loglevel=info", "--schedule", "/tmp/celerybeat-schedule"]
+# Seconds between the runs of the test's own periodic job (core.tasks.battito).
+BEAT_TEST_SECONDS = 3
+BEAT_TIMEOUT = 30
 
 LOGIN = "/account/accesso/"
 NOT_FOLLOWED = ("/account/uscita/", "/admin/logout/", "/static/", "/media/")
@@ -113,6 +119,7 @@ def _environment(folder: Path, port: int) -> dict[str, str]:
         "DATABASE_URL": DATABASE_URL,
         "REDIS_URL": REDIS_URL,
         "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "PDZ_BEAT_PROVA_SECONDI": str(BEAT_TEST_SECONDS),
     }
 
 
@@ -213,6 +220,9 @@ def stack(tmp_path_factory):
             "seed_demo",
         )
         processes["worker"] = _start(WORKER, env, folder, "worker")
+        # The schedule's state in the run's folder, not in the machine's /tmp.
+        beat = [*BEAT[:-1], str(folder / "celerybeat-schedule")]
+        processes["beat"] = _start(beat, env, folder, "beat")
         assert collectstatic.wait(timeout=180) == 0, (folder / "collectstatic.log").read_text()
         del processes["collectstatic"]
         assert json.loads((folder / "static" / "staticfiles.json").read_text())["paths"]
@@ -220,7 +230,7 @@ def stack(tmp_path_factory):
         result = Stack(f"http://127.0.0.1:{port}", env, folder, f"celery@{socket.gethostname()}")
         readiness = _wait_ready(result, processes)
         report.add(
-            f"avvio: collectstatic, migrate, seed_demo, gunicorn e worker in "
+            f"avvio: collectstatic, migrate, seed_demo, gunicorn, worker e beat in "
             f"{time.monotonic() - started:.0f} s; /salute/pronto/ {readiness}"
         )
         yield result
@@ -333,6 +343,7 @@ def test_docker_ships_these_commands():
     assert " ".join(GUNICORN) in compose
     assert f"command: {' '.join(WORKER)}" in compose
     assert " ".join(WORKER_HEALTHCHECK) in compose
+    assert f"command: {' '.join(BEAT)}" in compose
     assert "/salute/" in compose
 
 
@@ -352,6 +363,29 @@ def test_readiness_with_the_real_worker(stack):
     )
     assert healthcheck.returncode == 0, healthcheck.stdout + healthcheck.stderr
     assert "pong" in healthcheck.stdout
+
+
+def test_beat_schedules_and_the_worker_runs_the_periodic_job(stack):
+    """celery beat sends the due jobs to the broker, and the worker runs them: the test's own
+    job (every few seconds), and the schedule's real jobs are known to beat."""
+    started = time.monotonic()
+    ran = False
+    while time.monotonic() - started < BEAT_TIMEOUT:
+        if "Battito del pianificatore" in stack.log("worker"):
+            ran = True
+            break
+        time.sleep(0.5)
+    beat = stack.log("beat")
+    assert ran, (
+        f"il worker non ha eseguito il lavoro periodico\nbeat:\n{beat}\nworker:\n{stack.log('worker')}"
+    )
+    assert "Sending due task prova-beat (core.tasks.battito)" in beat, beat
+    assert re.search(r"Task core\.tasks\.battito\[[\w-]+\] succeeded", stack.log("worker"))
+    runs = stack.log("worker").count("Battito del pianificatore")
+    report.add(
+        f"celery beat: il lavoro periodico di prova (ogni {BEAT_TEST_SECONDS} s) mandato da beat "
+        f"ed eseguito dal worker; esecuzioni nel log del worker: {runs}"
+    )
 
 
 def test_login_page_over_the_proxy(stack):

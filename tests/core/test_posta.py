@@ -43,7 +43,7 @@ def test_allegato_ics():
     assert parte.get_payload(decode=True).decode() == "BEGIN:VCALENDAR\r\nà\r\n"
 
 
-def test_invia_su_una_connessione(mailoutbox, monkeypatch):
+def test_invia_su_una_connessione(db, mailoutbox, monkeypatch):
     aperte = []
     originale = posta.get_connection
 

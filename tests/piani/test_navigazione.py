@@ -28,6 +28,7 @@ VUOTI_PER_SEMPRE = (
 TAVOLI, PIANO, ASSEMBLEA, PROPOSTE = "Tavoli", "Piano", "Assemblea", "Proposte"
 UTENTI = "Utenti"  # the Ufficio di Piano manages its people (ambiti/views_utenti.py)
 ATTIVITA = "Attività"  # and reads its ambito's audit trail (pdz/attivita.py)
+MESSAGGI = "Messaggi inviati"  # and its e-mail log (ambiti/views_email.py)
 COMUNI = ["Cruscotto", "Cremasco", "Comuni", "Obiettivi", "Cambia password"]
 VOCI = {
     "ufficio_piano_crema": {
@@ -38,6 +39,7 @@ VOCI = {
         "Gestione registro enti",
         UTENTI,
         ATTIVITA,
+        MESSAGGI,
     },
     "amministratore": {
         TAVOLI,
@@ -47,6 +49,7 @@ VOCI = {
         "Gestione registro enti",
         UTENTI,
         ATTIVITA,
+        MESSAGGI,
     },
     "sindaco_crema": {PIANO, ASSEMBLEA, "Registro enti"},
     "delegato_pandino": {PIANO, ASSEMBLEA, "Registro enti"},
