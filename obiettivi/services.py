@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.traccia import istantanee, registra_modifiche
+
 from .models import Azione, Indicatore, Obiettivo, Risorsa, ValoreIndicatore
 
 
@@ -12,8 +14,10 @@ from .models import Azione, Indicatore, Obiettivo, Risorsa, ValoreIndicatore
 def salva_risorse(*, obiettivo: Obiettivo, importi: dict[tuple[int, int], Decimal]) -> None:
     """Make the objective's resource lines exactly `importi` ((anno, fondo_id) → euro)."""
     esistenti = {(r.anno, r.fondo_id): r for r in obiettivo.risorse.select_for_update()}
-    da_eliminare = [r.pk for chiave, r in esistenti.items() if chiave not in importi]
-    Risorsa.objects.filter(pk__in=da_eliminare).delete()
+    # The grid writes in bulk: the trail gets its entries from registra_modifiche.
+    prima = istantanee(esistenti.values())
+    da_eliminare = [r for chiave, r in esistenti.items() if chiave not in importi]
+    Risorsa.objects.filter(pk__in=[r.pk for r in da_eliminare]).delete()
     nuove, cambiate = [], []
     for (anno, fondo_id), importo in importi.items():
         risorsa = esistenti.get((anno, fondo_id))
@@ -26,12 +30,18 @@ def salva_risorse(*, obiettivo: Obiettivo, importi: dict[tuple[int, int], Decima
             cambiate.append(risorsa)
     Risorsa.objects.bulk_create(nuove)
     Risorsa.objects.bulk_update(cambiate, ["importo"])
+    rimaste = [r for chiave, r in esistenti.items() if chiave in importi]
+    registra_modifiche(prima, rimaste + nuove)
 
 
 @transaction.atomic
 def salva_indicatore(*, indicatore: Indicatore, target: dict[int, Decimal]) -> Indicatore:
     indicatore.save()
-    indicatore.valori.filter(tipo=ValoreIndicatore.Tipo.TARGET).exclude(anno__in=target).delete()
+    tolti = list(
+        indicatore.valori.filter(tipo=ValoreIndicatore.Tipo.TARGET).exclude(anno__in=target)
+    )
+    ValoreIndicatore.objects.filter(pk__in=[v.pk for v in tolti]).delete()
+    registra_modifiche(tolti, [])
     for anno, valore in target.items():
         ValoreIndicatore.objects.update_or_create(
             indicatore=indicatore,
