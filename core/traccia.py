@@ -1,8 +1,8 @@
 """The audit trail for writes that bypass save() and delete().
 
-auditlog records from the model signals; `bulk_create`, `bulk_update`, `QuerySet.update()` and
-`QuerySet.delete()` send none, so a service that writes in bulk hands this module the rows as
-they were and as they are, and gets the entries a save() or a delete() would have left: the
+auditlog records from the model signals; `bulk_create`, `bulk_update` and `QuerySet.update()` send
+none (unlike `QuerySet.delete()`, which sends the delete signals row by row), so a service that writes in bulk hands this module the rows as
+they were and as they are, and gets the entries a save() would have left: the
 same diff (auditlog's, honouring each model's excluded fields), the same `pre_log`/`post_log`
 signals, the fields `LogEntry.objects.log_create` fills (the correlation id from
 AUDITLOG_CID_GETTER, the additional data from the model's `get_additional_data`) and those
@@ -37,31 +37,27 @@ def _chiave(oggetto):
 def registra_modifiche(vecchi: Iterable, nuovi: Iterable) -> int:
     """Log the difference between `vecchi` (the rows before a bulk write) and `nuovi` (after).
 
-    Rows are matched by model and primary key: one only in `nuovi` was created, one only in
-    `vecchi` was deleted, one in both was changed if an audited field differs; an unchanged row
-    leaves no entry. Models auditlog does not record are skipped. Returns the entries written.
+    Rows are matched by model and primary key: one only in `nuovi` was created, one in both was
+    changed if an audited field differs; an unchanged row leaves no entry, and one only in
+    `vecchi` none either: `QuerySet.delete()` sends the delete signals for each row of a model
+    with receivers, so auditlog records those itself. Models auditlog does not record are
+    skipped. Returns the entries written.
     """
     if auditlog_disabled.get():
         return 0
     LogEntry = get_logentry_model()
     prima = {_chiave(o): o for o in vecchi}
-    coppie = []
-    for nuovo in nuovi:
-        vecchio = prima.pop(_chiave(nuovo), None)
-        azione = LogEntry.Action.CREATE if vecchio is None else LogEntry.Action.UPDATE
-        coppie.append((azione, vecchio, nuovo))
-    coppie += [(LogEntry.Action.DELETE, vecchio, None) for vecchio in prima.values()]
-
     voci = []
-    for azione, vecchio, nuovo in coppie:
-        istanza = nuovo if nuovo is not None else vecchio
+    for istanza in nuovi:
+        vecchio = prima.get(_chiave(istanza))
+        azione = LogEntry.Action.CREATE if vecchio is None else LogEntry.Action.UPDATE
         modello = type(istanza)
         if not auditlog.contains(modello):
             continue
         risultati = pre_log.send(modello, instance=istanza, action=azione)
         if any(risposta is False for _ricevitore, risposta in risultati):
             continue
-        modifiche = model_instance_diff(vecchio, nuovo, use_json_for_changes=_json())
+        modifiche = model_instance_diff(vecchio, istanza, use_json_for_changes=_json())
         if not modifiche:
             continue
         voce = _Raccolta(LogEntry).log_create(istanza, action=azione, changes=modifiche)

@@ -14,10 +14,11 @@ from .models import Azione, Indicatore, Obiettivo, Risorsa, ValoreIndicatore
 def salva_risorse(*, obiettivo: Obiettivo, importi: dict[tuple[int, int], Decimal]) -> None:
     """Make the objective's resource lines exactly `importi` ((anno, fondo_id) → euro)."""
     esistenti = {(r.anno, r.fondo_id): r for r in obiettivo.risorse.select_for_update()}
-    # The grid writes in bulk: the trail gets its entries from registra_modifiche.
+    da_eliminare = [r.pk for chiave, r in esistenti.items() if chiave not in importi]
+    # The deletion sends auditlog its signals row by row; the bulk writes below do not, so
+    # their entries come from registra_modifiche.
+    Risorsa.objects.filter(pk__in=da_eliminare).delete()
     prima = istantanee(esistenti.values())
-    da_eliminare = [r for chiave, r in esistenti.items() if chiave not in importi]
-    Risorsa.objects.filter(pk__in=[r.pk for r in da_eliminare]).delete()
     nuove, cambiate = [], []
     for (anno, fondo_id), importo in importi.items():
         risorsa = esistenti.get((anno, fondo_id))
@@ -37,11 +38,7 @@ def salva_risorse(*, obiettivo: Obiettivo, importi: dict[tuple[int, int], Decima
 @transaction.atomic
 def salva_indicatore(*, indicatore: Indicatore, target: dict[int, Decimal]) -> Indicatore:
     indicatore.save()
-    tolti = list(
-        indicatore.valori.filter(tipo=ValoreIndicatore.Tipo.TARGET).exclude(anno__in=target)
-    )
-    ValoreIndicatore.objects.filter(pk__in=[v.pk for v in tolti]).delete()
-    registra_modifiche(tolti, [])
+    indicatore.valori.filter(tipo=ValoreIndicatore.Tipo.TARGET).exclude(anno__in=target).delete()
     for anno, valore in target.items():
         ValoreIndicatore.objects.update_or_create(
             indicatore=indicatore,

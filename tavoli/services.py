@@ -257,14 +257,14 @@ def registra_presenze(*, incontro: Incontro, partecipanti: dict[int, int]) -> No
     """`partecipanti` maps each present member's id to how many people came; absent members
     are simply not in it."""
     verifica_modificabile(blocca(incontro))
+    # The deletion sends auditlog its signals row by row; the bulk writes below do not, so
+    # their entries come from registra_modifiche.
+    Presenza.objects.filter(incontro=incontro).exclude(membro_id__in=partecipanti).delete()
     esistenti = {
         p.membro_id: p
         for p in Presenza.objects.filter(incontro=incontro).select_related("incontro__tavolo")
     }
-    # Written in bulk, logged by registra_modifiche as save() and delete() would be.
     prima = istantanee(esistenti.values())
-    assenti = [p.pk for membro_id, p in esistenti.items() if membro_id not in partecipanti]
-    Presenza.objects.filter(pk__in=assenti).delete()
     nuove, cambiate = [], []
     for membro_id, numero in partecipanti.items():
         presenza = esistenti.get(membro_id)
@@ -275,8 +275,7 @@ def registra_presenze(*, incontro: Incontro, partecipanti: dict[int, int]) -> No
             cambiate.append(presenza)
     Presenza.objects.bulk_create(nuove)
     Presenza.objects.bulk_update(cambiate, ["partecipanti"])
-    rimaste = [p for membro_id, p in esistenti.items() if membro_id in partecipanti]
-    registra_modifiche(prima, rimaste + nuove)
+    registra_modifiche(prima, [*esistenti.values(), *nuove])
 
 
 # Outcomes, attachments and comments belong to the minutes: they change only while the minutes
