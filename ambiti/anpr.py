@@ -213,8 +213,8 @@ def applica_anpr(
     written back in bulk, and the national rows of other comuni are only counted.
     """
     comuni = Comune.objects.in_bulk(field_name="codice_istat")
-    # The counts weigh the Assemblea's votes: the bulk writes below are logged by
-    # registra_modifiche, row by row, as save() would be.
+    # The counts weigh the Assemblea's votes: the bulk writes below send no signal, so
+    # registra_modifiche leaves an entry for each changed row, as save() would.
     comuni_prima = {comune.pk: comune for comune in istantanee(comuni.values())}
     esito = EsitoAnpr(mese=mese, righe_mese=len(rilevazioni))
     da_aggiornare = []
