@@ -18,6 +18,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.traccia import istantanee, registra_modifiche
+
 from .models import Comune, Popolazione
 
 FONTE = "ANPR"
@@ -211,6 +213,9 @@ def applica_anpr(
     written back in bulk, and the national rows of other comuni are only counted.
     """
     comuni = Comune.objects.in_bulk(field_name="codice_istat")
+    # The counts weigh the Assemblea's votes: the bulk writes below send no signal, so
+    # registra_modifiche leaves an entry for each changed row, as save() would.
+    comuni_prima = {comune.pk: comune for comune in istantanee(comuni.values())}
     esito = EsitoAnpr(mese=mese, righe_mese=len(rilevazioni))
     da_aggiornare = []
     nuove_rilevazioni = []
@@ -247,6 +252,7 @@ def applica_anpr(
     esito.rilevazioni = len(nuove_rilevazioni)
     if dry_run:
         return esito
+    rilevazioni_prima = _rilevazioni(comuni, fonte, mese)
     Popolazione.objects.bulk_create(
         nuove_rilevazioni,
         update_conflicts=True,
@@ -259,4 +265,16 @@ def applica_anpr(
         ["popolazione", "popolazione_data", "popolazione_fonte"],
         batch_size=500,
     )
+    registra_modifiche(rilevazioni_prima, _rilevazioni(comuni, fonte, mese))
+    registra_modifiche([comuni_prima[c.pk] for c in da_aggiornare], da_aggiornare)
     return esito
+
+
+def _rilevazioni(comuni, fonte, mese) -> list[Popolazione]:
+    """The month's counts from this source, each with its comune (whose ambito the trail
+    records) taken from `comuni` rather than queried again."""
+    per_pk = {comune.pk: comune for comune in comuni.values()}
+    rilevazioni = list(Popolazione.objects.filter(fonte=fonte, data_riferimento=mese))
+    for rilevazione in rilevazioni:
+        rilevazione.comune = per_pk.get(rilevazione.comune_id) or rilevazione.comune
+    return rilevazioni

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Ruolo
 from ambiti.models import Ambito, Comune, Popolazione
 from core.flusso import OperazioneNonAmmessa, blocca
+from core.traccia import istantanee, registra_modifiche
 from piani import services as piani_services
 from piani.models import Piano, VersionePiano
 
@@ -363,9 +364,16 @@ def registra_presenze(seduta, rappresentanze, *, registrata_da) -> list[Presenza
 @transaction.atomic
 def segna_uscita(seduta, comune) -> None:
     seduta = _seduta_non_chiusa(seduta, _PRESENZE_CHIUSE)
-    Presenza.objects.filter(seduta=seduta, comune=comune, uscita_il__isnull=True).update(
-        uscita_il=timezone.now()
-    )
+    presenti = list(Presenza.objects.filter(seduta=seduta, comune=comune, uscita_il__isnull=True))
+    for presenza in presenti:
+        presenza.seduta = seduta  # its ambito, for the trail, without a query
+    prima = istantanee(presenti)
+    adesso = timezone.now()
+    for presenza in presenti:
+        presenza.uscita_il = adesso
+    # bulk_update sends no signal: the exit enters the trail through registra_modifiche.
+    Presenza.objects.bulk_update(presenti, ["uscita_il"])
+    registra_modifiche(prima, presenti)
 
 
 # --- Votes ------------------------------------------------------------------------------------

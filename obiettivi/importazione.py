@@ -22,6 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.traccia import istantanee, registra_modifiche
+
 from .esportazioni import intestazione_monitoraggio
 from .models import Obiettivo, ValoreIndicatore
 
@@ -277,6 +279,12 @@ def importa_monitoraggio(righe, *, utente) -> Conteggi:
             indicatore_id__in={r.indicatore.pk for r in righe},
         )
     }
+    # Each value's indicator (and its objective, its ambito for the trail) as the rows carry it.
+    indicatori = {r.indicatore.pk: r.indicatore for r in righe}
+    for misura in esistenti.values():
+        misura.indicatore = indicatori[misura.indicatore_id]
+    # Written in bulk, logged by registra_modifiche as save() would be.
+    prima = istantanee(esistenti.values())
     adesso = timezone.now()
     nuovi, cambiati, invariati = [], [], 0
     for riga in righe:
@@ -304,4 +312,5 @@ def importa_monitoraggio(righe, *, utente) -> Conteggi:
     ValoreIndicatore.objects.bulk_update(
         cambiati, ["valore", "nota", "registrato_da", "registrato_il"], batch_size=500
     )
+    registra_modifiche(prima, list(esistenti.values()) + nuovi)
     return Conteggi(nuovi=len(nuovi), aggiornati=len(cambiati), invariati=invariati)

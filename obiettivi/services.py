@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.traccia import istantanee, registra_modifiche
+
 from .models import Azione, Indicatore, Obiettivo, Risorsa, ValoreIndicatore
 
 
@@ -13,7 +15,10 @@ def salva_risorse(*, obiettivo: Obiettivo, importi: dict[tuple[int, int], Decima
     """Make the objective's resource lines exactly `importi` ((anno, fondo_id) → euro)."""
     esistenti = {(r.anno, r.fondo_id): r for r in obiettivo.risorse.select_for_update()}
     da_eliminare = [r.pk for chiave, r in esistenti.items() if chiave not in importi]
+    # The deletion sends auditlog its signals row by row; the bulk writes below do not, so
+    # their entries come from registra_modifiche.
     Risorsa.objects.filter(pk__in=da_eliminare).delete()
+    prima = istantanee(esistenti.values())
     nuove, cambiate = [], []
     for (anno, fondo_id), importo in importi.items():
         risorsa = esistenti.get((anno, fondo_id))
@@ -26,6 +31,8 @@ def salva_risorse(*, obiettivo: Obiettivo, importi: dict[tuple[int, int], Decima
             cambiate.append(risorsa)
     Risorsa.objects.bulk_create(nuove)
     Risorsa.objects.bulk_update(cambiate, ["importo"])
+    rimaste = [r for chiave, r in esistenti.items() if chiave in importi]
+    registra_modifiche(prima, rimaste + nuove)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.flusso import ConflittoDiVersione, OperazioneNonAmmessa, nuova_versione, passa_di_stato
+from core.traccia import istantanee, registra_modifiche
 
 from .models import (
     CommentoSezione,
@@ -85,6 +86,7 @@ def crea_piano(*, ambito, periodo, utente) -> Piano:
     for ordine, sezione in enumerate(sezioni, start=1):
         sezione.ordine = ordine
     Sezione.objects.bulk_create(sezioni)
+    registra_modifiche([], sezioni)
     return piano
 
 
@@ -177,6 +179,7 @@ def ripristina_revisione(*, revisione: RevisioneSezione, utente) -> Sezione:
 def sposta_sezione(*, sezione: Sezione, verso: int) -> None:
     _piano_modificabile(sezione.piano_id)
     sezioni = list(sezione.piano.sezioni.select_for_update().order_by("ordine", "pk"))
+    prima = istantanee(sezioni)
     indice = next(i for i, s in enumerate(sezioni) if s.pk == sezione.pk)
     altro = indice + verso
     if 0 <= altro < len(sezioni):
@@ -184,6 +187,7 @@ def sposta_sezione(*, sezione: Sezione, verso: int) -> None:
     for ordine, s in enumerate(sezioni, start=1):
         s.ordine = ordine
     Sezione.objects.bulk_update(sezioni, ["ordine"])
+    registra_modifiche(prima, sezioni)
 
 
 @transaction.atomic
@@ -339,9 +343,13 @@ def congela(*, piano, utente) -> VersionePiano:
     ) + 1
     html = html_piano(attuale, numero_versione=numero, data=timezone.localdate())
     # The versions still waiting for the vote are replaced by this one: nobody votes on them.
-    attuale.versioni.filter(esito=VersionePiano.Esito.IN_ATTESA).update(
-        esito=VersionePiano.Esito.SUPERATA, esito_il=timezone.now()
-    )
+    superate = list(attuale.versioni.filter(esito=VersionePiano.Esito.IN_ATTESA))
+    prima = istantanee(superate)
+    adesso = timezone.now()
+    for superata in superate:
+        superata.esito, superata.esito_il = VersionePiano.Esito.SUPERATA, adesso
+    VersionePiano.objects.bulk_update(superate, ["esito", "esito_il"])
+    registra_modifiche(prima, superate)
     versione = VersionePiano.objects.create(
         piano=attuale,
         numero=numero,

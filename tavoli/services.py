@@ -14,6 +14,7 @@ from core.flusso import (
     nuova_versione,
     passa_di_stato,
 )
+from core.traccia import istantanee, registra_modifiche
 
 from .models import (
     Allegato,
@@ -256,8 +257,14 @@ def registra_presenze(*, incontro: Incontro, partecipanti: dict[int, int]) -> No
     """`partecipanti` maps each present member's id to how many people came; absent members
     are simply not in it."""
     verifica_modificabile(blocca(incontro))
+    # The deletion sends auditlog its signals row by row; the bulk writes below do not, so
+    # their entries come from registra_modifiche.
     Presenza.objects.filter(incontro=incontro).exclude(membro_id__in=partecipanti).delete()
-    esistenti = {p.membro_id: p for p in Presenza.objects.filter(incontro=incontro)}
+    esistenti = {
+        p.membro_id: p
+        for p in Presenza.objects.filter(incontro=incontro).select_related("incontro__tavolo")
+    }
+    prima = istantanee(esistenti.values())
     nuove, cambiate = [], []
     for membro_id, numero in partecipanti.items():
         presenza = esistenti.get(membro_id)
@@ -268,6 +275,7 @@ def registra_presenze(*, incontro: Incontro, partecipanti: dict[int, int]) -> No
             cambiate.append(presenza)
     Presenza.objects.bulk_create(nuove)
     Presenza.objects.bulk_update(cambiate, ["partecipanti"])
+    registra_modifiche(prima, [*esistenti.values(), *nuove])
 
 
 # Outcomes, attachments and comments belong to the minutes: they change only while the minutes
