@@ -30,6 +30,15 @@ def _migra(bersagli):
     return executor.migrate(bersagli)
 
 
+@pytest.fixture(autouse=True)
+def schema_completo_dopo():
+    """Back to the latest migrations afterwards: the tests that follow (and their worker
+    processes) use this database with today's schema (piani/0005 and later)."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_le_versioni_gia_congelate_ricevono_esito_e_data(cremasco, cremonese):
     apps = _migra(PRIMA).apps
     Periodo = apps.get_model("ambiti", "Periodo")
