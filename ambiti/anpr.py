@@ -1,34 +1,38 @@
-"""Population figures from the open data of ANPR, the national resident registry.
+"""Population figures from the open data of ANPR, the national resident registry: the file.
 
 The file (`popolazione_residente_*_export.csv` of italia/anpr-opendata) has one row per comune and
-month for the whole of Italy. The portal keeps only its own comuni: every figure is recorded as a
-Popolazione row, and the figure in force on the Comune moves forward, never back.
+month for the whole of Italy, several months in a year's file. It is read as a stream, one line
+at a time: only the rows of the portal's comuni are kept, of the others only what the checks
+need (a count per month, the provinces present, and one number per comune of Italy for the last
+line's check), so memory does not grow with the months in the file.
 
-Reading validates the whole file before anything is written, so a truncated download or a file
-edited by hand cannot leave half of the comuni updated.
+Every row is validated before anything is written, so a truncated download or a file edited by
+hand cannot leave half of the comuni updated. Writing, and the plausibility checks against the
+figures already stored, are in `ambiti.anpr_aggiornamento`.
 """
 
 import csv
 import datetime
-import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
-
-from django.db import transaction
-
-from core.traccia import istantanee, registra_modifiche
-
-from .models import Comune, Popolazione
 
 FONTE = "ANPR"
 COLONNE_RICHIESTE = ("MESE", "ANNO", "COD_ISTAT_COMUNE", "RESIDENTI")
 # Enough to see the pattern of a broken file without flooding the terminal.
 MAX_ERRORI = 10
+# An ANPR row is under 200 bytes: a longer "line" is not a CSV of residents, and reading it
+# whole would put an arbitrary part of the file in memory.
+MAX_BYTE_RIGA = 64 * 1024
+# A download cut inside the last number leaves at most a tenth of it (71473 → 7147, 714, 71);
+# no comune loses four fifths of its residents between two months.
+QUOTA_TRONCAMENTO = 5
 
 _CIFRE = re.compile(r"[0-9]+")
 _MESE_OPZIONE = re.compile(r"([0-9]{4})-([0-9]{2})")
+_BOM = b"\xef\xbb\xbf"
 
 
 class AnprError(Exception):
@@ -46,34 +50,28 @@ class RigaAnpr:
 
 
 @dataclass
-class FileAnpr:
-    righe_dati: int
-    ultima_riga: int
-    # mese (first day) → codice ISTAT → row
-    mesi: dict[datetime.date, dict[str, RigaAnpr]]
-
-    def rilevazioni(self, mese: datetime.date) -> dict[str, int]:
-        return {codice: riga.residenti for codice, riga in self.mesi[mese].items()}
-
-
-@dataclass(frozen=True)
-class Variazione:
-    nome: str
-    vecchio: int
-    nuovo: int
+class MeseAnpr:
+    # Rows of the month, of every comune of the file.
+    righe: int = 0
+    # codice ISTAT → row, for the portal's comuni only.
+    noti: dict[str, RigaAnpr] = field(default_factory=dict)
+    # The provinces (first three digits of the code) with at least one row in the month: a
+    # portal comune missing from a province the file covers has a code ANPR no longer uses.
+    province: set[str] = field(default_factory=set)
 
 
 @dataclass
-class EsitoAnpr:
-    mese: datetime.date
-    righe_mese: int
-    variazioni: list[Variazione] = field(default_factory=list)
-    invariati: int = 0
-    # Known comuni whose figure in force is more recent than the month imported.
-    superati: int = 0
-    ignorate: int = 0
-    assenti: list[str] = field(default_factory=list)
-    rilevazioni: int = 0
+class FileAnpr:
+    righe_dati: int
+    ultima_riga: int
+    mesi: dict[datetime.date, MeseAnpr]
+
+    def rilevazioni(self, mese: datetime.date) -> dict[str, RigaAnpr]:
+        return self.mesi[mese].noti
+
+    def ultimo_mese_di(self, codice: str) -> datetime.date | None:
+        """The latest month of the file with a row for this portal comune."""
+        return max((mese for mese, dati in self.mesi.items() if codice in dati.noti), default=None)
 
 
 def formatta_mese(mese: datetime.date) -> str:
@@ -88,13 +86,31 @@ def parse_mese(valore: str) -> datetime.date:
     return datetime.date(int(trovato[1]), int(trovato[2]), 1)
 
 
-def _testo(dati: bytes) -> str:
-    try:
-        # utf-8-sig: files saved by spreadsheet programs start with a BOM.
-        return dati.decode("utf-8-sig")
-    except UnicodeDecodeError as errore:
-        riga = dati[: errore.start].count(b"\n") + 1
-        raise AnprError([f"riga {riga}: il file non è in codifica UTF-8"]) from errore
+@dataclass
+class _Lettura:
+    """The physical lines of the file, decoded one at a time; remembers how the file ended."""
+
+    righe_binarie: Iterable[bytes]
+    numero: int = 0
+    a_capo_finale: bool = True
+
+    def __iter__(self) -> Iterator[str]:
+        for grezza in self.righe_binarie:
+            self.numero += 1
+            if self.numero == 1:
+                # Files saved by spreadsheet programs start with a BOM.
+                grezza = grezza.removeprefix(_BOM)
+            if len(grezza) >= MAX_BYTE_RIGA and not grezza.endswith(b"\n"):
+                raise AnprError(
+                    [f"riga {self.numero}: più di {MAX_BYTE_RIGA} byte senza a capo: non è un CSV"]
+                )
+            self.a_capo_finale = grezza.endswith(b"\n")
+            try:
+                yield grezza.decode("utf-8")
+            except UnicodeDecodeError as errore:
+                raise AnprError(
+                    [f"riga {self.numero}: il file non è in codifica UTF-8"]
+                ) from errore
 
 
 def _delimitatore(intestazione: str) -> str:
@@ -110,13 +126,58 @@ def _codice_istat(valore: str) -> str | None:
     return valore.zfill(6)
 
 
-def leggi_anpr(dati: bytes) -> FileAnpr:
-    """Parse and validate a whole ANPR file; raise AnprError listing the faulty lines."""
-    testo = _testo(dati)
-    if not testo.strip():
+@dataclass
+class _Errori:
+    """The first MAX_ERRORI messages and how many there were: a file broken on every line must
+    not fill the memory with messages nobody reads."""
+
+    primi: list[str] = field(default_factory=list)
+    quanti: int = 0
+
+    def aggiungi(self, messaggio: str) -> None:
+        self.quanti += 1
+        if len(self.primi) < MAX_ERRORI:
+            self.primi.append(messaggio)
+
+    def solleva(self) -> None:
+        if self.quanti:
+            altri = self.quanti - len(self.primi)
+            raise AnprError([*self.primi, *([f"… e altri {altri} errori"] if altri else [])])
+
+
+def _errori_campi(valori: dict[str, str]) -> list[str]:
+    errori = []
+    mese = valori["MESE"]
+    if not _CIFRE.fullmatch(mese) or not 1 <= int(mese) <= 12:
+        errori.append(f"MESE «{mese}» non è un mese da 1 a 12")
+    anno = valori["ANNO"]
+    if not _CIFRE.fullmatch(anno) or len(anno) != 4 or anno.startswith("0"):
+        errori.append(f"ANNO «{anno}» non è un anno di 4 cifre")
+    if _codice_istat(valori["COD_ISTAT_COMUNE"]) is None:
+        errori.append(
+            f"COD_ISTAT_COMUNE «{valori['COD_ISTAT_COMUNE']}» non è un codice ISTAT di 6 cifre"
+        )
+    residenti = valori["RESIDENTI"]
+    # A comune with no residents would carry no weight in the Assemblea: it is a broken export.
+    if not _CIFRE.fullmatch(residenti) or int(residenti) == 0:
+        errori.append(f"RESIDENTI «{residenti}» non è un numero intero positivo")
+    return errori
+
+
+def leggi_anpr(righe: Iterable[bytes], popolazione_nota: Mapping[str, int]) -> FileAnpr:
+    """Parse and validate a whole ANPR file given as its binary lines; raise AnprError listing
+    the faulty lines.
+
+    `popolazione_nota` maps the portal's comuni (codice ISTAT) to their population in force:
+    only their rows are kept, and it is the last resort to tell a last line cut short.
+    """
+    lettura = _Lettura(righe)
+    linee = iter(lettura)
+    prima = next(linee, "")
+    if not prima.strip():
         raise AnprError(["riga 1: il file è vuoto"])
-    delimitatore = _delimitatore(testo.partition("\n")[0])
-    lettore = csv.reader(io.StringIO(testo, newline=""), delimiter=delimitatore)
+    delimitatore = _delimitatore(prima)
+    lettore = csv.reader(chain([prima], linee), delimiter=delimitatore)
     intestazione = [nome.strip().upper() for nome in next(lettore)]
     mancanti = [nome for nome in COLONNE_RICHIESTE if nome not in intestazione]
     if mancanti:
@@ -128,60 +189,103 @@ def leggi_anpr(dati: bytes) -> FileAnpr:
         )
     indice = {nome: intestazione.index(nome) for nome in COLONNE_RICHIESTE}
 
-    mesi: dict[datetime.date, dict[str, RigaAnpr]] = {}
-    errori: list[str] = []
+    mesi: dict[datetime.date, MeseAnpr] = {}
+    date: dict[tuple[str, str], datetime.date] = {}
+    errori = _Errori()
     righe_dati = 0
-    for campi in lettore:
+    # The latest row read of every comune of the file, and the one before the current row: the
+    # same comune's count in another month is the best yardstick for a last line cut short.
+    ultimo_di: dict[str, RigaAnpr] = {}
+    confronto: RigaAnpr | None = None
+    riga_valida: tuple[int, str, int] | None = None
+    while True:
+        try:
+            campi = next(lettore)
+        except StopIteration:
+            break
+        except csv.Error as errore:
+            errori.aggiungi(f"riga {lettore.line_num}: {errore}")
+            continue
         riga = lettore.line_num
+        riga_valida = None
         if not campi:  # blank line, typically the last one
             continue
         righe_dati += 1
         if len(campi) != len(intestazione):
-            errori.append(
+            errori.aggiungi(
                 f"riga {riga}: {len(campi)} campi invece di {len(intestazione)} "
                 "(riga troncata o separatore errato)"
             )
             continue
         valori = {nome: campi[posizione].strip() for nome, posizione in indice.items()}
-        errori_riga = []
-        mese = valori["MESE"]
-        if not _CIFRE.fullmatch(mese) or not 1 <= int(mese) <= 12:
-            errori_riga.append(f"MESE «{mese}» non è un mese da 1 a 12")
-        anno = valori["ANNO"]
-        if not _CIFRE.fullmatch(anno) or len(anno) != 4 or anno.startswith("0"):
-            errori_riga.append(f"ANNO «{anno}» non è un anno di 4 cifre")
-        codice = _codice_istat(valori["COD_ISTAT_COMUNE"])
-        if codice is None:
-            errori_riga.append(
-                f"COD_ISTAT_COMUNE «{valori['COD_ISTAT_COMUNE']}» non è un codice ISTAT di 6 cifre"
-            )
-        residenti = valori["RESIDENTI"]
-        if not _CIFRE.fullmatch(residenti):
-            errori_riga.append(f"RESIDENTI «{residenti}» non è un numero intero")
+        errori_riga = _errori_campi(valori)
         if errori_riga:
-            errori.append(f"riga {riga}: {'; '.join(errori_riga)}")
+            errori.aggiungi(f"riga {riga}: {'; '.join(errori_riga)}")
             continue
-        data = datetime.date(int(anno), int(mese), 1)
-        del_mese = mesi.setdefault(data, {})
-        if codice in del_mese:
-            errori.append(
-                f"riga {riga}: il comune {codice} compare già alla riga {del_mese[codice].riga} "
-                f"per il mese {formatta_mese(data)}"
+        chiave = (valori["MESE"], valori["ANNO"])
+        data = date.get(chiave)
+        if data is None:
+            data = date[chiave] = datetime.date(int(chiave[1]), int(chiave[0]), 1)
+        codice = _codice_istat(valori["COD_ISTAT_COMUNE"])
+        residenti = int(valori["RESIDENTI"])
+        del_mese = mesi.get(data)
+        if del_mese is None:
+            del_mese = mesi[data] = MeseAnpr()
+        del_mese.righe += 1
+        del_mese.province.add(codice[:3])
+        confronto = ultimo_di.get(codice)
+        ultimo_di[codice] = RigaAnpr(riga=riga, residenti=residenti)
+        riga_valida = (riga, codice, residenti)
+        if codice not in popolazione_nota:
+            continue
+        if codice in del_mese.noti:
+            errori.aggiungi(
+                f"riga {riga}: il comune {codice} compare già alla riga "
+                f"{del_mese.noti[codice].riga} per il mese {formatta_mese(data)}"
             )
             continue
-        del_mese[codice] = RigaAnpr(riga=riga, residenti=int(residenti))
+        del_mese.noti[codice] = RigaAnpr(riga=riga, residenti=residenti)
 
-    if errori:
-        if len(errori) > MAX_ERRORI:
-            errori = [*errori[:MAX_ERRORI], f"… e altri {len(errori) - MAX_ERRORI} errori"]
-        raise AnprError(errori)
+    if not lettura.a_capo_finale and riga_valida is not None:
+        _controlla_ultima_riga(riga_valida, confronto, popolazione_nota, errori)
+    errori.solleva()
     if not mesi:
         raise AnprError([f"riga {lettore.line_num}: il file non contiene righe di dati"])
     return FileAnpr(righe_dati=righe_dati, ultima_riga=lettore.line_num, mesi=mesi)
 
 
-def leggi_file_anpr(path: Path) -> FileAnpr:
-    return leggi_anpr(Path(path).read_bytes())
+def _controlla_ultima_riga(ultima, confronto, popolazione_nota, errori: _Errori) -> None:
+    """A file that ends without a newline may have been cut inside its last number.
+
+    ANPR's own exports end without one, so the missing newline alone proves nothing: the last
+    count is compared with the same comune's count in another month of the file, or else with
+    the figure in force in the portal. A cut leaves at most a tenth of the number.
+    """
+    riga, codice, residenti = ultima
+    if confronto is not None:
+        riferimento = confronto.residenti
+        descrizione = f"il dato dello stesso comune alla riga {confronto.riga}"
+    elif codice in popolazione_nota:
+        riferimento = popolazione_nota[codice]
+        descrizione = "la popolazione in vigore nel portale"
+    else:
+        return
+    if residenti * QUOTA_TRONCAMENTO < riferimento:
+        errori.aggiungi(
+            f"riga {riga}: l'ultima riga non termina con un a capo e RESIDENTI «{residenti}» è "
+            f"meno di un quinto di {riferimento} ({descrizione}) per il comune {codice}: "
+            "il file sembra interrotto a metà dell'ultimo numero; scaricarlo di nuovo"
+        )
+
+
+def _righe_binarie(handle) -> Iterator[bytes]:
+    # readline with a limit: a file with no newline at all is read a piece at a time.
+    return iter(lambda: handle.readline(MAX_BYTE_RIGA), b"")
+
+
+def leggi_file_anpr(path: Path, popolazione_nota: Mapping[str, int]) -> FileAnpr:
+    with Path(path).open("rb") as handle:
+        return leggi_anpr(_righe_binarie(handle), popolazione_nota)
 
 
 def scegli_mese(file: FileAnpr, richiesto: datetime.date | None = None) -> datetime.date:
@@ -197,84 +301,3 @@ def scegli_mese(file: FileAnpr, richiesto: datetime.date | None = None) -> datet
             ]
         )
     return richiesto
-
-
-@transaction.atomic
-def applica_anpr(
-    *,
-    rilevazioni: Mapping[str, int],
-    mese: datetime.date,
-    fonte: str = FONTE,
-    dry_run: bool = False,
-) -> EsitoAnpr:
-    """Record the counts of one month (codice ISTAT → residenti) for the portal's comuni.
-
-    The queries do not depend on the size of the file: the portal's comuni are read at once and
-    written back in bulk, and the national rows of other comuni are only counted.
-    """
-    comuni = Comune.objects.in_bulk(field_name="codice_istat")
-    # The counts weigh the Assemblea's votes: the bulk writes below send no signal, so
-    # registra_modifiche leaves an entry for each changed row, as save() would.
-    comuni_prima = {comune.pk: comune for comune in istantanee(comuni.values())}
-    esito = EsitoAnpr(mese=mese, righe_mese=len(rilevazioni))
-    da_aggiornare = []
-    nuove_rilevazioni = []
-    for codice, residenti in rilevazioni.items():
-        comune = comuni.get(codice)
-        if comune is None:
-            esito.ignorate += 1
-            continue
-        nuove_rilevazioni.append(
-            Popolazione(comune=comune, fonte=fonte, data_riferimento=mese, residenti=residenti)
-        )
-        # An older month fills in the history but must not replace a newer figure in force.
-        if mese < comune.popolazione_data:
-            esito.superati += 1
-            continue
-        if residenti == comune.popolazione:
-            esito.invariati += 1
-        else:
-            esito.variazioni.append(Variazione(comune.nome, comune.popolazione, residenti))
-        if (residenti, mese, fonte) != (
-            comune.popolazione,
-            comune.popolazione_data,
-            comune.popolazione_fonte,
-        ):
-            comune.popolazione = residenti
-            comune.popolazione_data = mese
-            comune.popolazione_fonte = fonte
-            da_aggiornare.append(comune)
-
-    esito.variazioni.sort(key=lambda variazione: variazione.nome)
-    esito.assenti = sorted(
-        comune.nome for codice, comune in comuni.items() if codice not in rilevazioni
-    )
-    esito.rilevazioni = len(nuove_rilevazioni)
-    if dry_run:
-        return esito
-    rilevazioni_prima = _rilevazioni(comuni, fonte, mese)
-    Popolazione.objects.bulk_create(
-        nuove_rilevazioni,
-        update_conflicts=True,
-        unique_fields=["comune", "fonte", "data_riferimento"],
-        update_fields=["residenti"],
-        batch_size=1000,
-    )
-    Comune.objects.bulk_update(
-        da_aggiornare,
-        ["popolazione", "popolazione_data", "popolazione_fonte"],
-        batch_size=500,
-    )
-    registra_modifiche(rilevazioni_prima, _rilevazioni(comuni, fonte, mese))
-    registra_modifiche([comuni_prima[c.pk] for c in da_aggiornare], da_aggiornare)
-    return esito
-
-
-def _rilevazioni(comuni, fonte, mese) -> list[Popolazione]:
-    """The month's counts from this source, each with its comune (whose ambito the trail
-    records) taken from `comuni` rather than queried again."""
-    per_pk = {comune.pk: comune for comune in comuni.values()}
-    rilevazioni = list(Popolazione.objects.filter(fonte=fonte, data_riferimento=mese))
-    for rilevazione in rilevazioni:
-        rilevazione.comune = per_pk.get(rilevazione.comune_id) or rilevazione.comune
-    return rilevazioni

@@ -266,6 +266,12 @@ class Comune(models.Model):
         verbose_name = _("comune")
         verbose_name_plural = _("comuni")
         indexes = [models.Index(fields=["ambito", "nome"], name="comune_ambito_nome_idx")]
+        # A comune with no residents would vote with no weight: no path may store one.
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(popolazione__gt=0), name="comune_popolazione_positiva"
+            )
+        ]
 
     def __str__(self):
         return self.nome
@@ -296,7 +302,10 @@ class Popolazione(models.Model):
             models.UniqueConstraint(
                 fields=["comune", "fonte", "data_riferimento"],
                 name="una_rilevazione_per_comune_fonte_data",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(residenti__gt=0), name="rilevazione_residenti_positivi"
+            ),
         ]
 
     def __str__(self):
