@@ -2,10 +2,12 @@ from django.contrib import admin
 
 from .models import (
     Azione,
+    Destinatario,
     Fondo,
     Indicatore,
     Obiettivo,
     Risorsa,
+    SpesaEffettiva,
     ValoreIndicatore,
     Valutazione,
 )
@@ -15,6 +17,15 @@ from .models import (
 class FondoAdmin(admin.ModelAdmin):
     list_display = ["nome", "sigla", "ordine", "attivo"]
     list_editable = ["ordine", "attivo"]
+
+
+@admin.register(Destinatario)
+class DestinatarioAdmin(admin.ModelAdmin):
+    list_display = ["nome", "slug", "ambito", "ordine", "attivo"]
+    list_editable = ["ordine", "attivo"]
+    list_filter = ["attivo", "ambito"]
+    prepopulated_fields = {"slug": ["nome"]}
+    search_fields = ["nome"]
 
 
 class AzioneInline(admin.StackedInline):
@@ -28,14 +39,20 @@ class RisorsaInline(admin.TabularInline):
     extra = 0
 
 
+class SpesaEffettivaInline(admin.TabularInline):
+    model = SpesaEffettiva
+    extra = 0
+    exclude = ["registrato_da"]
+
+
 @admin.register(Obiettivo)
 class ObiettivoAdmin(admin.ModelAdmin):
     list_display = ["codice", "titolo", "ambito", "periodo", "priorita", "stato"]
     list_filter = ["ambito", "periodo", "stato", "priorita"]
     search_fields = ["codice", "titolo"]
-    filter_horizontal = ["aree_policy", "asst"]
+    filter_horizontal = ["aree_policy", "asst", "gruppi_destinatari"]
     raw_id_fields = ["proposte"]
-    inlines = [AzioneInline, RisorsaInline]
+    inlines = [AzioneInline, RisorsaInline, SpesaEffettivaInline]
 
 
 class ValoreInline(admin.TabularInline):

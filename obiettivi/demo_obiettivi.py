@@ -12,7 +12,16 @@ from ambiti.models import Ambito, Ente
 from tavoli.models import Esito
 
 from .demo import carica_fondi
-from .models import Azione, Indicatore, Obiettivo, Risorsa, ValoreIndicatore, Valutazione
+from .models import (
+    Azione,
+    Destinatario,
+    Indicatore,
+    Obiettivo,
+    Risorsa,
+    SpesaEffettiva,
+    ValoreIndicatore,
+    Valutazione,
+)
 
 # (area index in AREE_POLICY, title, target group, [actions], indicator (name, unit, base, step))
 CREMASCO = (
@@ -109,6 +118,24 @@ ALTRI = (
     ),
 )
 
+# The groups of the seeded list (obiettivi/0004) each demo target group falls in.
+GRUPPI = {
+    "adulti in povertà": ["persone-in-poverta"],
+    "nuclei in emergenza abitativa": ["famiglie", "persone-in-poverta"],
+    "cittadini fragili e volontari": ["anziani", "persone-con-disabilita"],
+    "anziani e loro famiglie": ["anziani", "famiglie", "caregiver-familiari"],
+    "minori e famiglie": ["minori", "famiglie", "donne-vittime-di-violenza"],
+    "persone fragili o vulnerabili": ["persone-con-disabilita", "giovani", "stranieri"],
+    "persone con disabilità": ["persone-con-disabilita"],
+    "comuni dell'ambito": [],
+    "anziani soli": ["anziani"],
+}
+
+# Share of the planned resources actually spent, by the evaluated objective's position: the
+# demo's evaluation shows over- and under-spending.
+QUOTE_SPESE = (Decimal("0.96"), Decimal("0.71"), Decimal("0.38"), Decimal("1.04"))
+CENTESIMO = Decimal("0.01")
+
 IMPORTI = {"FNPS": Decimal("48000.00"), "FSR": Decimal("31500.00"), "COM": Decimal("12750.50")}
 
 
@@ -129,6 +156,9 @@ def _obiettivo(ambito, periodo, aree, codice, definizione, *, stato, avanzamento
     if not creato:
         return obiettivo
     obiettivo.aree_policy.set([aree[area]])
+    obiettivo.gruppi_destinatari.set(
+        Destinatario.objects.filter(slug__in=GRUPPI[destinatari], ambito=None)
+    )
     enti = list(Ente.objects.filter(iscrizioni__ambito=ambito).order_by("pk")[:3])
     for ordine, descrizione in enumerate(azioni, start=1):
         Azione.objects.create(
@@ -212,6 +242,7 @@ def carica_obiettivi_demo() -> int:
                     "obiettivo_successivo": nuovo if indice != 2 else None,
                 },
             )
+        _spese_demo(vecchi)
         accolte = (
             Esito.objects.proposte()
             .nell_ambito(ambito)
@@ -223,3 +254,23 @@ def carica_obiettivi_demo() -> int:
             if bersaglio:
                 bersaglio.proposte.add(proposta)
     return Obiettivo.objects.count() - prima
+
+
+def _spese_demo(vecchi):
+    """What the evaluated objectives actually spent: a share of each planned line, none for the
+    last year of the objective not reached (the service stopped)."""
+    for indice, obiettivo in enumerate(vecchi):
+        if obiettivo.spese_effettive.exists():
+            continue
+        quota = QUOTE_SPESE[indice % len(QUOTE_SPESE)]
+        ultimo = obiettivo.periodo.anno_fine
+        SpesaEffettiva.objects.bulk_create(
+            SpesaEffettiva(
+                obiettivo=obiettivo,
+                anno=r.anno,
+                fondo_id=r.fondo_id,
+                importo=(r.importo * quota).quantize(CENTESIMO),
+            )
+            for r in obiettivo.risorse.all()
+            if not (indice % 4 == 2 and r.anno == ultimo)
+        )

@@ -52,6 +52,7 @@ def obiettivi_righe(obiettivi):
             _("Descrizione"),
             _("Aree di policy"),
             _("Destinatari"),
+            _("Note sui destinatari"),
             _("Integrazione socio-sanitaria"),
             _("ASST"),
             _("Trasversale"),
@@ -72,6 +73,7 @@ def obiettivi_righe(obiettivi):
                 obiettivo.descrizione,
                 # Sorted here rather than in the query: the prefetch keeps the model's order.
                 _elenco(sorted(obiettivo.aree_policy.all(), key=lambda a: (a.ordine, a.nome))),
+                _elenco(obiettivo.gruppi_destinatari.all()),
                 obiettivo.destinatari,
                 _si_no(obiettivo.integrazione_sociosanitaria),
                 _elenco(obiettivo.asst.all()),

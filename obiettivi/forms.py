@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from crispy_forms.layout import Column, Row
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ambiti.models import Ente
@@ -9,7 +10,7 @@ from core.moduli import DateInput, EtichetteVuote, form_helper
 from tavoli.models import Esito
 
 from .campi import NumeroItalianoField
-from .models import Azione, Indicatore, Obiettivo, ValoreIndicatore, Valutazione
+from .models import Azione, Destinatario, Indicatore, Obiettivo, ValoreIndicatore, Valutazione
 
 
 class PropostaChoiceField(forms.ModelMultipleChoiceField):
@@ -31,6 +32,13 @@ class ObiettivoForm(EtichetteVuote, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    gruppi_destinatari = forms.ModelMultipleChoiceField(
+        label=_("Destinatari"),
+        help_text=_("Tutti i gruppi a cui l'obiettivo si rivolge: conta nel riepilogo di ognuno."),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     asst = forms.ModelMultipleChoiceField(
         label=_("ASST coinvolte"),
         queryset=None,
@@ -45,6 +53,7 @@ class ObiettivoForm(EtichetteVuote, forms.ModelForm):
             "titolo",
             "descrizione",
             "aree_policy",
+            "gruppi_destinatari",
             "destinatari",
             "proposte",
             "integrazione_sociosanitaria",
@@ -54,6 +63,9 @@ class ObiettivoForm(EtichetteVuote, forms.ModelForm):
             "stato",
         ]
         widgets = {"descrizione": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "destinatari": _("Facoltative: ad esempio «anziani soli dei comuni più piccoli»."),
+        }
 
     def __init__(self, *args, ambito, periodo, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,10 +79,17 @@ class ObiettivoForm(EtichetteVuote, forms.ModelForm):
             accolte = accolte | proposte.filter(obiettivi=self.instance)
         self.fields["proposte"].queryset = accolte.distinct().order_by("incontro__tavolo", "pk")
         self.fields["asst"].queryset = ambito.asst.all()
+        gruppi = Destinatario.objects.per_ambito(ambito)
+        # A group no longer offered stays on the objectives that have it.
+        scelti = Q(obiettivi=self.instance) if self.instance.pk else Q(pk__in=[])
+        self.fields["gruppi_destinatari"].queryset = (
+            gruppi.filter(Q(attivo=True) | scelti).distinct().order_by("ordine", "nome")
+        )
         self.helper = form_helper(
             Row(Column("codice", css_class="col-md-2"), Column("titolo", css_class="col-md-10")),
             "descrizione",
             "aree_policy",
+            "gruppi_destinatari",
             "destinatari",
             "proposte",
             Row(Column("integrazione_sociosanitaria"), Column("asst"), Column("trasversale")),

@@ -37,6 +37,7 @@ class ObiettivoQuerySet(models.QuerySet):
         return self.select_related("periodo", "ambito").prefetch_related(
             "aree_policy",
             "asst",
+            "gruppi_destinatari",
             models.Prefetch(
                 "azioni",
                 queryset=Azione.objects.select_related("responsabile").prefetch_related("partner"),
@@ -48,6 +49,59 @@ class ObiettivoQuerySet(models.QuerySet):
                 queryset=Esito.objects.select_related("incontro__tavolo", "area_policy"),
             ),
         )
+
+
+class DestinatarioQuerySet(models.QuerySet):
+    def per_ambito(self, ambito):
+        """The shared list and the groups this ambito added for itself."""
+        return self.filter(Q(ambito__isnull=True) | Q(ambito=ambito))
+
+
+class Destinatario(models.Model):
+    """A target group of the plan's objectives (anziani, minori, famiglie...).
+
+    One list shared by every ambito, seeded by obiettivi/0004 and kept by the administrator, so
+    that figures by target group compare across ambiti as the regional reporting does; an ambito
+    may add groups of its own (`ambito` set), which only its objectives can use.
+    """
+
+    nome = models.CharField(_("nome"), max_length=80)
+    slug = models.SlugField(_("codice"), max_length=80)
+    ambito = models.ForeignKey(
+        "ambiti.Ambito",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="destinatari",
+        verbose_name=_("ambito"),
+        help_text=_("Vuoto per i gruppi comuni a tutti gli ambiti."),
+    )
+    ordine = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    attivo = models.BooleanField(
+        _("attivo"),
+        default=True,
+        help_text=_("Un gruppo non attivo resta sugli obiettivi che lo hanno, non si sceglie più."),
+    )
+
+    objects = DestinatarioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ordine", "nome"]
+        verbose_name = _("gruppo di destinatari")
+        verbose_name_plural = _("gruppi di destinatari")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(ambito__isnull=True),
+                name="destinatario_comune_unico",
+            ),
+            models.UniqueConstraint(
+                fields=["ambito", "slug"], name="destinatario_unico_per_ambito"
+            ),
+        ]
+
+    def __str__(self):
+        return self.nome
 
 
 class Obiettivo(models.Model):
@@ -78,7 +132,10 @@ class Obiettivo(models.Model):
     aree_policy = models.ManyToManyField(
         AreaPolicy, related_name="obiettivi", verbose_name=_("aree di policy")
     )
-    destinatari = models.CharField(_("destinatari"), max_length=250, blank=True)
+    gruppi_destinatari = models.ManyToManyField(
+        Destinatario, blank=True, related_name="obiettivi", verbose_name=_("destinatari")
+    )
+    destinatari = models.CharField(_("note sui destinatari"), max_length=250, blank=True)
     proposte = models.ManyToManyField(
         "tavoli.Esito",
         blank=True,
@@ -371,3 +428,50 @@ class Valutazione(models.Model):
                 raise ValidationError(
                     {"obiettivo_successivo": _("L'obiettivo deve essere di un piano successivo.")}
                 )
+
+
+class SpesaEffettiva(models.Model):
+    """Euro actually spent on an objective from one fund in one year: set against its Risorsa
+    (what was planned) in the evaluation of the plan."""
+
+    obiettivo = models.ForeignKey(
+        Obiettivo,
+        on_delete=models.CASCADE,
+        related_name="spese_effettive",
+        verbose_name=_("obiettivo"),
+    )
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    fondo = models.ForeignKey(
+        Fondo, on_delete=models.PROTECT, related_name="spese_effettive", verbose_name=_("fondo")
+    )
+    importo = models.DecimalField(
+        _("speso (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    registrato_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    registrato_il = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["obiettivo", "anno", "fondo__ordine"]
+        verbose_name = _("spesa effettiva")
+        verbose_name_plural = _("spese effettive")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obiettivo", "anno", "fondo"], name="una_spesa_per_anno_e_fondo"
+            ),
+            models.CheckConstraint(condition=Q(importo__gte=0), name="spesa_non_negativa"),
+        ]
+
+    def __str__(self):
+        return f"{self.obiettivo.codice} {self.anno} {self.fondo}: {self.importo}"
+
+    @property
+    def periodo_di_riferimento(self):
+        return self.obiettivo.periodo if self.obiettivo_id else None
+
+    def clean(self):
+        _anno_nel_periodo(self, self.anno)

@@ -16,6 +16,11 @@ urlpatterns = [
         views_valutazione.valutazione_salva,
         name="valutazione-salva",
     ),
+    path(
+        BASE + "valutazione/<int:pk>/spesa/",
+        views_valutazione.valutazione_spesa,
+        name="valutazione-spesa",
+    ),
     path(OBIETTIVO, views.dettaglio, name="dettaglio"),
     path(OBIETTIVO + "modifica/", views.modifica, name="modifica"),
     path(OBIETTIVO + "azioni/nuova/", views_parti.azione, name="azione-nuova"),

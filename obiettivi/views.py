@@ -10,7 +10,7 @@ from accounts.permissions import check_access
 from ambiti.models import Periodo
 from ambiti.permissions import get_ambito_for_manager, get_ambito_for_reader
 
-from . import grafici
+from . import destinatari, grafici
 from .calcoli import area_principale, tabella_risorse
 from .forms import ObiettivoForm
 from .models import Fondo, Obiettivo
@@ -70,7 +70,10 @@ def panoramica_per_area(obiettivi, periodo, fondi):
 def panoramica(request, slug):
     ambito = _ambito_lettore(request, slug)
     periodo = periodo_richiesto(request)
-    obiettivi = list(Obiettivo.objects.dell_ambito(ambito, periodo).con_dettagli())
+    tutti = list(Obiettivo.objects.dell_ambito(ambito, periodo).con_dettagli())
+    gruppi = destinatari.gruppi_della_panoramica(ambito, tutti)
+    gruppo = destinatari.gruppo_richiesto(request, gruppi)
+    obiettivi = destinatari.filtra_per_gruppo(tutti, gruppo)
     fondi = fondi_in_uso(obiettivi)
     sezioni, totale = panoramica_per_area(obiettivi, periodo, fondi)
     return render(
@@ -87,6 +90,9 @@ def panoramica(request, slug):
             "grafico_risorse": grafici.risorse_per_area(sezioni, fondi),
             "grafico_avanzamento": grafici.avanzamento_obiettivi(obiettivi),
             "puo_gestire": can_manage_obiettivi(request.user, ambito),
+            "gruppi": gruppi,
+            "gruppo": gruppo,
+            "riepilogo_destinatari": destinatari.riepilogo_destinatari(tutti, gruppi, periodo.anni),
         },
     )
 

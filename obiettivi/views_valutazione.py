@@ -1,17 +1,24 @@
-"""Evaluation of the previous plan: how far each objective got, and what continues."""
+"""Evaluation of the previous plan: how far each objective got, what continues, and what was
+spent against what was planned."""
 
+from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ambiti.models import Periodo
 from ambiti.permissions import get_ambito_for_manager
 from core.moduli import NESSUNO
 
+from .confronto_spesa import confronto
 from .forms import ValutazioneForm
-from .models import Obiettivo, Valutazione
+from .forms_valutazione import SpeseForm
+from .models import Fondo, Obiettivo, Risorsa, SpesaEffettiva, Valutazione
 from .permissions import can_manage_obiettivi
+from .services_valutazione import salva_spese
 from .views import _ambito_lettore
 
 
@@ -31,7 +38,11 @@ def _righe(ambito, precedente, corrente, moduli=None):
     obiettivi = (
         Obiettivo.objects.dell_ambito(ambito, precedente)
         .select_related("valutazione__obiettivo_successivo")
-        .prefetch_related("aree_policy")
+        .prefetch_related(
+            "aree_policy",
+            Prefetch("risorse", queryset=Risorsa.objects.select_related("fondo")),
+            Prefetch("spese_effettive", queryset=SpesaEffettiva.objects.select_related("fondo")),
+        )
         .order_by("codice")
     )
     scelte = [("", NESSUNO), *((o.pk, str(o)) for o in successivi)]
@@ -44,34 +55,39 @@ def _righe(ambito, precedente, corrente, moduli=None):
             scelte_successivi=scelte,
             prefix=f"v{obiettivo.pk}",
         )
+        # Planned against spent, on the object: the rows stay (objective, evaluation, form).
+        obiettivo.confronto_spesa = confronto([obiettivo])
         righe.append((obiettivo, valutazione, form))
     return righe
+
+
+def _contesto(ambito, precedente, corrente, righe, puo_gestire):
+    return {
+        "ambito": ambito,
+        "precedente": precedente,
+        "corrente": corrente,
+        "righe": righe,
+        "confronto_piano": confronto(o for o, _v, _f in righe),
+        "puo_gestire": puo_gestire,
+    }
 
 
 @require_GET
 def valutazione(request, slug):
     ambito = _ambito_lettore(request, slug)
     precedente, corrente = _periodi(request)
+    righe = _righe(ambito, precedente, corrente)
+    puo_gestire = can_manage_obiettivi(request.user, ambito)
     return render(
         request,
         "obiettivi/valutazione.html",
-        {
-            "ambito": ambito,
-            "precedente": precedente,
-            "corrente": corrente,
-            "righe": _righe(ambito, precedente, corrente),
-            "puo_gestire": can_manage_obiettivi(request.user, ambito),
-        },
+        _contesto(ambito, precedente, corrente, righe, puo_gestire),
     )
 
 
 @require_POST
 def valutazione_salva(request, slug, pk):
-    ambito = get_ambito_for_manager(request.user, slug)
-    obiettivo = get_object_or_404(Obiettivo.objects.select_related("periodo"), ambito=ambito, pk=pk)
-    corrente = Periodo.objects.corrente()
-    if corrente is None or obiettivo.periodo.anno_inizio >= corrente.anno_inizio:
-        raise Http404
+    ambito, obiettivo, corrente = _da_valutare(request, slug, pk)
     successivi = Obiettivo.objects.dell_ambito(ambito, corrente)
     istanza = Valutazione.objects.filter(obiettivo=obiettivo).first() or Valutazione(
         obiettivo=obiettivo
@@ -85,15 +101,49 @@ def valutazione_salva(request, slug, pk):
         valutazione.save()
         indirizzo = reverse("obiettivi:valutazione", kwargs={"slug": ambito.slug})
         return redirect(f"{indirizzo}?periodo={obiettivo.periodo.nome}#ob-{obiettivo.pk}")
+    righe = _righe(ambito, obiettivo.periodo, corrente, {obiettivo.pk: form})
     return render(
         request,
         "obiettivi/valutazione.html",
-        {
-            "ambito": ambito,
-            "precedente": obiettivo.periodo,
-            "corrente": corrente,
-            "righe": _righe(ambito, obiettivo.periodo, corrente, {obiettivo.pk: form}),
-            "puo_gestire": True,
-        },
+        _contesto(ambito, obiettivo.periodo, corrente, righe, True),
         status=200,
+    )
+
+
+def _da_valutare(request, slug, pk):
+    """The ambito, an objective of one of its earlier plans, the current period; 403 to whoever
+    does not manage the ambito, 404 for another ambito's objective or one of the current plan."""
+    ambito = get_ambito_for_manager(request.user, slug)
+    obiettivo = get_object_or_404(Obiettivo.objects.select_related("periodo"), ambito=ambito, pk=pk)
+    corrente = Periodo.objects.corrente()
+    if corrente is None or obiettivo.periodo.anno_inizio >= corrente.anno_inizio:
+        raise Http404
+    return ambito, obiettivo, corrente
+
+
+@require_http_methods(["GET", "POST"])
+def valutazione_spesa(request, slug, pk):
+    ambito, obiettivo, _corrente = _da_valutare(request, slug, pk)
+    risorse = list(obiettivo.risorse.select_related("fondo"))
+    spese = list(obiettivo.spese_effettive.select_related("fondo"))
+    # The active funds, and any other this objective was planned or spent on.
+    usati = {r.fondo for r in risorse + spese}
+    fondi = sorted(set(Fondo.objects.filter(attivo=True)) | usati, key=lambda f: (f.ordine, f.nome))
+    form = SpeseForm(
+        request.POST or None,
+        anni=obiettivo.periodo.anni,
+        fondi=fondi,
+        spese=spese,
+        programmato=risorse,
+    )
+    indirizzo = reverse("obiettivi:valutazione", kwargs={"slug": ambito.slug})
+    indietro = f"{indirizzo}?periodo={obiettivo.periodo.nome}#ob-{obiettivo.pk}"
+    if request.method == "POST" and form.is_valid():
+        salva_spese(obiettivo=obiettivo, importi=form.importi(), utente=request.user)
+        messages.success(request, _("Spesa effettiva salvata."))
+        return redirect(indietro)
+    return render(
+        request,
+        "obiettivi/spesa_form.html",
+        {"ambito": ambito, "obiettivo": obiettivo, "form": form, "indietro": indietro},
     )

@@ -76,9 +76,11 @@ def _modelli():
     from assemblea.models import Presenza as PresenzaSeduta
     from obiettivi.models import (
         Azione,
+        Destinatario,
         Indicatore,
         Obiettivo,
         Risorsa,
+        SpesaEffettiva,
         ValoreIndicatore,
         Valutazione,
     )
@@ -117,12 +119,19 @@ def _modelli():
         (PresenzaIncontro, "incontro__tavolo__ambito_id", {}),
         (Esito, "incontro__tavolo__ambito_id", {}),
         # obiettivi: objectives, actions, resources, indicators and the evaluation.
-        (Obiettivo, "ambito_id", {"m2m_fields": {"aree_policy", "proposte", "asst"}}),
+        # The shared target groups (ambito empty) belong to no ambito's page.
+        (Destinatario, "ambito_id", {}),
+        (
+            Obiettivo,
+            "ambito_id",
+            {"m2m_fields": {"aree_policy", "proposte", "asst", "gruppi_destinatari"}},
+        ),
         (Azione, "obiettivo__ambito_id", {"m2m_fields": {"partner"}}),
         (Risorsa, "obiettivo__ambito_id", {}),
         (Indicatore, "obiettivo__ambito_id", {}),
         (ValoreIndicatore, "indicatore__obiettivo__ambito_id", {}),
         (Valutazione, "obiettivo__ambito_id", {}),
+        (SpesaEffettiva, "obiettivo__ambito_id", {}),
         # piani: the plan's states, its sections (their texts are in RevisioneSezione), the
         # frozen versions (their HTML has a checksum).
         (Piano, "ambito_id", {}),

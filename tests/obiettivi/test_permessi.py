@@ -16,6 +16,7 @@ from obiettivi.models import (
     Indicatore,
     Obiettivo,
     Risorsa,
+    SpesaEffettiva,
     ValoreIndicatore,
     Valutazione,
 )
@@ -39,12 +40,14 @@ MODELLI = [
     Obiettivo.aree_policy.through,
     Obiettivo.proposte.through,
     Obiettivo.asst.through,
+    Obiettivo.gruppi_destinatari.through,
     Azione,
     Azione.partner.through,
     Risorsa,
     Indicatore,
     ValoreIndicatore,
     Valutazione,
+    SpesaEffettiva,
 ]
 
 
@@ -118,7 +121,7 @@ def _kwargs(nome, s):
     kwargs = {"slug": s.ambito.slug}
     if nome in ("panoramica", "nuovo", "valutazione"):
         return kwargs
-    if nome == "valutazione-salva":
+    if nome in ("valutazione-salva", "valutazione-spesa"):
         return kwargs | {"pk": s.obiettivo_precedente.pk}
     kwargs["pk"] = s.obiettivo.pk
     if nome in ("azione", "azione-elimina", "avanzamento"):
@@ -171,6 +174,7 @@ def _dati(nome, s):
         "indicatore": _dati_indicatore("Persone trasportate ogni mese"),
         "misura": {"anno": "2025", "valore": "28", "nota": ""},
         "valutazione-salva": {prefisso + "grado": "parziale", prefisso + "criticita": "Poco"},
+        "valutazione-spesa": {f"s_2021_{s.fondi[0].pk}": "1.250,50"},
     }.get(nome, {})
 
 
@@ -201,6 +205,8 @@ CASI = [
     Caso("nuovo", "post", GESTIONE_POST),
     Caso("valutazione", "get", LETTURA),
     Caso("valutazione-salva", "post", GESTIONE_POST),
+    Caso("valutazione-spesa", "get", GESTIONE_GET),
+    Caso("valutazione-spesa", "post", GESTIONE_POST),
     Caso("dettaglio", "get", LETTURA),
     Caso("modifica", "get", GESTIONE_GET),
     Caso("modifica", "post", GESTIONE_POST),
@@ -267,6 +273,7 @@ AMMESSI = {
     "nuovo": {"get", "post"},
     "valutazione": {"get"},
     "valutazione-salva": {"post"},
+    "valutazione-spesa": {"get", "post"},
     "dettaglio": {"get"},
     "modifica": {"get", "post"},
     "azione-nuova": {"get", "post"},
@@ -358,6 +365,8 @@ def _casi_altro_ambito(s, altrove):
         ("get", "misura", indicatore),
         ("post", "misura", indicatore),
         ("post", "valutazione-salva", {"slug": s.ambito.slug, "pk": altrove.precedente_cremona.pk}),
+        ("get", "valutazione-spesa", {"slug": s.ambito.slug, "pk": altrove.precedente_cremona.pk}),
+        ("post", "valutazione-spesa", {"slug": s.ambito.slug, "pk": altrove.precedente_cremona.pk}),
     ]
 
 
@@ -373,8 +382,11 @@ def test_obiettivo_di_un_altro_ambito_sotto_questo_indirizzo_e_404(client, scena
         ottenuti[f"{nome}-{metodo}"] = risposta.status_code
     attesi = dict.fromkeys(ottenuti, 404)
     if persona == "operatore_crema":
-        # Saving an evaluation is the Ufficio di Piano's: refused before the lookup.
+        # Saving an evaluation or its spending is the Ufficio di Piano's: refused before the
+        # lookup.
         attesi["valutazione-salva-post"] = 403
+        attesi["valutazione-spesa-get"] = 403
+        attesi["valutazione-spesa-post"] = 403
     assert ottenuti == attesi
     assert _fotografia() == prima
 
@@ -428,6 +440,9 @@ def test_la_valutazione_riguarda_solo_i_piani_precedenti(client, scena):
     prefisso = f"v{scena.obiettivo.pk}-"
     risposta = client.post(url, {prefisso + "grado": "raggiunto", prefisso + "criticita": ""})
     assert risposta.status_code == 404
+    spesa = reverse("obiettivi:valutazione-spesa", args=[scena.ambito.slug, scena.obiettivo.pk])
+    assert client.get(spesa).status_code == 404
+    assert client.post(spesa, {f"s_2025_{scena.fondi[0].pk}": "10"}).status_code == 404
     assert _fotografia() == prima
 
 

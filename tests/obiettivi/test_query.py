@@ -13,9 +13,11 @@ from ambiti.demo import carica_aree_policy, carica_periodo
 from obiettivi.demo import carica_fondi
 from obiettivi.models import (
     Azione,
+    Destinatario,
     Indicatore,
     Obiettivo,
     Risorsa,
+    SpesaEffettiva,
     ValoreIndicatore,
     Valutazione,
 )
@@ -32,6 +34,7 @@ from tests.utils.html import trova
 AreeObiettivo = Obiettivo.aree_policy.through
 ProposteObiettivo = Obiettivo.proposte.through
 PartnerAzione = Azione.partner.through
+GruppiObiettivo = Obiettivo.gruppi_destinatari.through
 
 
 def _conta(client, url):
@@ -158,6 +161,15 @@ def _obiettivi(piano, quanti, *, inizio, periodo=None, ambito=None):
             for area in aree[n % 7 : n % 7 + 1 + n % 2]
         ]
     )
+    # 0-2 target groups each, from the seeded list.
+    gruppi = list(Destinatario.objects.filter(ambito=None))
+    GruppiObiettivo.objects.bulk_create(
+        [
+            GruppiObiettivo(obiettivo_id=obiettivo.pk, destinatario_id=gruppo.pk)
+            for n, obiettivo in enumerate(obiettivi, start=inizio)
+            for gruppo in gruppi[n % 5 : n % 5 + n % 3]
+        ]
+    )
     _azioni(obiettivi, 2, enti=piano["enti"])
     Risorsa.objects.bulk_create(
         [
@@ -185,6 +197,19 @@ def test_panoramica(client, request, piano, persona):
     )
     assert len(trova(risposta, "tr", data_testid="obiettivo")) == 200
     assert risposta.context["totale"].totale == Decimal("1234.56") * 6 * 200
+    assert risposta.context["riepilogo_destinatari"].totale.numero == 200
+
+
+@pytest.mark.parametrize("persona", ["ufficio_piano_crema", "sindaco_crema"])
+def test_panoramica_filtrata_per_destinatari(client, request, piano, persona):
+    client.force_login(request.getfixturevalue(persona))
+    _obiettivi(piano, 10, inizio=0)
+    anziani = Destinatario.objects.get(slug="anziani", ambito=None)
+    url = reverse("obiettivi:panoramica", args=["cremasco"]) + f"?destinatari={anziani.pk}"
+    risposta = _confronta(client, url, lambda: _obiettivi(piano, 90, inizio=10))
+    # Anziani is the first group: the objectives with n % 5 == 0 and n % 3 > 0.
+    attesi = [n for n in range(100) if n % 5 == 0 and n % 3]
+    assert len(trova(risposta, "tr", data_testid="obiettivo")) == len(attesi)
 
 
 # --- The detail of an objective ----------------------------------------------------------------
@@ -270,6 +295,15 @@ def _da_valutare(piano, quanti, *, inizio, successivi):
     precedente = carica_periodo("2021-2023")
     carica_aree_policy(precedente)
     vecchi = _obiettivi(piano, quanti, inizio=inizio, periodo=precedente)
+    # Every objective spent something on each of its planned lines.
+    SpesaEffettiva.objects.bulk_create(
+        [
+            SpesaEffettiva(
+                obiettivo=r.obiettivo, anno=r.anno, fondo_id=r.fondo_id, importo=Decimal("1000.01")
+            )
+            for r in Risorsa.objects.filter(obiettivo__in=vecchi).select_related("obiettivo")
+        ]
+    )
     # Two thirds evaluated, half of these continuing in an objective of the current plan.
     Valutazione.objects.bulk_create(
         [
@@ -301,3 +335,10 @@ def test_valutazione(client, request, piano, persona):
     )
     assert len(risposta.context["righe"]) == 30
     assert len(trova(risposta, "section")) == 30
+    # 30 objectives × 6 lines: 1234,56 planned and 1000,01 spent on each.
+    totale = risposta.context["confronto_piano"].totale
+    assert (totale.programmato, totale.speso) == (
+        Decimal("1234.56") * 180,
+        Decimal("1000.01") * 180,
+    )
+    assert len(trova(risposta, "table", data_testid="confronto-spesa")) == 30

@@ -25,6 +25,7 @@ from obiettivi.importazione import (
 )
 from obiettivi.models import (
     Azione,
+    Destinatario,
     Indicatore,
     Obiettivo,
     Risorsa,
@@ -47,6 +48,7 @@ INTESTAZIONI = {
         "Descrizione",
         "Aree di policy",
         "Destinatari",
+        "Note sui destinatari",
         "Integrazione socio-sanitaria",
         "ASST",
         "Trasversale",
@@ -137,6 +139,10 @@ def piano(cremasco, cremonese, periodo, fondi):
     # Added in reverse order: the export lists areas by their order, not by insertion.
     domiciliarita.aree_policy.set([casa, anziani])
     domiciliarita.asst.set([Asst.objects.get(nome="ASST Crema")])
+    # Also in reverse: the groups are listed in the order of the list.
+    domiciliarita.gruppi_destinatari.set(
+        [Destinatario.objects.get(slug="famiglie"), Destinatario.objects.get(slug="anziani")]
+    )
     proposta = EsitoFactory(
         incontro=IncontroFactory(tavolo=TavoloFactory(ambito=cremasco, titolo="Anziani")),
         testo="Aprire uno sportello unico per la domiciliarità",
@@ -302,7 +308,8 @@ def test_foglio_obiettivi(client, ufficio_piano_crema, cremasco, piano):
         "Titolo": "Potenziare la domiciliarità",
         "Descrizione": "Più ore di assistenza a casa.",
         "Aree di policy": "Politiche abitative; Domiciliarità e anziani",
-        "Destinatari": "Anziani soli",
+        "Destinatari": "Anziani; Famiglie",
+        "Note sui destinatari": "Anziani soli",
         "Integrazione socio-sanitaria": "Sì",
         "ASST": "ASST Crema",
         "Trasversale": "No",
@@ -315,9 +322,9 @@ def test_foglio_obiettivi(client, ufficio_piano_crema, cremasco, piano):
     }
     assert _decimale(prima["Totale risorse (€)"]) == Decimal("15000.65")
     giovani, casa = righe[2], righe[3]
-    assert giovani[12] is None  # no action, no progress
-    assert giovani[13] == 0
-    assert giovani[11] == "Approvato"
+    assert giovani[13] is None  # no action, no progress
+    assert giovani[14] == 0
+    assert giovani[12] == "Approvato"
     assert casa[3] == FORMULA
 
 
@@ -449,7 +456,7 @@ def test_csv_numeri_e_date_all_italiana(client, ufficio_piano_crema, piano):
     azioni = _righe_csv(client.get(_url_esporta("csv", tabella="azioni")))
     assert azioni[1][5:9] == ["01/03/2025", "31/12/2026", "1000,10", "50"]
     obiettivi = _righe_csv(client.get(_url_esporta("csv", tabella="obiettivi")))
-    assert obiettivi[1][12:14] == ["30,0", "15000,65"]
+    assert obiettivi[1][13:15] == ["30,0", "15000,65"]
     monitoraggio = _righe_csv(client.get(_url_esporta("csv", tabella="monitoraggio")))
     assert monitoraggio[1] == [
         "1.1",

@@ -30,11 +30,14 @@ from assemblea.models import (
     Voto,
 )
 from assemblea.models import Presenza as PresenzaSeduta
+from obiettivi.demo import carica_fondi
 from obiettivi.models import (
     Azione,
+    Destinatario,
     Indicatore,
     Obiettivo,
     Risorsa,
+    SpesaEffettiva,
     ValoreIndicatore,
     Valutazione,
 )
@@ -242,6 +245,17 @@ CASI = {
     Valutazione: (
         lambda m: Valutazione.objects.create(obiettivo=m.obiettivo, grado="parziale"),
         _cambia("grado", "raggiunto"),
+    ),
+    SpesaEffettiva: (
+        lambda m: SpesaEffettiva.objects.create(
+            obiettivo=m.obiettivo, anno=2025, fondo=carica_fondi()[0], importo=Decimal("900.00")
+        ),
+        _cambia("importo", Decimal("950.50")),
+    ),
+    # A group the ambito added for itself: the shared ones belong to no ambito.
+    Destinatario: (
+        lambda m: Destinatario.objects.create(ambito=m.ambito, nome="Caregiver", slug="caregiver"),
+        _cambia("nome", "Caregiver familiari"),
     ),
     Piano: (
         lambda m: piani_services.crea_piano(

@@ -105,6 +105,7 @@ def giornata_di_voto(db):
     tavolo = Tavolo.objects.filter(ambito=cremasco, operatori=operatore).first()
     incontro = tavolo.incontri.order_by("inizio").first()
     obiettivo = Obiettivo.objects.filter(ambito=cremasco).first()
+    valutato = Obiettivo.objects.filter(ambito=cremasco, periodo__nome="2021-2023").first()
     iscrizione = Iscrizione.objects.filter(ambito=cremasco).first()
 
     s = "cremasco"
@@ -115,6 +116,10 @@ def giornata_di_voto(db):
             "tavoli:incontro", kwargs={"slug": s, "pk": tavolo.pk, "ipk": incontro.pk}
         ),
         "obiettivo": reverse("obiettivi:dettaglio", kwargs={"slug": s, "pk": obiettivo.pk}),
+        "valutazione": reverse("obiettivi:valutazione", kwargs={"slug": s}),
+        "spesa effettiva": reverse(
+            "obiettivi:valutazione-spesa", kwargs={"slug": s, "pk": valutato.pk}
+        ),
         "piano in revisione": reverse("piani:dettaglio", kwargs={"slug": s, "pk": in_revisione.pk}),
         "sezione": reverse(
             "piani:sezione", kwargs={"slug": s, "pk": in_revisione.pk, "spk": sezione.pk}

@@ -18,6 +18,7 @@ from ambiti.models import Comune
 from obiettivi.demo import carica_fondi
 from obiettivi.models import (
     Azione,
+    Destinatario,
     Indicatore,
     Obiettivo,
     Risorsa,
@@ -68,6 +69,11 @@ def crea_obiettivi(ambito, periodo, quanti, *, aree, fondi, prefisso=""):
             Through(obiettivo_id=o.pk, areapolicy_id=aree[i % len(aree)].pk)
             for i, o in enumerate(obiettivi)
         ]
+    )
+    Gruppi = Obiettivo.gruppi_destinatari.through
+    gruppi = Destinatario.objects.filter(ambito=None, slug__in=["anziani", "famiglie"])
+    Gruppi.objects.bulk_create(
+        [Gruppi(obiettivo_id=o.pk, destinatario_id=g.pk) for o in obiettivi for g in gruppi]
     )
     Azione.objects.bulk_create(
         [
@@ -258,6 +264,8 @@ def test_il_pdf_contiene_sezioni_obiettivi_e_comuni(stampato, piano, cremasco):
         "Parzialmente raggiunto",
         "Poche risorse per il trasporto",
         "Sì → 1.1",
+        # Each objective's target groups, then the note.
+        "Anziani; Famiglie — Anziani e famiglie",
         # The tables: meetings, their dates, proposals and how many were accepted.
         "Tavolo tematico numero 3",
         "14/10/2025, 21/10/2025",
@@ -532,11 +540,11 @@ def _conta(piano):
     return len(query)
 
 
-# piano, sezioni; obiettivi + 8 prefetches (aree, asst, azioni, partner, risorse, indicatori,
-# valori, proposte) + fondi.
-QUERY_SOLO_OBIETTIVI = 12
+# piano, sezioni; obiettivi + 9 prefetches (aree, asst, gruppi di destinatari, azioni, partner,
+# risorse, indicatori, valori, proposte) + fondi.
+QUERY_SOLO_OBIETTIVI = 13
 # + comuni; tavoli + aree + incontri; periodo precedente + suoi obiettivi.
-QUERY_PIANO_COMPLETO = 18
+QUERY_PIANO_COMPLETO = 19
 
 
 @pytest.mark.django_db
