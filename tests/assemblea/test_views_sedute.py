@@ -37,7 +37,7 @@ SHA_PDF = "ab12" * 16
 # --- Data shared with the permission and query tests ------------------------------------------
 
 
-def crea_regola(ambito, utente, **campi):
+def crea_regola(ambito, utente, quote=None, **campi):
     dati = {
         "peso": RegolaVoto.Peso.POPOLAZIONE,
         "fonte_popolazione": "ANPR",
@@ -48,7 +48,7 @@ def crea_regola(ambito, utente, **campi):
         "misura_maggioranza": Misura.POPOLAZIONE,
         "minimo_comuni_favorevoli": 11,
     } | campi
-    return services.nuova_regola(RegolaVoto(ambito=ambito, **dati), utente=utente)
+    return services.nuova_regola(RegolaVoto(ambito=ambito, **dati), utente=utente, quote=quote)
 
 
 def crea_seduta(ambito, utente, titolo="Approvazione del Piano di Zona", **campi):
