@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.db.models.constants import LOOKUP_SEP
 
-from .models import Delega, EventoVoto, Presenza, PuntoOdg, Recepimento, RegolaVoto, Seduta, Voto
+from .models import (
+    Delega,
+    EventoVoto,
+    Presenza,
+    PuntoOdg,
+    QuotaComune,
+    Recepimento,
+    RegolaVoto,
+    Seduta,
+    Voto,
+)
 
 # The field that holds a ballot's choice, on Voto and EventoVoto.
 SCELTA = "scelta"
@@ -45,10 +55,34 @@ class PuntoInline(admin.TabularInline):
     raw_id_fields = ["versione_piano"]
 
 
+class QuotaInline(admin.TabularInline):
+    model = QuotaComune
+    extra = 0
+    fields = ["comune", "quota"]
+    readonly_fields = ["comune", "quota"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # The shares belong to an immutable rule version: they come with it, from its page.
+        return False
+
+
 @admin.register(RegolaVoto)
 class RegolaVotoAdmin(SceltaNascostaMixin, admin.ModelAdmin):
-    list_display = ["ambito", "versione", "peso", "quorum", "maggioranza", "scrutinio", "creata_il"]
+    list_display = [
+        "ambito",
+        "versione",
+        "peso",
+        "quorum",
+        "maggioranza",
+        "base",
+        "astenuti_nel_quorum",
+        "astenuti_tra_i_votanti",
+        "scrutinio",
+        "creata_il",
+    ]
     list_filter = ["ambito"]
+    inlines = [QuotaInline]
 
     def has_change_permission(self, request, obj=None):
         # A rule version is immutable: a vote keeps the rules it was opened with.

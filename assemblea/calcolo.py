@@ -1,14 +1,20 @@
 """The outcome of a vote, computed from the rules it was opened with, in exact integers.
 
 Pure functions of plain data, so that each rule of a regolamento can be checked by hand.
-Thresholds are strict: "more than half" is 2·x > total, never a rounded float.
+The weight is an integer (residents) or an exact Decimal (the shares of the Accordo di Programma),
+never a float. "More than half" is strict: 2·x > total. The qualified majorities are "at least":
+two thirds is 3·x ≥ 2·total, three fifths is 5·x ≥ 3·total, so exactly two thirds pass.
 """
 
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
+
+from core.templatetags.pdz_formati import numero
 
 from .models import RegolaVoto, Scelta, Seduta
 
@@ -17,8 +23,11 @@ Misura = RegolaVoto.Misura
 
 @dataclass(frozen=True)
 class Conteggio:
+    """Heads and weight. The weight keeps the name "popolazione" of the measure it belongs to
+    (RegolaVoto.Misura.POPOLAZIONE): residents, or the shares when the rule weighs by quote."""
+
     teste: int = 0
-    popolazione: int = 0
+    popolazione: int | Decimal = 0
 
     def __add__(self, altro):
         return Conteggio(self.teste + altro.teste, self.popolazione + altro.popolazione)
@@ -27,7 +36,7 @@ class Conteggio:
         return self.teste if misura == Misura.TESTE else self.popolazione
 
 
-def somma(pesi: dict[int, int], comuni) -> Conteggio:
+def somma(pesi: dict[int, int | Decimal], comuni) -> Conteggio:
     comuni = [c for c in comuni if c in pesi]
     return Conteggio(len(comuni), sum(pesi[c] for c in comuni))
 
@@ -40,13 +49,28 @@ def misure(scelta: str) -> list[str]:
     return [scelta]
 
 
-def cifra(n: int) -> str:
-    """An integer as Italian readers expect it next to the others: 162.287."""
+def cifra(n: int | Decimal) -> str:
+    """A number as Italian readers expect it next to the others: 162.287, or 333,5 for a share."""
+    if isinstance(n, Decimal):
+        return numero(n)
     return number_format(n, use_l10n=True, force_grouping=True)
 
 
-def _nome_misura(misura) -> str:
-    return _("comuni") if misura == Misura.TESTE else _("abitanti")
+def _nome_misura(misura, regola=None) -> str:
+    if misura == Misura.TESTE:
+        return _("comuni")
+    return _("quote") if regola is not None and regola.a_quote else _("abitanti")
+
+
+def in_json(valore):
+    """Result and quorum are stored as JSON: an exact share becomes its decimal string."""
+    if isinstance(valore, Decimal):
+        return format(valore.normalize(), "f")
+    if isinstance(valore, dict):
+        return {k: in_json(v) for k, v in valore.items()}
+    if isinstance(valore, list):
+        return [in_json(v) for v in valore]
+    return valore
 
 
 @dataclass
@@ -59,8 +83,8 @@ class Verifica:
     superata: bool
 
 
-def _quorum(regola, convocazione, misura, presenti: int, totale: int) -> Verifica:
-    nome = _nome_misura(misura)
+def _quorum(regola, convocazione, misura, presenti, totale) -> Verifica:
+    nome = _nome_misura(misura, regola)
     if convocazione == Seduta.Convocazione.SECONDA and regola.quorum_seconda != "uguale":
         if regola.quorum_seconda == RegolaVoto.QuorumSeconda.UN_TERZO:
             return Verifica(
@@ -104,7 +128,7 @@ class Risultato:
     def as_dict(self) -> dict:
         dati = asdict(self)
         dati["quorum_raggiunto"] = self.quorum_raggiunto
-        return dati
+        return in_json(dati)
 
 
 def calcola(
@@ -121,7 +145,7 @@ def calcola(
 
     per_scelta = {s: {c for c, v in voti.items() if v == s and c in pesi} for s in Scelta.values}
     contati = set(presenti) | set(voti)
-    if not regola.astenuti_presenti:
+    if not regola.astenuti_nel_quorum:
         contati -= per_scelta[Scelta.ASTENUTO]
     r = Risultato(
         aventi_diritto=somma(pesi, pesi),
@@ -136,31 +160,15 @@ def calcola(
         r.spiegazione = _("Quorum non raggiunto: la votazione non è valida.")
         return _senza_voto(r, presenti, voti, pesi)
     votanti = r.favorevoli + r.contrari
-    if regola.astenuti_presenti:
+    # The model refuses abstainers among the votes cast who do not count as present.
+    if regola.astenuti_tra_i_votanti:
         votanti = votanti + r.astenuti
-    base = r.presenti if regola.base == RegolaVoto.Base.PRESENTI else votanti
+    base = {
+        RegolaVoto.Base.PRESENTI: r.presenti,
+        RegolaVoto.Base.AVENTI_DIRITTO: r.aventi_diritto,
+    }.get(regola.base, votanti)
     for m in misure(regola.misura_maggioranza):
-        nome = _nome_misura(m)
-        if regola.maggioranza == RegolaVoto.Maggioranza.SEMPLICE:
-            r.maggioranza.append(
-                Verifica(
-                    _("Maggioranza semplice in %(m)s") % {"m": nome},
-                    _("più favorevoli che contrari (%(c)s contrari)")
-                    % {"c": cifra(r.contrari.di(m))},
-                    r.favorevoli.di(m),
-                    r.favorevoli.di(m) > r.contrari.di(m),
-                )
-            )
-        else:
-            r.maggioranza.append(
-                Verifica(
-                    _("Maggioranza assoluta in %(m)s") % {"m": nome},
-                    _("più della metà di %(b)s (%(base)s)")
-                    % {"b": cifra(base.di(m)), "base": RegolaVoto.Base(regola.base).label.lower()},
-                    r.favorevoli.di(m),
-                    2 * r.favorevoli.di(m) > base.di(m),
-                )
-            )
+        r.maggioranza.append(_maggioranza(regola, m, r, base))
     if regola.minimo_comuni_favorevoli:
         r.maggioranza.append(
             Verifica(
@@ -180,6 +188,45 @@ def calcola(
         % {"m": "; ".join(mancate).lower()}
     )
     return _senza_voto(r, presenti, voti, pesi)
+
+
+# Majority → (its name, the threshold in words, whether favourable x of base b pass), exact.
+_SOGLIE = {
+    RegolaVoto.Maggioranza.ASSOLUTA: (
+        _lazy("Maggioranza assoluta"),
+        _lazy("più della metà di %(b)s (%(base)s)"),
+        lambda x, b: 2 * x > b,
+    ),
+    RegolaVoto.Maggioranza.DUE_TERZI: (
+        _lazy("Maggioranza dei due terzi"),
+        _lazy("almeno i due terzi di %(b)s (%(base)s)"),
+        lambda x, b: 3 * x >= 2 * b,
+    ),
+    RegolaVoto.Maggioranza.TRE_QUINTI: (
+        _lazy("Maggioranza dei tre quinti"),
+        _lazy("almeno i tre quinti di %(b)s (%(base)s)"),
+        lambda x, b: 5 * x >= 3 * b,
+    ),
+}
+
+
+def _maggioranza(regola, misura, r: Risultato, base: Conteggio) -> Verifica:
+    nome = _nome_misura(misura, regola)
+    favorevoli = r.favorevoli.di(misura)
+    if regola.maggioranza == RegolaVoto.Maggioranza.SEMPLICE:
+        return Verifica(
+            _("Maggioranza semplice in %(m)s") % {"m": nome},
+            _("più favorevoli che contrari (%(c)s contrari)") % {"c": cifra(r.contrari.di(misura))},
+            favorevoli,
+            favorevoli > r.contrari.di(misura),
+        )
+    titolo, soglia, passa = _SOGLIE[regola.maggioranza]
+    return Verifica(
+        _("%(titolo)s in %(m)s") % {"titolo": titolo, "m": nome},
+        soglia % {"b": cifra(base.di(misura)), "base": RegolaVoto.Base(regola.base).label.lower()},
+        favorevoli,
+        passa(favorevoli, base.di(misura)),
+    )
 
 
 def _senza_voto(r: Risultato, presenti, voti, pesi) -> Risultato:

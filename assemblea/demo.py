@@ -6,13 +6,14 @@ session has a document to approve.
 """
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from ambiti.models import Ambito
+from ambiti.models import Ambito, Comune
 from piani import services as piani_services
 from piani.models import Piano
 
@@ -43,17 +44,31 @@ REGOLE = {
         "minimo_comuni_favorevoli": 11,
         "note": "Regolamento dell'Assemblea dei Sindaci, artt. 5-7 (dimostrativo).",
     },
-    # Double majority in heads and population; secret ballot.
+    # Weighed by the shares of the Accordo di Programma; quorum in shares; double majority in
+    # heads and shares, abstainers present for the quorum but not among the votes cast; secret.
     "oglio-po": {
-        "peso": RegolaVoto.Peso.POPOLAZIONE,
-        "fonte_popolazione": "ANPR, popolazione residente",
+        "peso": RegolaVoto.Peso.QUOTE,
         "quorum": Misura.POPOLAZIONE,
+        "maggioranza": RegolaVoto.Maggioranza.ASSOLUTA,
         "misura_maggioranza": Misura.ENTRAMBE,
-        "astenuti_presenti": False,
+        "astenuti_nel_quorum": True,
+        "astenuti_tra_i_votanti": False,
         "scrutinio": RegolaVoto.Scrutinio.SEGRETO,
         "note": "Regolamento dell'Assemblea dei Sindaci, art. 9 (dimostrativo).",
     },
 }
+
+
+def _quote_demo(ambito) -> dict:
+    """Millesimi as many Accordi split them: half in equal parts, half by residents, to the
+    thousandth. Believable, not any ambito's real table."""
+    comuni = dict(Comune.objects.filter(ambito=ambito).values_list("pk", "popolazione"))
+    totale = sum(comuni.values())
+    millesimo = Decimal("0.001")
+    return {
+        pk: (Decimal(500) / len(comuni) + Decimal(500) * residenti / totale).quantize(millesimo)
+        for pk, residenti in comuni.items()
+    }
 
 
 def _ufficio_piano(ambito):
@@ -67,7 +82,10 @@ def carica_assemblea_demo() -> int:
         ambito = ambiti.get(slug)
         if ambito is None or services.regola_corrente(ambito) is not None:
             continue
-        services.nuova_regola(RegolaVoto(ambito=ambito, **regola), utente=_ufficio_piano(ambito))
+        quote = _quote_demo(ambito) if regola["peso"] == RegolaVoto.Peso.QUOTE else None
+        services.nuova_regola(
+            RegolaVoto(ambito=ambito, **regola), utente=_ufficio_piano(ambito), quote=quote
+        )
     cremasco = ambiti.get("cremasco")
     if cremasco is None or Seduta.objects.filter(ambito=cremasco).exists():
         return 0

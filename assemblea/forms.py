@@ -1,6 +1,8 @@
 """Forms of the Assemblea dei Sindaci, with every error in Italian next to its field."""
 
-from crispy_forms.layout import Column, Row
+from decimal import Decimal
+
+from crispy_forms.layout import Column, Fieldset, Row
 from django import forms
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -39,7 +41,8 @@ CAMPI_REGOLA = [
     "base",
     "misura_maggioranza",
     "minimo_comuni_favorevoli",
-    "astenuti_presenti",
+    "astenuti_nel_quorum",
+    "astenuti_tra_i_votanti",
     "scrutinio",
     "note",
 ]
@@ -59,22 +62,61 @@ class RegolaForm(forms.ModelForm):
     def __init__(self, *args, ambito, corrente=None, **kwargs):
         if corrente is not None and "initial" not in kwargs:
             kwargs["initial"] = model_to_dict(corrente, fields=CAMPI_REGOLA)
+            # The shares of the current version, to start from.
+            kwargs["initial"] |= {
+                f"quota_{comune_id}": quota
+                for comune_id, quota in corrente.quote.values_list("comune_id", "quota")
+            }
         super().__init__(*args, **kwargs)
         self.ambito = ambito
         self.instance.ambito = ambito
-        self.numero_comuni = Comune.objects.filter(ambito=ambito).count()
+        self.comuni = list(Comune.objects.filter(ambito=ambito).order_by("nome"))
+        self.numero_comuni = len(self.comuni)
         self.fields["minimo_comuni_favorevoli"].widget.attrs.update(
             {"min": 1, "max": self.numero_comuni}
         )
+        for comune in self.comuni:
+            self.fields[self._campo_quota(comune)] = forms.DecimalField(
+                label=comune.nome,
+                required=False,
+                max_digits=12,
+                decimal_places=4,
+                min_value=Decimal("0.0001"),
+                error_messages={
+                    "min_value": _("La quota deve essere maggiore di zero."),
+                    "max_decimal_places": _("Al massimo quattro decimali."),
+                },
+                widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+            )
         self.helper = form_helper(
             "peso",
             Row(Column("fonte_popolazione"), Column("data_popolazione")),
             Row(Column("quorum"), Column("quorum_seconda")),
             Row(Column("maggioranza"), Column("base"), Column("misura_maggioranza")),
             Row(Column("minimo_comuni_favorevoli"), Column("scrutinio")),
-            "astenuti_presenti",
+            Row(Column("astenuti_nel_quorum"), Column("astenuti_tra_i_votanti")),
+            Fieldset(
+                _("Quote dell'Accordo di Programma (solo con il voto ponderato sulle quote)"),
+                Row(
+                    *[
+                        Column(self._campo_quota(c), css_class="col-sm-6 col-lg-4")
+                        for c in self.comuni
+                    ]
+                ),
+            ),
             "note",
         )
+
+    @staticmethod
+    def _campo_quota(comune) -> str:
+        return f"quota_{comune.pk}"
+
+    def quote(self) -> dict:
+        """comune pk → share, when the rule weighs by quote; none otherwise (a share typed for
+        a rule that does not use them is not kept)."""
+        if self.cleaned_data.get("peso") != RegolaVoto.Peso.QUOTE:
+            return {}
+        return {c.pk: self.cleaned_data[self._campo_quota(c)] for c in self.comuni}
 
     def clean_minimo_comuni_favorevoli(self):
         minimo = self.cleaned_data.get("minimo_comuni_favorevoli")
@@ -90,21 +132,44 @@ class RegolaForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         peso = cleaned.get("peso")
-        if peso and peso != RegolaVoto.Peso.POPOLAZIONE:
+        if peso == RegolaVoto.Peso.UNO:
             # The same rule as the database constraint, said next to the field.
             if cleaned.get("quorum") in (Misura.POPOLAZIONE, Misura.ENTRAMBE):
                 self.add_error(
                     "quorum",
-                    _("Un quorum in popolazione richiede il voto ponderato sulla popolazione."),
+                    _(
+                        "Un quorum per peso richiede il voto ponderato, sulla popolazione o "
+                        "sulle quote."
+                    ),
                 )
             if cleaned.get("misura_maggioranza") in (Misura.POPOLAZIONE, Misura.ENTRAMBE):
                 self.add_error(
                     "misura_maggioranza",
                     _(
-                        "Una maggioranza in popolazione richiede il voto ponderato sulla "
-                        "popolazione."
+                        "Una maggioranza per peso richiede il voto ponderato, sulla popolazione "
+                        "o sulle quote."
                     ),
                 )
+        if peso == RegolaVoto.Peso.QUOTE:
+            for comune in self.comuni:
+                campo = self._campo_quota(comune)
+                if cleaned.get(campo) is None and not self.has_error(campo):
+                    self.add_error(
+                        campo,
+                        _(
+                            "Indica la quota di %(c)s: con il voto sulle quote ogni comune "
+                            "dell'ambito ne ha una."
+                        )
+                        % {"c": comune.nome},
+                    )
+        if not cleaned.get("astenuti_nel_quorum") and cleaned.get("astenuti_tra_i_votanti"):
+            self.add_error(
+                "astenuti_tra_i_votanti",
+                _(
+                    "Chi si astiene può contare tra i voti espressi solo se conta anche tra i "
+                    "presenti per il quorum."
+                ),
+            )
         if cleaned.get("data_popolazione") and not self.has_error("data_popolazione"):
             prova = RegolaVoto(
                 ambito=self.ambito,

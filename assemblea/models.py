@@ -5,8 +5,10 @@ a versioned RegolaVoto per ambito, and every Votazione keeps the version and the
 """
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -23,20 +25,26 @@ class RegolaVoto(models.Model):
     class Peso(models.TextChoices):
         UNO = "uno", _("Un voto per comune")
         POPOLAZIONE = "popolazione", _("Voto ponderato sulla popolazione residente")
+        QUOTE = "quote", _("Voto ponderato sulle quote dell'Accordo di Programma")
 
+    # "popolazione" is the weighted measure: the residents, or the shares when the rule weighs
+    # by quote. The stored value keeps its name so that existing rules keep their meaning.
     class Misura(models.TextChoices):
         TESTE = "teste", _("Per teste (comuni)")
-        POPOLAZIONE = "popolazione", _("Per popolazione")
-        ENTRAMBE = "entrambe", _("Per teste e per popolazione")
+        POPOLAZIONE = "popolazione", _("Per peso (popolazione o quote)")
+        ENTRAMBE = "entrambe", _("Per teste e per peso")
         NESSUNA = "nessuna", _("Nessuno")
 
     class Maggioranza(models.TextChoices):
         SEMPLICE = "semplice", _("Semplice (favorevoli più dei contrari)")
         ASSOLUTA = "assoluta", _("Assoluta (favorevoli più della metà della base)")
+        DUE_TERZI = "due_terzi", _("Dei due terzi (favorevoli almeno i due terzi della base)")
+        TRE_QUINTI = "tre_quinti", _("Dei tre quinti (favorevoli almeno i tre quinti della base)")
 
     class Base(models.TextChoices):
         VOTANTI = "votanti", _("Dei voti espressi")
         PRESENTI = "presenti", _("Dei presenti")
+        AVENTI_DIRITTO = "aventi_diritto", _("Di tutti i comuni aventi diritto")
 
     class QuorumSeconda(models.TextChoices):
         UGUALE = "uguale", _("Lo stesso della prima convocazione")
@@ -80,7 +88,11 @@ class RegolaVoto(models.Model):
         default=Maggioranza.SEMPLICE,
     )
     base = models.CharField(
-        _("base della maggioranza"), max_length=10, choices=Base.choices, default=Base.VOTANTI
+        _("base della maggioranza"),
+        max_length=16,
+        choices=Base.choices,
+        default=Base.VOTANTI,
+        help_text=_("Su che cosa si calcola la maggioranza assoluta o qualificata."),
     )
     misura_maggioranza = models.CharField(
         _("maggioranza calcolata"),
@@ -94,10 +106,21 @@ class RegolaVoto(models.Model):
         blank=True,
         help_text=_("Per esempio 11: i comuni più popolosi non decidono da soli."),
     )
-    astenuti_presenti = models.BooleanField(
-        _("gli astenuti contano come presenti"),
+    astenuti_nel_quorum = models.BooleanField(
+        _("gli astenuti contano per il quorum"),
         default=True,
-        help_text=_("Se no, chi si astiene non conta né per il quorum né per la base."),
+        help_text=_(
+            "Se no, chi si astiene non è contato tra i presenti, né per il quorum né "
+            "quando la maggioranza si calcola sui presenti."
+        ),
+    )
+    astenuti_tra_i_votanti = models.BooleanField(
+        _("gli astenuti contano tra i voti espressi"),
+        default=True,
+        help_text=_(
+            "Se no, la maggioranza dei voti espressi si calcola sui soli favorevoli e "
+            "contrari. Chi non conta per il quorum non conta neanche tra i voti espressi."
+        ),
     )
     scrutinio = models.CharField(
         _("scrutinio"), max_length=10, choices=Scrutinio.choices, default=Scrutinio.PALESE
@@ -113,9 +136,14 @@ class RegolaVoto(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ambito", "versione"], name="versione_regole_unica"),
             models.CheckConstraint(
-                condition=Q(peso="popolazione")
+                condition=Q(peso__in=["popolazione", "quote"])
                 | (~Q(quorum__in=["popolazione", "entrambe"]) & Q(misura_maggioranza="teste")),
-                name="popolazione_solo_con_voto_ponderato",
+                name="peso_solo_con_voto_ponderato",
+            ),
+            # A vote cast is a presence: an abstainer among the votes cast is present.
+            models.CheckConstraint(
+                condition=Q(astenuti_nel_quorum=True) | Q(astenuti_tra_i_votanti=False),
+                name="astenuti_votanti_solo_se_presenti",
             ),
             models.CheckConstraint(
                 condition=Q(minimo_comuni_favorevoli__isnull=True)
@@ -134,11 +162,59 @@ class RegolaVoto(models.Model):
 
     @property
     def ponderato(self) -> bool:
-        return self.peso == self.Peso.POPOLAZIONE
+        return self.peso != self.Peso.UNO
+
+    @property
+    def a_quote(self) -> bool:
+        return self.peso == self.Peso.QUOTE
 
     @property
     def segreto(self) -> bool:
         return self.scrutinio == self.Scrutinio.SEGRETO
+
+    def descrizione(self) -> list[str]:
+        """The rule in plain Italian, the one wording the rules page, the vote and the minutes
+        quote."""
+        from .descrizione import descrivi
+
+        return descrivi(self)
+
+
+class QuotaComune(models.Model):
+    """A comune's share (e.g. millesimi) set by the Accordo di Programma, for one rule version.
+
+    Shares belong to the version that weighs by them: a new version carries its own set, so a vote
+    keeps the shares it was opened with like it keeps the rules."""
+
+    regola = models.ForeignKey(
+        RegolaVoto, on_delete=models.CASCADE, related_name="quote", verbose_name=_("regole di voto")
+    )
+    comune = models.ForeignKey(
+        Comune, on_delete=models.PROTECT, related_name="+", verbose_name=_("comune")
+    )
+    quota = models.DecimalField(
+        _("quota"),
+        max_digits=12,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0.0001"))],
+    )
+
+    class Meta:
+        ordering = ["regola", "comune__nome"]
+        verbose_name = _("quota di un comune")
+        verbose_name_plural = _("quote dei comuni")
+        constraints = [
+            models.UniqueConstraint(fields=["regola", "comune"], name="una_quota_per_comune"),
+            models.CheckConstraint(condition=Q(quota__gt=0), name="quota_positiva"),
+        ]
+
+    def __str__(self):
+        return f"{self.comune} ({self.quota})"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("Le quote non si modificano: si crea una nuova versione delle regole.")
+        super().save(*args, **kwargs)
 
 
 class Declinazione(models.TextChoices):
@@ -392,15 +468,24 @@ class AventeDiritto(models.Model):
     popolazione = models.PositiveIntegerField()
     fonte = models.CharField(max_length=120)
     data_riferimento = models.DateField()
+    # The comune's share when the rule weighs by quote: then it is the weight, not the residents.
+    quota = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
 
     class Meta:
         ordering = ["votazione", "comune__nome"]
         constraints = [
-            models.UniqueConstraint(fields=["votazione", "comune"], name="avente_diritto_unico")
+            models.UniqueConstraint(fields=["votazione", "comune"], name="avente_diritto_unico"),
+            models.CheckConstraint(
+                condition=Q(quota__isnull=True) | Q(quota__gt=0), name="quota_avente_positiva"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.comune} ({self.popolazione})"
+        return f"{self.comune} ({self.peso})"
+
+    @property
+    def peso(self):
+        return self.popolazione if self.quota is None else self.quota
 
 
 class Scelta(models.TextChoices):

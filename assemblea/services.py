@@ -5,6 +5,7 @@ in before the closing or rejected after it, never half counted.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -28,6 +29,7 @@ from .models import (
     Presenza,
     PuntoOdg,
     Qualita,
+    QuotaComune,
     RegolaVoto,
     Scelta,
     Seduta,
@@ -58,18 +60,71 @@ def regola_corrente(ambito) -> RegolaVoto | None:
 
 
 @transaction.atomic
-def nuova_regola(regola: RegolaVoto, *, utente) -> RegolaVoto:
-    """Save an unsaved RegolaVoto as the ambito's next version."""
+def nuova_regola(regola: RegolaVoto, *, utente, quote=None) -> RegolaVoto:
+    """Save an unsaved RegolaVoto as the ambito's next version; quote: comune pk → share, one
+    for every comune of the ambito when the rule weighs by quote, none otherwise."""
     Ambito.objects.select_for_update().get(pk=regola.ambito_id)
+    quote = _quote_valide(regola, quote or {})
     ultima = RegolaVoto.objects.filter(ambito_id=regola.ambito_id).aggregate(n=Max("versione"))
     regola.versione = (ultima["n"] or 0) + 1
     regola.creata_da = utente
     regola.save()
+    # One by one, not in bulk: each share enters the audit trail.
+    for comune_id, quota in quote.items():
+        QuotaComune.objects.create(regola=regola, comune_id=comune_id, quota=quota)
     return regola
 
 
+def _quote_valide(regola, quote: dict) -> dict:
+    if not regola.a_quote:
+        if quote:
+            raise OperazioneNonAmmessa(
+                _("Le quote valgono solo con il voto ponderato sulle quote dell'Accordo.")
+            )
+        return {}
+    comuni = dict(Comune.objects.filter(ambito_id=regola.ambito_id).values_list("pk", "nome"))
+    mancanti = sorted(nome for pk, nome in comuni.items() if quote.get(pk) is None)
+    if mancanti:
+        raise OperazioneNonAmmessa(
+            _("Mancano le quote di: %(c)s. Ogni comune dell'ambito deve avere la sua quota.")
+            % {"c": ", ".join(mancanti)}
+        )
+    estranei = set(quote) - set(comuni)
+    if estranei:
+        raise OperazioneNonAmmessa(_("Le quote riguardano solo i comuni dell'ambito."))
+    non_positive = sorted(comuni[pk] for pk, q in quote.items() if Decimal(q) <= 0)
+    if non_positive:
+        raise OperazioneNonAmmessa(
+            _("Le quote devono essere positive: %(c)s.") % {"c": ", ".join(non_positive)}
+        )
+    return {pk: Decimal(q) for pk, q in quote.items()}
+
+
+def pesi_elettorato(votazione) -> dict:
+    """comune pk → the weight frozen when the vote opened: the share, or the residents."""
+    return {
+        c: p if q is None else q
+        for c, p, q in votazione.elettorato.values_list("comune_id", "popolazione", "quota")
+    }
+
+
 def pesi_comuni(regola: RegolaVoto, ambito) -> list[AventeDiritto]:
-    """Unsaved AventeDiritto rows for every comune of the ambito, with the rule's population."""
+    """Unsaved AventeDiritto rows for every comune of the ambito, with the rule's population and,
+    when the rule weighs by quote, the comune's share (then the weight)."""
+    aventi = _pesi_popolazione(regola, ambito)
+    if regola.a_quote:
+        quote = dict(regola.quote.values_list("comune_id", "quota"))
+        mancanti = [a.comune.nome for a in aventi if a.comune.pk not in quote]
+        if mancanti:
+            raise OperazioneNonAmmessa(
+                _("Mancano le quote di: %(c)s.") % {"c": ", ".join(mancanti)}
+            )
+        for a in aventi:
+            a.quota = quote[a.comune.pk]
+    return aventi
+
+
+def _pesi_popolazione(regola: RegolaVoto, ambito) -> list[AventeDiritto]:
     comuni = list(Comune.objects.filter(ambito=ambito).order_by("nome"))
     if regola.data_popolazione is None:
         return [
@@ -269,20 +324,22 @@ def presenti(seduta) -> set[int]:
 
 def quorum_seduta(seduta, regola) -> dict:
     """The constitutive quorum now, over every comune of the ambito."""
-    pesi = {a.comune.pk: a.popolazione for a in pesi_comuni(regola, seduta.ambito)}
+    pesi = {a.comune.pk: a.peso for a in pesi_comuni(regola, seduta.ambito)}
     presenti_ora = calcolo.somma(pesi, presenti(seduta))
     totale = calcolo.somma(pesi, pesi)
     verifiche = calcolo.verifica_quorum(
         regola, seduta.convocazione or Seduta.Convocazione.PRIMA, presenti_ora, totale
     )
-    return {
-        "calcolato_il": timezone.now().isoformat(),
-        "regola": regola.versione,
-        "aventi_diritto": {"teste": totale.teste, "popolazione": totale.popolazione},
-        "presenti": {"teste": presenti_ora.teste, "popolazione": presenti_ora.popolazione},
-        "verifiche": [v.__dict__ for v in verifiche],
-        "raggiunto": all(v.superata for v in verifiche),
-    }
+    return calcolo.in_json(
+        {
+            "calcolato_il": timezone.now().isoformat(),
+            "regola": regola.versione,
+            "aventi_diritto": {"teste": totale.teste, "popolazione": totale.popolazione},
+            "presenti": {"teste": presenti_ora.teste, "popolazione": presenti_ora.popolazione},
+            "verifiche": [v.__dict__ for v in verifiche],
+            "raggiunto": all(v.superata for v in verifiche),
+        }
+    )
 
 
 @transaction.atomic
@@ -444,7 +501,7 @@ def apri_votazione(votazione, *, utente) -> Votazione:
     return votazione
 
 
-_CAMPI_PESO = ("comune", "popolazione", "fonte", "data_riferimento")
+_CAMPI_PESO = ("comune", "popolazione", "quota", "fonte", "data_riferimento")
 
 
 @transaction.atomic
@@ -561,7 +618,7 @@ def _ha_votato_online(votazione, comune) -> bool:
 
 
 def calcola_risultato(votazione) -> calcolo.Risultato:
-    pesi = dict(votazione.elettorato.values_list("comune_id", "popolazione"))
+    pesi = pesi_elettorato(votazione)
     voti = dict(votazione.voti.values_list("comune_id", "scelta"))
     return calcolo.calcola(
         votazione.regola,

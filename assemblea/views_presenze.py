@@ -38,7 +38,7 @@ def _pesi(regola, ambito):
         aventi = services.pesi_comuni(regola, ambito)
     except OperazioneNonAmmessa as errore:
         return comuni, {c.pk: c.popolazione for c in comuni}, str(errore)
-    return comuni, {a.comune.pk: a.popolazione for a in aventi}, None
+    return comuni, {a.comune.pk: a.peso for a in aventi}, None
 
 
 def contesto_registro(request, ambito, seduta, **extra):

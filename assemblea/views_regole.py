@@ -5,20 +5,19 @@ them); nobody else learns they exist.
 """
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import check_access
 from ambiti.permissions import get_ambito_for_reader
+from core.flusso import OperazioneNonAmmessa
 
 from . import services
 from .forms import RegolaForm
-from .models import RegolaVoto
+from .models import QuotaComune, RegolaVoto
 from .permissions import can_manage_sedute, can_view_sedute
-
-Misura = RegolaVoto.Misura
 
 
 def ambito_lettore(request, slug):
@@ -33,84 +32,14 @@ def ambito_gestore(request, slug):
     return ambito
 
 
-def _misura(misura) -> str:
-    return {
-        Misura.TESTE: _("per teste (numero dei comuni)"),
-        Misura.POPOLAZIONE: _("per popolazione (abitanti rappresentati)"),
-        Misura.ENTRAMBE: _("per teste e per popolazione"),
-    }.get(misura, "")
-
-
-def riassunto(regola: RegolaVoto) -> list[tuple[str, str]]:
-    """The rules in words, as a regolamento would state them."""
-    if regola.ponderato:
-        fonte = regola.fonte_popolazione or _("la popolazione registrata nel portale")
-        if regola.data_popolazione:
-            quando = _("al %(d)s") % {
-                "d": date_format(regola.data_popolazione, "SHORT_DATE_FORMAT")
-            }
-        else:
-            quando = _("più recente")
-        peso = _("Ogni comune pesa quanto i suoi residenti (%(fonte)s, %(quando)s).") % {
-            "fonte": fonte,
-            "quando": quando,
-        }
-    else:
-        peso = _("Un voto per comune, qualunque sia la sua popolazione.")
-
-    if regola.quorum == Misura.NESSUNA:
-        quorum = _("Nessun quorum costitutivo.")
-    else:
-        quorum = _("Presenti più della metà degli aventi diritto, %(m)s.") % {
-            "m": _misura(regola.quorum)
-        }
-        seconda = {
-            RegolaVoto.QuorumSeconda.UGUALE: _("In seconda convocazione lo stesso quorum."),
-            RegolaVoto.QuorumSeconda.UN_TERZO: _(
-                "In seconda convocazione basta almeno un terzo degli aventi diritto."
-            ),
-            RegolaVoto.QuorumSeconda.NESSUNO: _("In seconda convocazione nessun quorum."),
-        }[regola.quorum_seconda]
-        quorum = f"{quorum} {seconda}"
-
-    base = _("dei voti espressi") if regola.base == RegolaVoto.Base.VOTANTI else _("dei presenti")
-    if regola.maggioranza == RegolaVoto.Maggioranza.SEMPLICE:
-        maggioranza = _("Semplice: più favorevoli che contrari, %(m)s.") % {
-            "m": _misura(regola.misura_maggioranza)
-        }
-    else:
-        maggioranza = _("Assoluta: favorevoli più della metà %(base)s, %(m)s.") % {
-            "base": base,
-            "m": _misura(regola.misura_maggioranza),
-        }
-    if regola.minimo_comuni_favorevoli:
-        maggioranza += " " + _("Inoltre almeno %(n)d comuni favorevoli.") % {
-            "n": regola.minimo_comuni_favorevoli
-        }
-
-    astenuti = (
-        _("Gli astenuti contano come presenti.")
-        if regola.astenuti_presenti
-        else _("Gli astenuti non contano né per il quorum né per la base della maggioranza.")
-    )
-    righe = [
-        (_("Peso del voto"), peso),
-        (_("Quorum costitutivo"), quorum),
-        (_("Maggioranza per approvare"), maggioranza),
-        (_("Astensioni"), astenuti),
-        (_("Scrutinio"), regola.get_scrutinio_display()),
-    ]
-    if regola.note:
-        righe.append((_("Riferimento al regolamento"), regola.note))
-    return righe
-
-
 @require_GET
 def regole(request, slug):
     ambito = ambito_lettore(request, slug)
-    versioni = list(RegolaVoto.objects.filter(ambito=ambito).select_related("creata_da"))
-    for regola in versioni:
-        regola.riassunto = riassunto(regola)
+    versioni = list(
+        RegolaVoto.objects.filter(ambito=ambito)
+        .select_related("creata_da")
+        .prefetch_related(Prefetch("quote", queryset=QuotaComune.objects.select_related("comune")))
+    )
     return render(
         request,
         "assemblea/regole.html",
@@ -130,7 +59,13 @@ def regola_nuova(request, slug):
     if request.method == "POST":
         form = RegolaForm(request.POST, ambito=ambito, corrente=corrente)
         if form.is_valid():
-            regola = services.nuova_regola(form.save(commit=False), utente=request.user)
+            try:
+                regola = services.nuova_regola(
+                    form.save(commit=False), utente=request.user, quote=form.quote()
+                )
+            except OperazioneNonAmmessa as errore:
+                form.add_error(None, str(errore))
+                return _pagina_form(request, ambito, form, corrente)
             messages.success(
                 request,
                 _(
@@ -142,6 +77,10 @@ def regola_nuova(request, slug):
             return redirect("assemblea:regole", slug=ambito.slug)
     else:
         form = RegolaForm(ambito=ambito, corrente=corrente)
+    return _pagina_form(request, ambito, form, corrente)
+
+
+def _pagina_form(request, ambito, form, corrente):
     return render(
         request,
         "assemblea/regola_form.html",

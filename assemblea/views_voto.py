@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,7 +28,7 @@ from core.flusso import OperazioneNonAmmessa
 
 from . import calcolo, services
 from .forms_voto import RicevutaForm, VotoCartaceoForm, VotoForm
-from .models import PuntoOdg, Qualita, RegolaVoto, Scelta, Seduta, Votazione, Voto
+from .models import PuntoOdg, Qualita, Scelta, Seduta, Votazione, Voto
 from .permissions import (
     can_manage_sedute,
     can_view_sedute,
@@ -37,7 +36,6 @@ from .permissions import (
     get_seduta_for_reader,
 )
 
-Misura = RegolaVoto.Misura
 Stato = Votazione.Stato
 
 
@@ -83,97 +81,6 @@ def _torna(seduta, punto_pk):
     return redirect(_url_votazione(seduta, punto_pk))
 
 
-# --- The rules in plain Italian ---------------------------------------------------------------
-
-
-def descrivi_regola(regola: RegolaVoto) -> list[str]:
-    """The rule set as sentences a sindaco reads before voting."""
-    frasi = []
-    if regola.ponderato:
-        fonte = regola.fonte_popolazione or _("popolazione residente registrata nel portale")
-        if regola.data_popolazione:
-            fonte = _("%(fonte)s al %(data)s") % {
-                "fonte": fonte,
-                "data": date_format(regola.data_popolazione, "SHORT_DATE_FORMAT"),
-            }
-        frasi.append(
-            _("Voto ponderato: ogni comune pesa quanto la sua popolazione residente (%(fonte)s).")
-            % {"fonte": fonte}
-        )
-    else:
-        frasi.append(_("Un voto per comune, qualunque sia la sua popolazione."))
-
-    presenze = {
-        Misura.TESTE: _("più della metà dei comuni"),
-        Misura.POPOLAZIONE: _("comuni che rappresentano più della metà degli abitanti"),
-        Misura.ENTRAMBE: _(
-            "più della metà dei comuni, che rappresentino anche più della metà degli abitanti"
-        ),
-    }
-    if regola.quorum == Misura.NESSUNA:
-        frasi.append(_("Non è richiesto un quorum costitutivo."))
-    else:
-        frasi.append(
-            _("Quorum costitutivo: la votazione è valida se sono presenti %(chi)s.")
-            % {"chi": presenze[regola.quorum]}
-        )
-        if regola.quorum_seconda == RegolaVoto.QuorumSeconda.UN_TERZO:
-            frasi.append(_("In seconda convocazione basta la presenza di almeno un terzo."))
-        elif regola.quorum_seconda == RegolaVoto.QuorumSeconda.NESSUNO:
-            frasi.append(_("In seconda convocazione non è richiesto alcun quorum."))
-        else:
-            frasi.append(_("In seconda convocazione vale lo stesso quorum."))
-
-    misura = {
-        Misura.TESTE: _("contando i comuni"),
-        Misura.POPOLAZIONE: _("contando gli abitanti rappresentati"),
-        Misura.ENTRAMBE: _("sia contando i comuni sia contando gli abitanti rappresentati"),
-    }[regola.misura_maggioranza]
-    if regola.maggioranza == RegolaVoto.Maggioranza.SEMPLICE:
-        frasi.append(
-            _(
-                "Maggioranza semplice: la proposta è approvata se i favorevoli superano i contrari, %(m)s."
-            )
-            % {"m": misura}
-        )
-    else:
-        base = (
-            _("dei presenti") if regola.base == RegolaVoto.Base.PRESENTI else _("dei voti espressi")
-        )
-        frasi.append(
-            _(
-                "Maggioranza assoluta: la proposta è approvata se i favorevoli sono più della metà %(base)s, %(m)s."
-            )
-            % {"base": base, "m": misura}
-        )
-    if regola.minimo_comuni_favorevoli:
-        frasi.append(
-            _(
-                "Servono inoltre almeno %(n)s comuni favorevoli, perché i comuni più popolosi non decidano da soli."
-            )
-            % {"n": regola.minimo_comuni_favorevoli}
-        )
-    if regola.astenuti_presenti:
-        frasi.append(_("Chi si astiene conta come presente e nel numero dei voti espressi."))
-    else:
-        frasi.append(
-            _("Chi si astiene non conta né per il quorum né per la base della maggioranza.")
-        )
-    if regola.segreto:
-        frasi.append(
-            _(
-                "Scrutinio segreto: il voto dei singoli comuni non è mai mostrato e durante la votazione non si vedono risultati parziali; alla chiusura si pubblicano solo i totali."
-            )
-        )
-    else:
-        frasi.append(
-            _(
-                "Scrutinio palese: il voto di ogni comune è pubblico, e i totali parziali si vedono mentre si vota."
-            )
-        )
-    return frasi
-
-
 # --- The live state and the result ------------------------------------------------------------
 
 
@@ -184,7 +91,7 @@ def _conteggio(c: calcolo.Conteggio) -> dict:
 def _nominali(votazione, pesi=None) -> list[Voto]:
     """The named ballots of an open (palese) vote, each with its frozen weight."""
     if pesi is None:
-        pesi = dict(votazione.elettorato.values_list("comune_id", "popolazione"))
+        pesi = services.pesi_elettorato(votazione)
     voti = list(
         Voto.objects.filter(votazione=votazione).select_related("comune").order_by("comune__nome")
     )
@@ -209,10 +116,10 @@ def contesto_live(votazione) -> dict:
         contesto["nominali"] = [] if regola.segreto else _nominali(votazione)
         return contesto
     if votazione.stato == Stato.APERTA:
-        pesi = dict(votazione.elettorato.values_list("comune_id", "popolazione"))
+        pesi = services.pesi_elettorato(votazione)
     else:
         try:
-            pesi = {a.comune.pk: a.popolazione for a in services.pesi_comuni(regola, seduta.ambito)}
+            pesi = {a.comune.pk: a.peso for a in services.pesi_comuni(regola, seduta.ambito)}
         except OperazioneNonAmmessa as errore:
             contesto["errore_pesi"] = str(errore)
             return contesto
@@ -289,7 +196,7 @@ def _pagina(request, ambito, seduta, punto, *, form_cartaceo=None, errore=None, 
         "votazione": votazione,
         "aperta": votazione is not None and votazione.stato == Stato.APERTA,
         "regola": regola,
-        "regole": descrivi_regola(regola) if regola else [],
+        "regole": regola.descrizione() if regola else [],
         "versione": versione,
         "pdf": versione.pdf if versione else None,
         "puo_gestire": gestisce,

@@ -67,6 +67,7 @@ def _modelli():
     from assemblea.models import (
         Delega,
         PuntoOdg,
+        QuotaComune,
         Recepimento,
         RegolaVoto,
         Seduta,
@@ -139,6 +140,7 @@ def _modelli():
         (VersionePiano, "piano__ambito_id", {"exclude_fields": ["html"]}),
         # assemblea: rules, sessions, agenda, proxies, attendance, votes, adoptions.
         (RegolaVoto, "ambito_id", {}),
+        (QuotaComune, "regola__ambito_id", {}),
         (Seduta, "ambito_id", {}),
         (PuntoOdg, "seduta__ambito_id", {}),
         (Delega, "seduta__ambito_id", {}),

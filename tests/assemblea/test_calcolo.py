@@ -63,7 +63,8 @@ def regola(**campi) -> RegolaVoto:
         "maggioranza": RegolaVoto.Maggioranza.SEMPLICE,
         "base": RegolaVoto.Base.VOTANTI,
         "misura_maggioranza": Misura.TESTE,
-        "astenuti_presenti": True,
+        "astenuti_nel_quorum": True,
+        "astenuti_tra_i_votanti": True,
     }
     return RegolaVoto(**(valori | campi))
 
@@ -375,21 +376,27 @@ def _cremasco(pesi, favorevoli, contrari, astenuti, silenziosi):
 
 
 @pytest.mark.parametrize(
-    ("astenuti_presenti", "presenti", "quorum", "base", "esito_assoluta"),
+    ("nel_quorum", "tra_i_votanti", "presenti", "quorum", "base", "esito_assoluta"),
     [
         # 14 favorevoli, 11 contrari, 5 astenuti, all 30 present (of 48: 2 x 30 = 60 > 48).
-        # Abstentions present: the base is 30 votes, 2 x 14 = 28 > 30 is false.
-        (True, 30, True, 30, Esito.RESPINTA),
+        # Abstentions present and among the votes cast: base 30, 2 x 14 = 28 > 30 is false.
+        (True, True, 30, True, 30, Esito.RESPINTA),
+        # Abstentions present for the quorum only: 30 present, base 14 + 11 = 25, 28 > 25.
+        (True, False, 30, True, 25, Esito.APPROVATA),
         # Abstentions not present: 25 present (2 x 25 = 50 > 48), base 25, 28 > 25.
-        (False, 25, True, 25, Esito.APPROVATA),
+        (False, False, 25, True, 25, Esito.APPROVATA),
     ],
 )
 def test_gli_astenuti_cambiano_quorum_e_base(
-    pesi, astenuti_presenti, presenti, quorum, base, esito_assoluta
+    pesi, nel_quorum, tra_i_votanti, presenti, quorum, base, esito_assoluta
 ):
     presenti_ora, voti = _cremasco(pesi, 14, 11, 5, 0)
+    astenuti = {
+        "astenuti_nel_quorum": nel_quorum,
+        "astenuti_tra_i_votanti": tra_i_votanti,
+    }
     r = calcola(
-        regola(maggioranza=RegolaVoto.Maggioranza.ASSOLUTA, astenuti_presenti=astenuti_presenti),
+        regola(maggioranza=RegolaVoto.Maggioranza.ASSOLUTA, **astenuti),
         pesi=pesi["cremasco"],
         presenti=presenti_ora,
         voti=voti,
@@ -402,7 +409,7 @@ def test_gli_astenuti_cambiano_quorum_e_base(
     assert esito(r) == esito_assoluta
     # Simple majority: 14 > 11 either way.
     semplice = calcola(
-        regola(astenuti_presenti=astenuti_presenti),
+        regola(**astenuti),
         pesi=pesi["cremasco"],
         presenti=presenti_ora,
         voti=voti,
@@ -416,7 +423,10 @@ def test_gli_astenuti_non_presenti_fanno_mancare_il_quorum(pesi):
     presenti, voti = _cremasco(pesi, 12, 10, 4, 0)
     con = calcola(regola(), pesi=pesi["cremasco"], presenti=presenti, voti=voti)
     senza = calcola(
-        regola(astenuti_presenti=False), pesi=pesi["cremasco"], presenti=presenti, voti=voti
+        regola(astenuti_nel_quorum=False, astenuti_tra_i_votanti=False),
+        pesi=pesi["cremasco"],
+        presenti=presenti,
+        voti=voti,
     )
     assert verifiche(con.quorum) == [(26, True)]
     assert esito(con) == Esito.APPROVATA
@@ -453,7 +463,7 @@ def test_crema_che_si_astiene_fa_mancare_il_quorum_in_popolazione(pesi, pk):
     )
     assert verifiche(assoluta.maggioranza) == [(52371, True)]
     senza = calcola(
-        ponderata(astenuti_presenti=False),
+        ponderata(astenuti_nel_quorum=False, astenuti_tra_i_votanti=False),
         pesi=pesi["cremasco"],
         presenti=set(grandi),
         voti=voti,

@@ -4,6 +4,7 @@ a large size."""
 
 import datetime
 import hashlib
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -12,7 +13,15 @@ from django.urls import reverse
 
 from accounts.models import Ruolo
 from ambiti.models import Comune
-from assemblea.models import Delega, Presenza, PuntoOdg, Recepimento, Seduta, Votazione
+from assemblea.models import (
+    Delega,
+    Presenza,
+    PuntoOdg,
+    Recepimento,
+    RegolaVoto,
+    Seduta,
+    Votazione,
+)
 from piani.models import RenderPDF, VersionePiano
 from tests.assemblea.test_views_sedute import ROMA, crea_regola, crea_seduta, crea_versione
 from tests.factories import RuoloFactory, UserFactory
@@ -216,3 +225,29 @@ def test_recepimenti(client, request, cremasco, ufficio_piano_crema, persona):
         lambda: _recepimenti(versione, comuni[5:]),
     )
     assert len(trova(risposta, data_testid="riga-recepimento")) == 48
+
+
+# --- The voting rules and their history ---------------------------------------------------------
+
+
+def _versione_a_quote(ambito, utente):
+    quote = {c.pk: Decimal("20.5") for c in _comuni(ambito)}
+    return crea_regola(
+        ambito, utente, peso=RegolaVoto.Peso.QUOTE, fonte_popolazione="", quote=quote
+    )
+
+
+@pytest.mark.parametrize("persona", PERSONE)
+def test_regole_e_storia_con_le_quote(client, request, cremasco, ufficio_piano_crema, persona):
+    client.force_login(request.getfixturevalue(persona))
+    _versione_a_quote(cremasco, ufficio_piano_crema)
+
+    def cresci():
+        for _ in range(3):
+            _versione_a_quote(cremasco, ufficio_piano_crema)
+        crea_regola(cremasco, ufficio_piano_crema)
+
+    risposta = _confronta(client, reverse("assemblea:regole", args=["cremasco"]), cresci)
+    # Four versions with 48 shares each in the history (the first and three more), the
+    # current one by population.
+    assert len(trova(risposta, data_testid="quota")) == 4 * 48

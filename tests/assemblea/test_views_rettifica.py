@@ -26,7 +26,8 @@ def segreta(cremasco, ufficio_piano_crema):
         cremasco,
         ufficio_piano_crema,
         scrutinio=RegolaVoto.Scrutinio.SEGRETO,
-        astenuti_presenti=False,
+        astenuti_nel_quorum=False,
+        astenuti_tra_i_votanti=False,
     )
     return _votazione(_punto(_seduta(cremasco, ufficio_piano_crema)), regola, ufficio_piano_crema)
 

@@ -37,7 +37,7 @@ SHA_PDF = "ab12" * 16
 # --- Data shared with the permission and query tests ------------------------------------------
 
 
-def crea_regola(ambito, utente, **campi):
+def crea_regola(ambito, utente, quote=None, **campi):
     dati = {
         "peso": RegolaVoto.Peso.POPOLAZIONE,
         "fonte_popolazione": "ANPR",
@@ -48,7 +48,7 @@ def crea_regola(ambito, utente, **campi):
         "misura_maggioranza": Misura.POPOLAZIONE,
         "minimo_comuni_favorevoli": 11,
     } | campi
-    return services.nuova_regola(RegolaVoto(ambito=ambito, **dati), utente=utente)
+    return services.nuova_regola(RegolaVoto(ambito=ambito, **dati), utente=utente, quote=quote)
 
 
 def crea_seduta(ambito, utente, titolo="Approvazione del Piano di Zona", **campi):
@@ -142,7 +142,8 @@ def _dati_regola(**campi):
         "base": "presenti",
         "misura_maggioranza": "popolazione",
         "minimo_comuni_favorevoli": "11",
-        "astenuti_presenti": "on",
+        "astenuti_nel_quorum": "on",
+        "astenuti_tra_i_votanti": "on",
         "scrutinio": "palese",
         "note": "Regolamento dell'Assemblea, art. 7",
     } | campi
@@ -155,11 +156,17 @@ def test_regole_prima_versione_e_storia(up, cremasco, ufficio_piano_crema):
     risposta = up.post(url("regola-nuova", slug="cremasco"), _dati_regola(), follow=True)
     assert "Regole di voto salvate come versione 1." in " ".join(messaggi(risposta))
     corrente = leggi(uno(risposta, data_testid="regola-corrente"))
-    assert "Ogni comune pesa quanto i suoi residenti (ANPR, popolazione residente" in corrente
-    assert "Presenti più della metà degli aventi diritto, per teste e per popolazione." in corrente
-    assert "In seconda convocazione basta almeno un terzo degli aventi diritto." in corrente
-    assert "Assoluta: favorevoli più della metà dei presenti, per popolazione" in corrente
-    assert "Inoltre almeno 11 comuni favorevoli." in corrente
+    assert "ogni comune pesa quanto la sua popolazione residente (ANPR, popolazione" in corrente
+    assert (
+        "sono presenti più della metà dei comuni, che rappresentino anche più della metà degli "
+        "abitanti." in corrente
+    )
+    assert "In seconda convocazione basta la presenza di almeno un terzo." in corrente
+    assert (
+        "i favorevoli sono più della metà dei presenti, contando gli abitanti rappresentati"
+        in corrente
+    )
+    assert "Servono inoltre almeno 11 comuni favorevoli" in corrente
     assert "Regolamento dell'Assemblea, art. 7" in corrente
 
     # The form of the next version starts from the current one.
@@ -187,7 +194,7 @@ def test_regole_prima_versione_e_storia(up, cremasco, ufficio_piano_crema):
     assert regole[0].peso == "popolazione" and regole[0].minimo_comuni_favorevoli == 11
     pagina = up.get(url("regole", slug="cremasco"))
     assert "Un voto per comune" in leggi(uno(pagina, data_testid="regola-corrente"))
-    assert "Segreto" in leggi(uno(pagina, data_testid="regola-corrente"))
+    assert "Scrutinio segreto" in leggi(uno(pagina, data_testid="regola-corrente"))
     assert len(trova(pagina, data_testid="regola-precedente")) == 1
 
 
@@ -198,13 +205,13 @@ def test_regole_popolazione_solo_con_voto_ponderato(up, cremasco):
     )
     assert risposta.status_code == 200
     assert errori(risposta, "quorum") == [
-        "Un quorum in popolazione richiede il voto ponderato sulla popolazione."
+        "Un quorum per peso richiede il voto ponderato, sulla popolazione o sulle quote."
     ]
     assert errori(risposta, "misura_maggioranza") == [
-        "Una maggioranza in popolazione richiede il voto ponderato sulla popolazione."
+        "Una maggioranza per peso richiede il voto ponderato, sulla popolazione o sulle quote."
     ]
     html = risposta.content.decode()
-    assert "Un quorum in popolazione richiede il voto ponderato" in html
+    assert "Un quorum per peso richiede il voto ponderato" in html
     assert not RegolaVoto.objects.exists()
 
 
@@ -253,7 +260,9 @@ def test_i_sindaci_leggono_le_regole_senza_modificarle(client, sindaco_crema, re
     client.force_login(sindaco_crema)
     pagina = client.get(url("regole", slug="cremasco"))
     assert pagina.status_code == 200
-    assert "per teste e per popolazione" in leggi(uno(pagina, data_testid="regola-corrente"))
+    assert "che rappresentino anche più della metà degli abitanti" in leggi(
+        uno(pagina, data_testid="regola-corrente")
+    )
     assert not trova(pagina, data_testid="nuove-regole")
     assert client.get(url("regola-nuova", slug="cremasco")).status_code == 403
 

@@ -138,7 +138,8 @@ def regola_segreta(cremasco, ufficio_piano_crema):
         cremasco,
         ufficio_piano_crema,
         scrutinio=RegolaVoto.Scrutinio.SEGRETO,
-        astenuti_presenti=False,
+        astenuti_nel_quorum=False,
+        astenuti_tra_i_votanti=False,
     )
 
 
@@ -417,7 +418,7 @@ def test_la_pagina_mostra_la_versione_il_pdf_e_le_regole(
         "che rappresentino anche più della metà degli abitanti.",
         "In seconda convocazione vale lo stesso quorum.",
         "Maggioranza assoluta: la proposta è approvata se i favorevoli sono più della metà dei "
-        "presenti, contando gli abitanti rappresentati.",
+        "presenti, contando gli abitanti rappresentati; la metà esatta non basta.",
         "Servono inoltre almeno 11 comuni favorevoli, perché i comuni più popolosi non decidano "
         "da soli.",
         "Chi si astiene conta come presente e nel numero dei voti espressi.",

@@ -23,6 +23,7 @@ from assemblea import services as assemblea_services
 from assemblea.models import (
     Delega,
     PuntoOdg,
+    QuotaComune,
     Recepimento,
     RegolaVoto,
     Seduta,
@@ -155,6 +156,17 @@ def _crea_regola(_nulla, mondo):
     return _regola(mondo), "scrutinio", LogEntry.Action.CREATE
 
 
+def _crea_quote(_nulla, mondo):
+    """A rule weighing by shares: one share per comune of the ambito, each in the trail."""
+    comuni = Comune.objects.filter(ambito=mondo.ambito).values_list("pk", flat=True)
+    regola = assemblea_services.nuova_regola(
+        RegolaVoto(ambito=mondo.ambito, peso=RegolaVoto.Peso.QUOTE, quorum="nessuna"),
+        utente=mondo.utente,
+        quote={pk: Decimal("12.5") for pk in comuni},
+    )
+    return regola.quote.get(comune__nome="Crema"), "quota", LogEntry.Action.CREATE
+
+
 def _apri_votazione(votazione, mondo):
     return (
         assemblea_services.apri_votazione(votazione, utente=mondo.utente),
@@ -271,6 +283,7 @@ CASI = {
     ),
     VersionePiano: (_versione, _cambia_esito),
     RegolaVoto: (lambda m: None, _crea_regola),
+    QuotaComune: (lambda m: None, _crea_quote),
     Seduta: (_seduta, _cambia("luogo", "Sala dei Ricevimenti")),
     PuntoOdg: (
         lambda m: PuntoOdg.objects.create(seduta=_seduta(m), ordine=1, titolo="Bilancio"),

@@ -147,7 +147,8 @@ def test_ne_la_ricevuta_ne_la_scelta_di_un_voto_segreto_sono_registrate(
         cremasco,
         ufficio_piano_crema,
         scrutinio=RegolaVoto.Scrutinio.SEGRETO,
-        astenuti_presenti=False,
+        astenuti_nel_quorum=False,
+        astenuti_tra_i_votanti=False,
     )
     punto = _punto(_seduta(cremasco, ufficio_piano_crema))
     votazione = _votazione(punto, regola, ufficio_piano_crema)

@@ -125,7 +125,8 @@ def test_una_chiusura_che_fallisce_non_manda_a_sentry_le_scelte_segrete(
         cremasco,
         ufficio_piano_crema,
         scrutinio=RegolaVoto.Scrutinio.SEGRETO,
-        astenuti_presenti=False,
+        astenuti_nel_quorum=False,
+        astenuti_tra_i_votanti=False,
     )
     votazione = _votazione(
         _punto(_seduta(cremasco, ufficio_piano_crema)), regola, ufficio_piano_crema
