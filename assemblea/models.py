@@ -262,6 +262,15 @@ class Seduta(models.Model):
     chiusa_il = models.DateTimeField(null=True, blank=True)
     # The constitutive quorum as computed at the opening, for the minutes.
     quorum_apertura = models.JSONField(null=True, blank=True)
+    # The first call recorded as deserted (quorum not reached at its time), with the quorum then:
+    # what allows the opening in second call, and what the minutes say of the first call.
+    prima_deserta_il = models.DateTimeField(
+        _("prima convocazione deserta il"), null=True, blank=True
+    )
+    prima_deserta_da = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    quorum_prima = models.JSONField(null=True, blank=True)
     # Who chairs the session and who takes the minutes: named, with their office, at the end of
     # the minutes above their signature lines.
     presidente = models.CharField(_("presidente della seduta"), max_length=150, blank=True)
@@ -308,6 +317,28 @@ class Seduta(models.Model):
             models.CheckConstraint(
                 condition=~Q(modalita="online") | ~Q(link_online=""),
                 name="collegamento_per_seduta_online",
+            ),
+            # The first call is deserted only at or after its time, in a session with a second
+            # call, with the quorum of that moment kept.
+            models.CheckConstraint(
+                condition=Q(prima_deserta_il__isnull=True, quorum_prima__isnull=True)
+                | Q(
+                    prima_deserta_il__gte=F("prima_convocazione"),
+                    quorum_prima__isnull=False,
+                    seconda_convocazione__isnull=False,
+                ),
+                name="prima_deserta_dopo_la_sua_ora_con_quorum",
+            ),
+            # In second call only after the first was deserted; in first call only if it was not.
+            # (Not before the second call's time: the service's rule, since sessions opened
+            # early before it existed keep their true opening time.)
+            models.CheckConstraint(
+                condition=~Q(convocazione="seconda") | Q(prima_deserta_il__isnull=False),
+                name="seconda_convocazione_dopo_prima_deserta",
+            ),
+            models.CheckConstraint(
+                condition=~Q(convocazione="prima") | Q(prima_deserta_il__isnull=True),
+                name="prima_convocazione_non_deserta",
             ),
         ]
 

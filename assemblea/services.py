@@ -22,6 +22,7 @@ from piani import services as piani_services
 from piani.models import Piano, VersionePiano
 
 from . import calcolo, tasks
+from . import convocazione as regole_convocazione
 from .models import (
     AventeDiritto,
     Delega,
@@ -247,6 +248,16 @@ def modifica_seduta(form) -> Seduta:
     bloccata = _seduta_convocata(
         form.instance, _("La seduta è già stata aperta: i suoi dati non si modificano.")
     )
+    if bloccata.prima_deserta_il and any(
+        form.cleaned_data.get(campo) != getattr(bloccata, campo)
+        for campo in ("prima_convocazione", "seconda_convocazione")
+    ):
+        raise OperazioneNonAmmessa(
+            _(
+                "La prima convocazione è già stata dichiarata deserta: le date di convocazione "
+                "non si modificano più."
+            )
+        )
     seduta = form.save(commit=False)
     # Only what the form edits: the state and the convocation's dates are the lock holder's.
     seduta.save(update_fields=form._meta.fields)
@@ -343,6 +354,36 @@ def quorum_seduta(seduta, regola) -> dict:
 
 
 @transaction.atomic
+def dichiara_prima_deserta(seduta, *, utente) -> Seduta:
+    """Record the first call as deserted: from its time, if the quorum of the first call is not
+    reached now. The quorum and presences of this moment are kept for the minutes."""
+    seduta = _seduta_bloccata(seduta)
+    adesso = timezone.now()
+    impedimento = regole_convocazione.impedimento_prima_deserta(seduta, adesso)
+    if impedimento:
+        raise OperazioneNonAmmessa(impedimento)
+    regola = regola_corrente(seduta.ambito)
+    if regola is None:
+        raise OperazioneNonAmmessa(_("L'ambito non ha ancora regole di voto."))
+    # Presences are written under the same lock: the quorum read here is the one of now.
+    quorum = quorum_seduta(seduta, regola)
+    if quorum["raggiunto"]:
+        raise OperazioneNonAmmessa(
+            _(
+                "Il quorum della prima convocazione è raggiunto (presenti %(p)d comuni su "
+                "%(t)d): la prima convocazione non è deserta, la seduta si apre in prima "
+                "convocazione."
+            )
+            % {"p": quorum["presenti"]["teste"], "t": quorum["aventi_diritto"]["teste"]}
+        )
+    seduta.prima_deserta_il = adesso
+    seduta.prima_deserta_da = utente
+    seduta.quorum_prima = quorum
+    seduta.save(update_fields=["prima_deserta_il", "prima_deserta_da", "quorum_prima"])
+    return seduta
+
+
+@transaction.atomic
 def apri_seduta(seduta, *, utente, convocazione) -> Seduta:
     seduta = _seduta_bloccata(seduta)
     if seduta.stato != Seduta.Stato.CONVOCATA:
@@ -350,11 +391,13 @@ def apri_seduta(seduta, *, utente, convocazione) -> Seduta:
     regola = regola_corrente(seduta.ambito)
     if regola is None:
         raise OperazioneNonAmmessa(_("L'ambito non ha ancora regole di voto."))
-    if convocazione == Seduta.Convocazione.SECONDA and not seduta.seconda_convocazione:
-        raise OperazioneNonAmmessa(_("La seduta non prevede una seconda convocazione."))
+    adesso = timezone.now()
+    impedimento = regole_convocazione.impedimento_apertura(seduta, convocazione, adesso)
+    if impedimento:
+        raise OperazioneNonAmmessa(impedimento)
     seduta.convocazione = convocazione
     seduta.stato = Seduta.Stato.APERTA
-    seduta.aperta_il = timezone.now()
+    seduta.aperta_il = adesso
     seduta.aperta_da = utente
     seduta.quorum_apertura = quorum_seduta(seduta, regola)
     seduta.save()

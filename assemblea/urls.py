@@ -19,6 +19,11 @@ urlpatterns = [
     path(SEDUTA + "punti/aggiungi/", views_sedute.punto_aggiungi, name="punto-aggiungi"),
     path(PUNTO + "elimina/", views_sedute.punto_elimina, name="punto-elimina"),
     path(SEDUTA + "convoca/", views_sedute.seduta_convoca, name="seduta-convoca"),
+    path(
+        SEDUTA + "prima-deserta/",
+        views_sedute.seduta_prima_deserta,
+        name="seduta-prima-deserta",
+    ),
     path(SEDUTA + "apri/", views_sedute.seduta_apri, name="seduta-apri"),
     path(SEDUTA + "chiudi/", views_sedute.seduta_chiudi, name="seduta-chiudi"),
     path(SEDUTA + "deleghe/", views_presenze.deleghe, name="deleghe"),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db import IntegrityError
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,6 +18,7 @@ from ambiti.models import Comune
 from core.flusso import OperazioneNonAmmessa
 from piani.models import RenderPDF, VersionePiano
 
+from . import convocazione as regole_convocazione
 from . import services
 from .calcolo import cifra
 from .forms import PuntoForm, SedutaForm
@@ -203,6 +205,10 @@ def contesto_seduta(request, ambito, seduta, **extra):
         "aperta": seduta.stato == Stato.APERTA,
         "chiusa": seduta.stato == Stato.CHIUSA,
     }
+    if contesto["modificabile"]:
+        contesto["apertura"] = regole_convocazione.possibilita(seduta, timezone.now())
+    if seduta.quorum_prima and not seduta.quorum_prima.get("ricostruita"):
+        contesto["descrizione_prima"] = descrivi_quorum(seduta.quorum_prima)
     if contesto["modificabile"] and "form_punto" not in extra:
         prossimo = max((p.ordine for p in contesto["punti"]), default=0) + 1
         extra["form_punto"] = PuntoForm(seduta=seduta, initial={"ordine": prossimo})
@@ -338,6 +344,22 @@ def seduta_apri(request, slug, pk):
             messages.success(request, messaggio)
         else:
             messages.warning(request, messaggio)
+    return vai_alla_seduta(seduta)
+
+
+@require_POST
+def seduta_prima_deserta(request, slug, pk):
+    ambito, seduta = seduta_gestore(request, slug, pk)
+    try:
+        seduta = services.dichiara_prima_deserta(seduta, utente=request.user)
+    except OperazioneNonAmmessa as errore:
+        messages.error(request, str(errore))
+    else:
+        seduta.ambito = ambito
+        messaggio = _("Prima convocazione dichiarata deserta alle %(ora)s") % {
+            "ora": regole_convocazione.momento(seduta.prima_deserta_il)["ora"]
+        }
+        messages.success(request, f"{messaggio}: {descrivi_quorum(seduta.quorum_prima)}")
     return vai_alla_seduta(seduta)
 
 

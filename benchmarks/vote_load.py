@@ -240,7 +240,7 @@ def _prepara(seme: int) -> tuple[list[Elettore], dict, int]:
                 titolo=f"Prova di carico del voto — {timezone.now():%d/%m/%Y %H:%M:%S}",
                 modalita=Seduta.Modalita.ONLINE,
                 link_online="https://riunioni.example.org/prova-di-carico",
-                prima_convocazione=timezone.now() + timedelta(minutes=5),
+                prima_convocazione=timezone.now() - timedelta(minutes=5),
                 convocata_da=up,
             )
             seduta = services.apri_seduta(seduta, utente=up, convocazione=Seduta.Convocazione.PRIMA)

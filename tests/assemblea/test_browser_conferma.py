@@ -27,7 +27,7 @@ def seduta(cremasco, ufficio_piano_crema, sindaco_crema):
         titolo="Seduta di prova",
         modalita=Seduta.Modalita.ONLINE,
         link_online="https://riunioni.example.org/assemblea",
-        prima_convocazione=timezone.now() + timedelta(days=3),
+        prima_convocazione=timezone.now() - timedelta(minutes=10),
     )
     PuntoOdg.objects.create(seduta=seduta, ordine=1, titolo="Comunicazioni")
     return seduta
@@ -104,6 +104,43 @@ def test_convocazione_apertura_e_chiusura_della_seduta(page, seduta, mailoutbox)
     )
     expect(page.get_by_test_id("stato-seduta")).to_have_text("Chiusa")
     assert _stato(seduta) == Seduta.Stato.CHIUSA
+
+
+def test_prima_convocazione_deserta_poi_apertura_in_seconda(page, seduta):
+    # Both calls are past and nobody is present: the first call is deserted, the second opens.
+    adesso = timezone.now()
+    Seduta.objects.filter(pk=seduta.pk).update(
+        prima_convocazione=adesso - timedelta(minutes=40),
+        seconda_convocazione=adesso - timedelta(minutes=5),
+    )
+    accedi(page, "up_crema", PASSWORD)
+    page.goto(f"/ambiti/cremasco/assemblea/sedute/{seduta.pk}/")
+
+    def non_deserta():
+        seduta.refresh_from_db()
+        assert seduta.prima_deserta_il is None
+
+    _annulla_poi_conferma(
+        page,
+        page.get_by_test_id("prima-deserta-pulsante"),
+        "Dichiarare deserta la prima convocazione?",
+        non_deserta,
+    )
+    expect(page.get_by_role("alert").filter(has_text="dichiarata deserta")).to_be_visible()
+    seduta.refresh_from_db()
+    assert seduta.prima_deserta_il is not None
+    expect(page.get_by_label("Seconda convocazione")).to_be_checked()
+    expect(page.get_by_label("Prima convocazione")).to_have_count(0)
+
+    _annulla_poi_conferma(
+        page,
+        page.get_by_test_id("apri-seduta-pulsante"),
+        "Aprire la seduta?",
+        lambda: _resta(seduta, Seduta.Stato.CONVOCATA),
+    )
+    expect(page.get_by_test_id("convocazione")).to_have_text("Seconda convocazione")
+    seduta.refresh_from_db()
+    assert seduta.convocazione == Seduta.Convocazione.SECONDA
 
 
 def test_apertura_e_chiusura_della_votazione(page, seduta, ufficio_piano_crema):

@@ -55,7 +55,7 @@ def seduta(cremasco, ufficio_piano_crema):
         titolo="Approvazione del Piano di Zona",
         modalita=Seduta.Modalita.ONLINE,
         link_online="https://riunioni.example.org/assemblea",
-        prima_convocazione=timezone.now() + timedelta(hours=1),
+        prima_convocazione=timezone.now() - timedelta(minutes=10),
     )
     punto = PuntoOdg.objects.create(
         seduta=seduta,

@@ -46,7 +46,8 @@ def _seduta(ambito, **campi):
         "titolo": "Approvazione del Piano di Zona 2025-2027",
         "modalita": Seduta.Modalita.ONLINE,
         "link_online": "https://riunioni.example.org/assemblea",
-        "prima_convocazione": timezone.now() + timedelta(days=7),
+        # Begun an hour ago: a session opens in first call only from the first call's time.
+        "prima_convocazione": timezone.now() - timedelta(hours=1),
     }
     return Seduta.objects.create(ambito=ambito, **(valori | campi))
 

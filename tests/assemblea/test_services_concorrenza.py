@@ -107,7 +107,7 @@ def _prepara(territorio):
             titolo=f"Assemblea {ambito.nome}",
             modalita=Seduta.Modalita.ONLINE,
             link_online="https://riunioni.example.org/assemblea",
-            prima_convocazione=timezone.now() + timedelta(hours=1),
+            prima_convocazione=timezone.now() - timedelta(minutes=10),
         )
         seduta = services.apri_seduta(seduta, utente=up, convocazione=Seduta.Convocazione.PRIMA)
         punto = PuntoOdg.objects.create(seduta=seduta, ordine=1, titolo="Piano di Zona")

@@ -602,8 +602,11 @@ def test_apertura_in_seconda_senza_quorum(up, seduta, regola, cremasco):
     comuni = list(Comune.objects.filter(ambito=cremasco).order_by("popolazione"))
     for comune in comuni[:10]:
         presenta(seduta, comune)
+    # Both calls are past: the first is declared deserted, then the session opens in second.
+    up.post(url("seduta-prima-deserta", seduta), follow=True)
     risposta = up.post(url("seduta-apri", seduta), {"convocazione": "seconda"}, follow=True)
     seduta.refresh_from_db()
+    assert seduta.quorum_prima["presenti"]["teste"] == 10
     assert seduta.convocazione == "seconda"
     assert seduta.quorum_apertura["raggiunto"] is False
     assert "quorum costitutivo non raggiunto" in messaggi(risposta)[0]
@@ -664,6 +667,7 @@ def test_pagina_della_seduta_per_il_sindaco(client, sindaco_crema, seduta, versi
     # Nothing of the secretary's.
     for chiave in (
         "invia-convocazione",
+        "prima-deserta",
         "apri-seduta",
         "chiudi-seduta",
         "form-punto",

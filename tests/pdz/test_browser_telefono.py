@@ -10,11 +10,13 @@ crawled, their widths and the axe totals.
 
 import io
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
@@ -101,6 +103,10 @@ def giornata_di_voto(db):
 
     # The frozen plan (version 1) goes to the vote; the previous period's plan is in review.
     seduta = Seduta.objects.get(ambito=cremasco)
+    # The day of the vote: the first call began a few minutes ago (a session opens from then).
+    Seduta.objects.filter(pk=seduta.pk).update(
+        prima_convocazione=timezone.now() - timedelta(minutes=5)
+    )
     assemblea_services.apri_seduta(seduta, utente=ufficio, convocazione="prima")
     punto = seduta.punti.get(versione_piano__isnull=False)
     votazione = assemblea_services.prepara_votazione(punto)
