@@ -1,4 +1,4 @@
-"""assemblea/0004 on a database that already holds sessions: one opened in second call before the
+"""assemblea/0006 on a database that already holds sessions: one opened in second call before the
 portal recorded deserted first calls gets its first call marked deserted at the first call's time,
 saying that its presences were not recorded; the others are left as they were."""
 
@@ -12,8 +12,8 @@ from assemblea.models import Seduta
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-PRIMA = [("assemblea", "0003_presidente_e_segretario")]
-DOPO = [("assemblea", "0004_prima_convocazione_deserta")]
+PRIMA = [("assemblea", "0005_astenuti_senza_vecchio_flag")]
+DOPO = [("assemblea", "0006_prima_convocazione_deserta")]
 ORA = datetime.datetime(2026, 3, 10, 16, 30, tzinfo=datetime.UTC)
 
 

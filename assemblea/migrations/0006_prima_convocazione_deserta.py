@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('ambiti', '0005_voto_online_accesso'),
-        ('assemblea', '0003_presidente_e_segretario'),
+        ('assemblea', '0005_astenuti_senza_vecchio_flag'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
