@@ -76,9 +76,11 @@ def _modelli():
     from assemblea.models import Presenza as PresenzaSeduta
     from obiettivi.models import (
         Azione,
+        Disponibilita,
         Indicatore,
         Obiettivo,
         Risorsa,
+        RisorsaAzione,
         ValoreIndicatore,
         Valutazione,
     )
@@ -116,10 +118,13 @@ def _modelli():
         ),
         (PresenzaIncontro, "incontro__tavolo__ambito_id", {}),
         (Esito, "incontro__tavolo__ambito_id", {}),
-        # obiettivi: objectives, actions, resources, indicators and the evaluation.
+        # obiettivi: objectives, actions, resources (theirs, their actions', the funds' available
+        # amounts), indicators and the evaluation.
         (Obiettivo, "ambito_id", {"m2m_fields": {"aree_policy", "proposte", "asst"}}),
         (Azione, "obiettivo__ambito_id", {"m2m_fields": {"partner"}}),
         (Risorsa, "obiettivo__ambito_id", {}),
+        (RisorsaAzione, "azione__obiettivo__ambito_id", {}),
+        (Disponibilita, "ambito_id", {}),
         (Indicatore, "obiettivo__ambito_id", {}),
         (ValoreIndicatore, "indicatore__obiettivo__ambito_id", {}),
         (Valutazione, "obiettivo__ambito_id", {}),

@@ -32,9 +32,11 @@ from assemblea.models import (
 from assemblea.models import Presenza as PresenzaSeduta
 from obiettivi.models import (
     Azione,
+    Disponibilita,
     Indicatore,
     Obiettivo,
     Risorsa,
+    RisorsaAzione,
     ValoreIndicatore,
     Valutazione,
 )
@@ -46,10 +48,12 @@ from tavoli.models import Esito, Incontro, Membro, Tavolo
 from tavoli.models import Presenza as PresenzaIncontro
 from tests.factories import (
     AzioneFactory,
+    DisponibilitaFactory,
     IncontroFactory,
     IndicatoreFactory,
     MembroFactory,
     ObiettivoFactory,
+    RisorsaAzioneFactory,
     RisorsaFactory,
     RuoloFactory,
     TavoloFactory,
@@ -233,6 +237,14 @@ CASI = {
     Risorsa: (
         lambda m: RisorsaFactory(obiettivo=m.obiettivo),
         _cambia("importo", Decimal("2500.00")),
+    ),
+    RisorsaAzione: (
+        lambda m: RisorsaAzioneFactory(azione=AzioneFactory(obiettivo=m.obiettivo)),
+        _cambia("importo", Decimal("750.25")),
+    ),
+    Disponibilita: (
+        lambda m: DisponibilitaFactory(ambito=m.ambito),
+        _cambia("atto", "Decreto di riparto n. 12"),
     ),
     Indicatore: (lambda m: IndicatoreFactory(obiettivo=m.obiettivo), _cambia("unita", "famiglie")),
     ValoreIndicatore: (
