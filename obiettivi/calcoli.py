@@ -8,6 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
+from core.templatetags.pdz_formati import euro
+
 ZERO = Decimal("0")
 UN_DECIMALE = Decimal("0.1")
 
@@ -78,3 +82,110 @@ def area_principale(obiettivo):
     that each euro is counted once in the per-area totals."""
     aree = sorted(obiettivo.aree_policy.all(), key=lambda a: (a.ordine, a.nome))
     return aree[0] if aree else None
+
+
+@dataclass(frozen=True)
+class Confronto:
+    """One figure against its ceiling: what the objectives allocate against what the funds make
+    available, or what the actions use against what their objective has."""
+
+    tetto: Decimal
+    impegnato: Decimal
+
+    @property
+    def differenza(self) -> Decimal:
+        """What is left (positive) or missing (negative)."""
+        return self.tetto - self.impegnato
+
+    @property
+    def eccedenza(self) -> Decimal:
+        return max(self.impegnato - self.tetto, ZERO)
+
+    @property
+    def eccede(self) -> bool:
+        return self.impegnato > self.tetto
+
+
+@dataclass
+class Riconciliazione:
+    """Two Tabelle of the same years and funds compared cell by cell, with totals per fund, per
+    year and overall, each computed from the cells so that they add up to the cent."""
+
+    tetti: Tabella
+    impegni: Tabella
+
+    @property
+    def anni(self):
+        return self.tetti.anni
+
+    @property
+    def fondi(self):
+        return self.tetti.fondi
+
+    def cella(self, anno, fondo) -> Confronto:
+        return Confronto(self.tetti.cella(anno, fondo), self.impegni.cella(anno, fondo))
+
+    def fondo(self, fondo) -> Confronto:
+        return Confronto(self.tetti.totale_fondo(fondo), self.impegni.totale_fondo(fondo))
+
+    def anno(self, anno) -> Confronto:
+        return Confronto(self.tetti.totale_anno(anno), self.impegni.totale_anno(anno))
+
+    @property
+    def totale(self) -> Confronto:
+        return Confronto(self.tetti.totale, self.impegni.totale)
+
+    def per_fondo(self):
+        """[(fondo, [(anno, Confronto)], Confronto of the fund)] for the funds with any figure."""
+        return [
+            (fondo, [(anno, self.cella(anno, fondo)) for anno in self.anni], self.fondo(fondo))
+            for fondo in self.fondi
+            if self.tetti.totale_fondo(fondo) or self.impegni.totale_fondo(fondo)
+        ]
+
+    def per_anno(self):
+        return [(anno, self.anno(anno)) for anno in self.anni]
+
+    def eccedenze(self):
+        """[(fondo, anno, Confronto)] of the cells over their ceiling."""
+        return [
+            (fondo, anno, confronto)
+            for fondo in self.fondi
+            for anno in self.anni
+            if (confronto := self.cella(anno, fondo)).eccede
+        ]
+
+
+def riconcilia_azioni(risorse, righe_azioni, importi_azione, *, fondi, anni=None):
+    """The objective's resources against its actions' lines (`righe_azioni`, without the action
+    being edited) plus that action's `importi_azione` ((anno, fondo_id) → euro)."""
+    risorse, righe_azioni, fondi = list(risorse), list(righe_azioni), list(fondi)
+    if anni is None:
+        anni = sorted(
+            {r.anno for r in risorse}
+            | {r.anno for r in righe_azioni}
+            | {a for a, _f in importi_azione}
+        )
+    tetti = tabella_risorse(risorse, anni=anni, fondi=fondi)
+    impegni = tabella_risorse(righe_azioni, anni=anni, fondi=fondi)
+    for (anno, fondo_id), importo in importi_azione.items():
+        impegni.aggiungi(anno, fondo_id, importo)
+    return Riconciliazione(tetti=tetti, impegni=impegni)
+
+
+def descrivi_eccedenze(eccedenze) -> str:
+    """The Italian sentence naming each fund and year where the actions exceed the objective."""
+    parti = [
+        _("%(fondo)s %(anno)s di %(eccedenza)s (azioni %(azioni)s, obiettivo %(obiettivo)s)")
+        % {
+            "fondo": fondo.sigla,
+            "anno": anno,
+            "eccedenza": euro(confronto.eccedenza),
+            "azioni": euro(confronto.impegnato),
+            "obiettivo": euro(confronto.tetto),
+        }
+        for fondo, anno, confronto in eccedenze
+    ]
+    return _("Le azioni superano le risorse dell'obiettivo: %(parti)s.") % {
+        "parti": "; ".join(parti)
+    }

@@ -12,12 +12,12 @@ from ambiti.models import Ambito, Ente
 from tavoli.models import Esito
 
 from .demo import carica_fondi
+from .demo_fondi import carica_disponibilita, carica_risorse, importi_obiettivo, scala
 from .models import (
     Azione,
     Destinatario,
     Indicatore,
     Obiettivo,
-    Risorsa,
     SpesaEffettiva,
     ValoreIndicatore,
     Valutazione,
@@ -136,10 +136,8 @@ GRUPPI = {
 QUOTE_SPESE = (Decimal("0.96"), Decimal("0.71"), Decimal("0.38"), Decimal("1.04"))
 CENTESIMO = Decimal("0.01")
 
-IMPORTI = {"FNPS": Decimal("48000.00"), "FSR": Decimal("31500.00"), "COM": Decimal("12750.50")}
 
-
-def _obiettivo(ambito, periodo, aree, codice, definizione, *, stato, avanzamento):
+def _obiettivo(ambito, periodo, aree, codice, definizione, *, stato, avanzamento, variante):
     area, titolo, destinatari, azioni, indicatore = definizione
     obiettivo, creato = Obiettivo.objects.get_or_create(
         ambito=ambito,
@@ -160,28 +158,23 @@ def _obiettivo(ambito, periodo, aree, codice, definizione, *, stato, avanzamento
         Destinatario.objects.filter(slug__in=GRUPPI[destinatari], ambito=None)
     )
     enti = list(Ente.objects.filter(iscrizioni__ambito=ambito).order_by("pk")[:3])
+    nuove_azioni = []
     for ordine, descrizione in enumerate(azioni, start=1):
-        Azione.objects.create(
-            obiettivo=obiettivo,
-            descrizione=descrizione,
-            ordine=ordine,
-            responsabile=enti[ordine % len(enti)] if enti else None,
-            responsabile_altro="" if enti else "Ufficio di Piano",
-            data_inizio=datetime.date(periodo.anno_inizio, 3, 1),
-            data_fine=datetime.date(periodo.anno_fine, 12, 31),
-            avanzamento=min(100, avanzamento + 15 * (ordine - 1)),
+        nuove_azioni.append(
+            Azione.objects.create(
+                obiettivo=obiettivo,
+                descrizione=descrizione,
+                ordine=ordine,
+                responsabile=enti[ordine % len(enti)] if enti else None,
+                responsabile_altro="" if enti else "Ufficio di Piano",
+                data_inizio=datetime.date(periodo.anno_inizio, 3, 1),
+                data_fine=datetime.date(periodo.anno_fine, 12, 31),
+                avanzamento=min(100, avanzamento + 15 * (ordine - 1)),
+            )
         )
     fondi = {f.sigla: f for f in carica_fondi()}
-    Risorsa.objects.bulk_create(
-        Risorsa(
-            obiettivo=obiettivo,
-            anno=anno,
-            fondo=fondi[sigla],
-            importo=importo * (len(codice) % 3 + 1) / 2,
-        )
-        for anno in periodo.anni
-        for sigla, importo in IMPORTI.items()
-    )
+    importi = importi_obiettivo(area, periodo, scala_ambito=scala(ambito), variante=variante)
+    carica_risorse(obiettivo, nuove_azioni, importi, fondi)
     nome, unita, base, passo = indicatore
     indicatore = Indicatore.objects.create(
         obiettivo=obiettivo,
@@ -220,16 +213,32 @@ def carica_obiettivi_demo() -> int:
         definizioni = CREMASCO if ambito.slug == "cremasco" else ALTRI
         nuovi = [
             _obiettivo(
-                ambito, attuale, aree[attuale.pk], f"{i}.1", d, stato="in_corso", avanzamento=20
+                ambito,
+                attuale,
+                aree[attuale.pk],
+                f"{i}.1",
+                d,
+                stato="in_corso",
+                avanzamento=20,
+                variante=i,
             )
             for i, d in enumerate(definizioni, start=1)
         ]
         vecchi = [
             _obiettivo(
-                ambito, precedente, aree[precedente.pk], f"{i}", d, stato="concluso", avanzamento=70
+                ambito,
+                precedente,
+                aree[precedente.pk],
+                f"{i}",
+                d,
+                stato="concluso",
+                avanzamento=70,
+                variante=i + 2,
             )
             for i, d in enumerate(definizioni[:4], start=1)
         ]
+        fondi = {f.sigla: f for f in carica_fondi()}
+        carica_disponibilita(ambito, attuale, fondi)
         for indice, (vecchio, nuovo) in enumerate(zip(vecchi, nuovi, strict=False)):
             Valutazione.objects.get_or_create(
                 obiettivo=vecchio,

@@ -17,7 +17,15 @@ from django.utils.translation import gettext as _
 
 from core.ordinamento import chiave_naturale
 
-TABELLE = ("obiettivi", "azioni", "risorse", "indicatori", "monitoraggio")
+TABELLE = (
+    "obiettivi",
+    "azioni",
+    "risorse",
+    "risorse_azioni",
+    "disponibilita",
+    "indicatori",
+    "monitoraggio",
+)
 
 # A proposal quoted in the objectives' table: enough to recognise it, not the whole text.
 LUNGHEZZA_PROPOSTA = 80
@@ -131,6 +139,50 @@ def risorse_righe(obiettivi):
     return righe
 
 
+def risorse_azioni_righe(obiettivi, righe_azioni):
+    """Each action's euro by year and fund; `righe_azioni` carry their fondo."""
+    per_azione = {}
+    for riga in righe_azioni:
+        per_azione.setdefault(riga.azione_id, []).append(riga)
+    righe = [[_("Codice obiettivo"), _("N. azione"), _("Anno"), _("Fondo"), _("Importo (€)")]]
+    for obiettivo in obiettivi:
+        for numero, azione in enumerate(obiettivo.azioni.all(), start=1):
+            for riga in sorted(
+                per_azione.get(azione.pk, []), key=lambda r: (r.anno, r.fondo.ordine)
+            ):
+                righe.append([obiettivo.codice, numero, riga.anno, riga.fondo.sigla, riga.importo])
+    return righe
+
+
+def disponibilita_righe(riconciliazione, atti):
+    """Available against allocated per fund and year (`atti`: (anno, fondo_id) → act)."""
+    righe = [
+        [
+            _("Fondo"),
+            _("Anno"),
+            _("Disponibile (€)"),
+            _("Programmato (€)"),
+            _("Differenza (€)"),
+            _("Oltre la disponibilità"),
+            _("Atto di assegnazione"),
+        ]
+    ]
+    for fondo, anni, _totale in riconciliazione.per_fondo():
+        for anno, confronto in anni:
+            righe.append(
+                [
+                    fondo.sigla,
+                    anno,
+                    confronto.tetto,
+                    confronto.impegnato,
+                    confronto.differenza,
+                    _si_no(confronto.eccede),
+                    atti.get((anno, fondo.pk), ""),
+                ]
+            )
+    return righe
+
+
 def indicatori_righe(obiettivi, periodo):
     righe = [
         [
@@ -183,13 +235,22 @@ def monitoraggio_righe(obiettivi, periodo):
     return righe
 
 
-def tabelle(obiettivi, periodo):
+def tabelle(obiettivi, periodo, *, righe_azioni, disponibili, riconciliazione):
     """{name: (sheet title, rows)} for every table, in the order of the workbook's sheets."""
     obiettivi = ordina_per_codice(obiettivi)
+    atti = {(d.anno, d.fondo_id): d.atto for d in disponibili}
     return {
         "obiettivi": (_("Obiettivi"), obiettivi_righe(obiettivi)),
         "azioni": (_("Azioni"), azioni_righe(obiettivi)),
         "risorse": (_("Risorse"), risorse_righe(obiettivi)),
+        "risorse_azioni": (
+            _("Risorse delle azioni"),
+            risorse_azioni_righe(obiettivi, righe_azioni),
+        ),
+        "disponibilita": (
+            _("Disponibilità dei fondi"),
+            disponibilita_righe(riconciliazione, atti),
+        ),
         "indicatori": (_("Indicatori"), indicatori_righe(obiettivi, periodo)),
         "monitoraggio": (_("Monitoraggio"), monitoraggio_righe(obiettivi, periodo)),
     }

@@ -10,6 +10,7 @@ from core.moduli import DateInput, EtichetteVuote, form_helper
 from tavoli.models import Esito
 
 from .campi import NumeroItalianoField
+from .forms_fondi import RisorseAzioneMixin, campo_conferma
 from .models import Azione, Destinatario, Indicatore, Obiettivo, ValoreIndicatore, Valutazione
 
 
@@ -114,7 +115,9 @@ class ObiettivoForm(EtichetteVuote, forms.ModelForm):
         return cleaned
 
 
-class AzioneForm(EtichetteVuote, forms.ModelForm):
+class AzioneForm(RisorseAzioneMixin, EtichetteVuote, forms.ModelForm):
+    conferma_eccedenza = campo_conferma()
+
     class Meta:
         model = Azione
         fields = [
@@ -124,9 +127,7 @@ class AzioneForm(EtichetteVuote, forms.ModelForm):
             "partner",
             "data_inizio",
             "data_fine",
-            "risorse_assegnate",
         ]
-        field_classes = {"risorse_assegnate": NumeroItalianoField}
         widgets = {
             "descrizione": forms.Textarea(attrs={"rows": 2}),
             "data_inizio": DateInput(),
@@ -134,15 +135,18 @@ class AzioneForm(EtichetteVuote, forms.ModelForm):
             "partner": forms.SelectMultiple(attrs={"size": 5}),
         }
 
-    def __init__(self, *args, ambito, **kwargs):
+    def __init__(self, *args, ambito, risorse, **kwargs):
+        """`risorse`: keyword arguments of RisorseAzioneMixin.aggiungi_risorse."""
         super().__init__(*args, **kwargs)
         self.fields["responsabile"].queryset = enti_del_registro(ambito)
         self.fields["partner"].queryset = enti_del_registro(ambito)
+        self.aggiungi_risorse(**risorse)
+        # The grid of euro and the confirmation are drawn by the template (azione_form.html).
         self.helper = form_helper(
             "descrizione",
             Row(Column("responsabile"), Column("responsabile_altro")),
             "partner",
-            Row(Column("data_inizio"), Column("data_fine"), Column("risorse_assegnate")),
+            Row(Column("data_inizio"), Column("data_fine")),
         )
 
     def clean(self):
@@ -152,6 +156,7 @@ class AzioneForm(EtichetteVuote, forms.ModelForm):
             self.add_error("data_fine", _("La fine non può precedere l'inizio."))
         if not cleaned.get("responsabile") and not cleaned.get("responsabile_altro"):
             self.add_error("responsabile", _("Indica chi è responsabile dell'azione."))
+        self.controlla_eccedenze()
         return cleaned
 
     def validate_constraints(self, exclude=None):

@@ -475,3 +475,101 @@ class SpesaEffettiva(models.Model):
 
     def clean(self):
         _anno_nel_periodo(self, self.anno)
+
+
+class DisponibilitaQuerySet(models.QuerySet):
+    def dell_ambito(self, ambito, periodo):
+        return self.filter(ambito=ambito, periodo=periodo)
+
+
+class Disponibilita(models.Model):
+    """Euro one fund assigns to the ambito for one year: what the objectives may allocate."""
+
+    ambito = models.ForeignKey(
+        "ambiti.Ambito",
+        on_delete=models.PROTECT,
+        related_name="disponibilita",
+        verbose_name=_("ambito"),
+    )
+    periodo = models.ForeignKey(
+        Periodo, on_delete=models.PROTECT, related_name="disponibilita", verbose_name=_("periodo")
+    )
+    fondo = models.ForeignKey(
+        Fondo, on_delete=models.PROTECT, related_name="disponibilita", verbose_name=_("fondo")
+    )
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    importo = models.DecimalField(
+        _("importo disponibile (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    atto = models.CharField(
+        _("atto di assegnazione"),
+        max_length=250,
+        blank=True,
+        help_text=_("Ad esempio il decreto o la delibera di riparto."),
+    )
+    modificato_il = models.DateTimeField(auto_now=True)
+
+    objects = DisponibilitaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ambito", "fondo__ordine", "anno"]
+        verbose_name = _("disponibilità di un fondo")
+        verbose_name_plural = _("disponibilità dei fondi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ambito", "fondo", "anno"], name="una_disponibilita_per_fondo_e_anno"
+            ),
+            models.CheckConstraint(condition=Q(importo__gte=0), name="disponibilita_non_negativa"),
+        ]
+
+    def __str__(self):
+        return f"{self.ambito} {self.anno} {self.fondo}: {self.importo}"
+
+    @property
+    def periodo_di_riferimento(self):
+        return self.periodo if self.periodo_id else None
+
+    def clean(self):
+        _anno_nel_periodo(self, self.anno)
+
+
+class RisorsaAzione(models.Model):
+    """Euro of one fund that one action uses in one year, out of its objective's resources."""
+
+    azione = models.ForeignKey(
+        Azione, on_delete=models.CASCADE, related_name="risorse", verbose_name=_("azione")
+    )
+    anno = models.PositiveSmallIntegerField(_("anno"))
+    fondo = models.ForeignKey(
+        Fondo, on_delete=models.PROTECT, related_name="risorse_azioni", verbose_name=_("fondo")
+    )
+    importo = models.DecimalField(
+        _("importo (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        ordering = ["azione", "anno", "fondo__ordine"]
+        verbose_name = _("risorsa di un'azione")
+        verbose_name_plural = _("risorse delle azioni")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["azione", "anno", "fondo"], name="una_risorsa_azione_per_anno_e_fondo"
+            ),
+            models.CheckConstraint(condition=Q(importo__gte=0), name="risorsa_azione_non_negativa"),
+        ]
+
+    def __str__(self):
+        return f"{self.azione} {self.anno} {self.fondo}: {self.importo}"
+
+    @property
+    def periodo_di_riferimento(self):
+        return self.azione.obiettivo.periodo if self.azione_id else None
+
+    def clean(self):
+        _anno_nel_periodo(self, self.anno)

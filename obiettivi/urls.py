@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_parti, views_valutazione
+from . import views, views_fondi, views_parti, views_valutazione
 
 app_name = "obiettivi"
 
@@ -10,6 +10,7 @@ OBIETTIVO = BASE + "<int:pk>/"
 urlpatterns = [
     path(BASE, views.panoramica, name="panoramica"),
     path(BASE + "nuovo/", views.nuovo, name="nuovo"),
+    path(BASE + "disponibilita/", views_fondi.disponibilita, name="disponibilita"),
     path(BASE + "valutazione/", views_valutazione.valutazione, name="valutazione"),
     path(
         BASE + "valutazione/<int:pk>/",

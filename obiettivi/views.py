@@ -11,9 +11,9 @@ from ambiti.models import Periodo
 from ambiti.permissions import get_ambito_for_manager, get_ambito_for_reader
 
 from . import destinatari, grafici
-from .calcoli import area_principale, tabella_risorse
+from .calcoli import Riconciliazione, area_principale, tabella_risorse
 from .forms import ObiettivoForm
-from .models import Fondo, Obiettivo
+from .models import Disponibilita, Fondo, Obiettivo, RisorsaAzione
 from .permissions import (
     can_manage_obiettivi,
     can_view_obiettivi,
@@ -36,9 +36,10 @@ def _ambito_lettore(request, slug):
     return ambito
 
 
-def fondi_in_uso(obiettivi):
-    """Active funds, plus any inactive one that still carries money in these objectives."""
-    usati = {r.fondo for o in obiettivi for r in o.risorse.all()}
+def fondi_in_uso(obiettivi, altre_righe=()):
+    """Active funds, plus any inactive one that still carries money in these objectives or in
+    `altre_righe` (rows with a fondo loaded: availability, actions' resources)."""
+    usati = {r.fondo for o in obiettivi for r in o.risorse.all()} | {r.fondo for r in altre_righe}
     fondi = set(Fondo.objects.filter(attivo=True)) | usati
     return sorted(fondi, key=lambda f: (f.ordine, f.nome))
 
@@ -74,8 +75,14 @@ def panoramica(request, slug):
     gruppi = destinatari.gruppi_della_panoramica(ambito, tutti)
     gruppo = destinatari.gruppo_richiesto(request, gruppi)
     obiettivi = destinatari.filtra_per_gruppo(tutti, gruppo)
-    fondi = fondi_in_uso(obiettivi)
+    disponibili = list(Disponibilita.objects.dell_ambito(ambito, periodo).select_related("fondo"))
+    fondi = fondi_in_uso(tutti, disponibili)
     sezioni, totale = panoramica_per_area(obiettivi, periodo, fondi)
+    # The funds reconcile with every objective of the ambito, whatever target group is shown.
+    impegni = totale if gruppo is None else panoramica_per_area(tutti, periodo, fondi)[1]
+    riconciliazione = Riconciliazione(
+        tetti=tabella_risorse(disponibili, anni=periodo.anni, fondi=fondi), impegni=impegni
+    )
     return render(
         request,
         "obiettivi/panoramica.html",
@@ -86,6 +93,8 @@ def panoramica(request, slug):
             "fondi": fondi,
             "sezioni": sezioni,
             "totale": totale,
+            "riconciliazione": riconciliazione,
+            "disponibilita_inserite": bool(disponibili),
             "numero_obiettivi": len(obiettivi),
             "grafico_risorse": grafici.risorse_per_area(sezioni, fondi),
             "grafico_avanzamento": grafici.avanzamento_obiettivi(obiettivi),
@@ -101,8 +110,17 @@ def panoramica(request, slug):
 def dettaglio(request, slug, pk):
     ambito = _ambito_lettore(request, slug)
     obiettivo = get_obiettivo_for_reader(request.user, ambito, pk)
-    fondi = fondi_in_uso([obiettivo])
+    righe_azioni = list(
+        RisorsaAzione.objects.filter(azione__obiettivo=obiettivo).select_related("fondo")
+    )
+    fondi = fondi_in_uso([obiettivo], righe_azioni)
     periodo = obiettivo.periodo
+    per_azione = {}
+    for riga in righe_azioni:
+        per_azione.setdefault(riga.azione_id, []).append(riga)
+    for azione in obiettivo.azioni.all():
+        azione.righe_risorse = per_azione.get(azione.pk, [])
+    risorse = tabella_risorse(obiettivo.risorse.all(), anni=periodo.anni, fondi=fondi)
     return render(
         request,
         "obiettivi/dettaglio.html",
@@ -111,7 +129,11 @@ def dettaglio(request, slug, pk):
             "obiettivo": obiettivo,
             "periodo": periodo,
             "fondi": fondi,
-            "risorse": tabella_risorse(obiettivo.risorse.all(), anni=periodo.anni, fondi=fondi),
+            "risorse": risorse,
+            "confronto_azioni": Riconciliazione(
+                tetti=risorse,
+                impegni=tabella_risorse(righe_azioni, anni=periodo.anni, fondi=fondi),
+            ),
             "indicatori": [
                 (i, i.valori_per_anno(periodo.anni)) for i in obiettivo.indicatori.all()
             ],

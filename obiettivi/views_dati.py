@@ -18,9 +18,10 @@ from ambiti.permissions import get_ambito_for_manager
 from core.esportazioni import come_csv, come_xlsx_fogli, scaricamento, verifica_formato
 
 from . import esportazioni
+from .calcoli import Riconciliazione, tabella_risorse
 from .importazione import ImportazioneNonValida, importa_monitoraggio, leggi_monitoraggio
-from .models import Obiettivo
-from .views import _ambito_lettore, periodo_richiesto
+from .models import Disponibilita, Obiettivo, RisorsaAzione
+from .views import _ambito_lettore, fondi_in_uso, periodo_richiesto
 
 DIMENSIONE_MASSIMA = 2 * 1024 * 1024
 
@@ -35,8 +36,25 @@ def esporta(request, slug, formato):
     if formato == "csv" and tabella not in esportazioni.TABELLE:
         raise Http404
     verifica_formato(formato)
-    obiettivi = Obiettivo.objects.dell_ambito(ambito, periodo).con_dettagli()
-    tabelle = esportazioni.tabelle(obiettivi, periodo)
+    obiettivi = list(Obiettivo.objects.dell_ambito(ambito, periodo).con_dettagli())
+    disponibili = list(Disponibilita.objects.dell_ambito(ambito, periodo).select_related("fondo"))
+    fondi = fondi_in_uso(obiettivi, disponibili)
+    riconciliazione = Riconciliazione(
+        tetti=tabella_risorse(disponibili, anni=periodo.anni, fondi=fondi),
+        impegni=tabella_risorse(
+            (r for o in obiettivi for r in o.risorse.all()), anni=periodo.anni, fondi=fondi
+        ),
+    )
+    righe_azioni = RisorsaAzione.objects.filter(
+        azione__obiettivo__ambito=ambito, azione__obiettivo__periodo=periodo
+    ).select_related("fondo")
+    tabelle = esportazioni.tabelle(
+        obiettivi,
+        periodo,
+        righe_azioni=righe_azioni,
+        disponibili=disponibili,
+        riconciliazione=riconciliazione,
+    )
     nome = f"{ambito.slug}-{slugify(periodo.nome)}"
     if formato == "xlsx":
         return scaricamento(come_xlsx_fogli(tabelle.values()), formato, f"obiettivi-{nome}")

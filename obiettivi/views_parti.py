@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ambiti.permissions import get_ambito_for_reader
+from core.flusso import OperazioneNonAmmessa
 
 from . import services
 from .forms import AvanzamentoForm, AzioneForm, IndicatoreForm, MisuraForm, RisorseForm
-from .models import Azione, Indicatore
+from .models import Azione, Indicatore, RisorsaAzione
 from .permissions import get_obiettivo_for_manager
 from .views import fondi_in_uso
 
@@ -38,17 +39,41 @@ def _pagina(request, ambito, obiettivo, titolo, form, **extra):
 def azione(request, slug, pk, apk=None):
     ambito, obiettivo = _obiettivo_gestore(request, slug, pk)
     istanza = get_object_or_404(Azione, obiettivo=obiettivo, pk=apk) if apk else None
+    righe = list(RisorsaAzione.objects.filter(azione__obiettivo=obiettivo).select_related("fondo"))
     form = AzioneForm(
         request.POST or None,
         instance=istanza or Azione(obiettivo=obiettivo, ordine=len(obiettivo.azioni.all()) + 1),
         ambito=ambito,
+        risorse={
+            "anni": obiettivo.periodo.anni,
+            "fondi": fondi_in_uso([obiettivo], righe),
+            "risorse_obiettivo": obiettivo.risorse.all(),
+            "righe_altre_azioni": [r for r in righe if r.azione_id != apk],
+            "righe": [r for r in righe if apk and r.azione_id == apk],
+        },
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Azione salvata."))
-        return _al_dettaglio(ambito, obiettivo, "azioni")
+        try:
+            services.salva_azione(
+                azione=form.save(commit=False),
+                importi=form.importi(),
+                conferma_eccedenza=form.cleaned_data["conferma_eccedenza"],
+            )
+        except OperazioneNonAmmessa as errore:
+            form.add_error("conferma_eccedenza", str(errore))
+        else:
+            form.save_m2m()
+            if form.eccedenze:
+                messages.warning(request, _("Azione salvata, oltre le risorse dell'obiettivo."))
+            else:
+                messages.success(request, _("Azione salvata."))
+            return _al_dettaglio(ambito, obiettivo, "azioni")
     titolo = _("Modifica azione") if istanza else _("Nuova azione")
-    return _pagina(request, ambito, obiettivo, titolo, form)
+    return render(
+        request,
+        "obiettivi/azione_form.html",
+        {"ambito": ambito, "obiettivo": obiettivo, "titolo": titolo, "form": form},
+    )
 
 
 @require_POST

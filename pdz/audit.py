@@ -78,9 +78,11 @@ def _modelli():
     from obiettivi.models import (
         Azione,
         Destinatario,
+        Disponibilita,
         Indicatore,
         Obiettivo,
         Risorsa,
+        RisorsaAzione,
         SpesaEffettiva,
         ValoreIndicatore,
         Valutazione,
@@ -119,7 +121,8 @@ def _modelli():
         ),
         (PresenzaIncontro, "incontro__tavolo__ambito_id", {}),
         (Esito, "incontro__tavolo__ambito_id", {}),
-        # obiettivi: objectives, actions, resources, indicators and the evaluation.
+        # obiettivi: objectives, actions, resources (theirs, their actions', the funds' available
+        # amounts), indicators and the evaluation.
         # The shared target groups (ambito empty) belong to no ambito's page.
         (Destinatario, "ambito_id", {}),
         (
@@ -129,6 +132,8 @@ def _modelli():
         ),
         (Azione, "obiettivo__ambito_id", {"m2m_fields": {"partner"}}),
         (Risorsa, "obiettivo__ambito_id", {}),
+        (RisorsaAzione, "azione__obiettivo__ambito_id", {}),
+        (Disponibilita, "ambito_id", {}),
         (Indicatore, "obiettivo__ambito_id", {}),
         (ValoreIndicatore, "indicatore__obiettivo__ambito_id", {}),
         (Valutazione, "obiettivo__ambito_id", {}),

@@ -8,8 +8,10 @@ from .accounts import RuoloFactory, UserFactory, codice_fiscale_persona
 from .ambiti import EnteFactory, IscrizioneFactory
 from .obiettivi import (
     AzioneFactory,
+    DisponibilitaFactory,
     IndicatoreFactory,
     ObiettivoFactory,
+    RisorsaAzioneFactory,
     RisorsaFactory,
     ValoreIndicatoreFactory,
 )
@@ -17,12 +19,14 @@ from .tavoli import IncontroFactory, MembroFactory, TavoloFactory
 
 __all__ = [
     "AzioneFactory",
+    "DisponibilitaFactory",
     "EnteFactory",
     "IncontroFactory",
     "IndicatoreFactory",
     "IscrizioneFactory",
     "MembroFactory",
     "ObiettivoFactory",
+    "RisorsaAzioneFactory",
     "RisorsaFactory",
     "RuoloFactory",
     "TavoloFactory",

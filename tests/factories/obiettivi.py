@@ -12,7 +12,15 @@ import factory
 from ambiti.demo import carica_periodo
 from ambiti.models import Ambito
 from obiettivi.demo import carica_fondi
-from obiettivi.models import Azione, Indicatore, Obiettivo, Risorsa, ValoreIndicatore
+from obiettivi.models import (
+    Azione,
+    Disponibilita,
+    Indicatore,
+    Obiettivo,
+    Risorsa,
+    RisorsaAzione,
+    ValoreIndicatore,
+)
 
 
 class ObiettivoFactory(factory.django.DjangoModelFactory):
@@ -74,6 +82,30 @@ class RisorsaFactory(factory.django.DjangoModelFactory):
     anno = factory.LazyAttribute(lambda r: r.obiettivo.periodo.anno_inizio)
     fondo = factory.LazyFunction(_fondo_predefinito)
     importo = Decimal("1000.00")
+
+
+class RisorsaAzioneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RisorsaAzione
+
+    azione = factory.SubFactory(AzioneFactory)
+    anno = factory.LazyAttribute(lambda r: r.azione.obiettivo.periodo.anno_inizio)
+    fondo = factory.LazyFunction(_fondo_predefinito)
+    importo = Decimal("500.00")
+
+
+class DisponibilitaFactory(factory.django.DjangoModelFactory):
+    """The FNPS of the Cremasco for the first year of 2025-2027 by default."""
+
+    class Meta:
+        model = Disponibilita
+
+    ambito = factory.LazyFunction(lambda: Ambito.objects.get(slug="cremasco"))
+    periodo = factory.LazyFunction(carica_periodo)
+    anno = factory.LazyAttribute(lambda d: d.periodo.anno_inizio)
+    fondo = factory.LazyFunction(_fondo_predefinito)
+    importo = Decimal("100000.00")
+    atto = ""
 
 
 class IndicatoreFactory(factory.django.DjangoModelFactory):

@@ -13,9 +13,11 @@ from ambiti.demo import carica_aree_policy, carica_periodo
 from obiettivi.demo import carica_fondi
 from obiettivi.models import (
     Azione,
+    Disponibilita,
     Indicatore,
     Obiettivo,
     Risorsa,
+    RisorsaAzione,
     SpesaEffettiva,
     ValoreIndicatore,
     Valutazione,
@@ -44,6 +46,8 @@ MODELLI = [
     Azione,
     Azione.partner.through,
     Risorsa,
+    RisorsaAzione,
+    Disponibilita,
     Indicatore,
     ValoreIndicatore,
     Valutazione,
@@ -119,7 +123,7 @@ def scena(
 
 def _kwargs(nome, s):
     kwargs = {"slug": s.ambito.slug}
-    if nome in ("panoramica", "nuovo", "valutazione"):
+    if nome in ("panoramica", "nuovo", "valutazione", "disponibilita"):
         return kwargs
     if nome in ("valutazione-salva", "valutazione-spesa"):
         return kwargs | {"pk": s.obiettivo_precedente.pk}
@@ -170,6 +174,10 @@ def _dati(nome, s):
         "azione": azione,
         "avanzamento": {"avanzamento": "40", "nota_avanzamento": "A buon punto"},
         "risorse": {f"r_2026_{s.fondi[1].pk}": "1000,00"},
+        "disponibilita": {
+            f"d_2025_{s.fondi[0].pk}": "100.000,00",
+            f"atto_2025_{s.fondi[0].pk}": "Decreto di riparto",
+        },
         "indicatore-nuovo": _dati_indicatore("Accessi allo sportello"),
         "indicatore": _dati_indicatore("Persone trasportate ogni mese"),
         "misura": {"anno": "2025", "valore": "28", "nota": ""},
@@ -203,6 +211,8 @@ CASI = [
     Caso("panoramica", "get", LETTURA),
     Caso("nuovo", "get", GESTIONE_GET),
     Caso("nuovo", "post", GESTIONE_POST),
+    Caso("disponibilita", "get", GESTIONE_GET),
+    Caso("disponibilita", "post", GESTIONE_POST),
     Caso("valutazione", "get", LETTURA),
     Caso("valutazione-salva", "post", GESTIONE_POST),
     Caso("valutazione-spesa", "get", GESTIONE_GET),
@@ -271,6 +281,7 @@ METODI = {"get", "post", "put", "patch", "delete"}
 AMMESSI = {
     "panoramica": {"get"},
     "nuovo": {"get", "post"},
+    "disponibilita": {"get", "post"},
     "valutazione": {"get"},
     "valutazione-salva": {"post"},
     "valutazione-spesa": {"get", "post"},

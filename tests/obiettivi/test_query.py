@@ -14,9 +14,11 @@ from obiettivi.demo import carica_fondi
 from obiettivi.models import (
     Azione,
     Destinatario,
+    Disponibilita,
     Indicatore,
     Obiettivo,
     Risorsa,
+    RisorsaAzione,
     SpesaEffettiva,
     ValoreIndicatore,
     Valutazione,
@@ -72,7 +74,8 @@ def piano(cremasco, iscrizione_crema):
 
 def _azioni(obiettivi, quante, *, enti, inizio=0):
     """`quante` actions per objective: alternately with an ente of the register as responsible
-    and two partners, or with another responsible and resources assigned."""
+    and two partners, or with another responsible; each with its euro of two funds in the first
+    year."""
     azioni = Azione.objects.bulk_create(
         [
             Azione(
@@ -96,7 +99,37 @@ def _azioni(obiettivi, quante, *, enti, inizio=0):
             for ente in enti
         ]
     )
+    fondi = carica_fondi()[:2]
+    RisorsaAzione.objects.bulk_create(
+        [
+            RisorsaAzione(
+                azione=azione,
+                anno=azione.obiettivo.periodo.anno_inizio,
+                fondo=fondo,
+                importo=azione.risorse_assegnate / 2,
+            )
+            for azione in azioni
+            for fondo in fondi
+        ]
+    )
     return azioni
+
+
+def _disponibilita(piano, fondi, anni):
+    Disponibilita.objects.bulk_create(
+        [
+            Disponibilita(
+                ambito=piano["ambito"],
+                periodo=piano["periodo"],
+                fondo=fondo,
+                anno=anno,
+                importo=Decimal("5000.00"),
+                atto=f"Riparto {fondo.sigla} {anno}",
+            )
+            for fondo in fondi
+            for anno in anni
+        ]
+    )
 
 
 def _indicatori(obiettivi, quanti, *, periodo, inizio=0):
@@ -190,14 +223,48 @@ def _obiettivi(piano, quanti, *, inizio, periodo=None, ambito=None):
 def test_panoramica(client, request, piano, persona):
     client.force_login(request.getfixturevalue(persona))
     _obiettivi(piano, 10, inizio=0)
-    risposta = _confronta(
-        client,
-        reverse("obiettivi:panoramica", args=["cremasco"]),
-        lambda: _obiettivi(piano, 190, inizio=10),
-    )
+    _disponibilita(piano, piano["fondi"][:1], [2025])
+    anni = piano["periodo"].anni
+
+    def cresci():
+        _obiettivi(piano, 190, inizio=10)
+        _disponibilita(piano, piano["fondi"][:1], anni[1:])
+        _disponibilita(piano, piano["fondi"][1:], anni)
+
+    risposta = _confronta(client, reverse("obiettivi:panoramica", args=["cremasco"]), cresci)
     assert len(trova(risposta, "tr", data_testid="obiettivo")) == 200
     assert risposta.context["totale"].totale == Decimal("1234.56") * 6 * 200
     assert risposta.context["riepilogo_destinatari"].totale.numero == 200
+    # 5 funds × 3 years at 5.000,00 each against the allocations.
+    assert risposta.context["riconciliazione"].totale.tetto == Decimal("75000.00")
+
+
+def test_pagina_delle_disponibilita(client, ufficio_piano_crema, piano):
+    client.force_login(ufficio_piano_crema)
+    _disponibilita(piano, piano["fondi"][:1], [2025])
+    risposta = _confronta(
+        client,
+        reverse("obiettivi:disponibilita", args=["cremasco"]),
+        lambda: _disponibilita(piano, piano["fondi"][1:], piano["periodo"].anni),
+    )
+    assert len(trova(risposta, "table", data_testid="disponibilita-fondo")) == 5
+
+
+def test_modulo_dell_azione(client, ufficio_piano_crema, piano):
+    """The form checks the action against its objective and the other actions: their lines
+    come in one query, however many."""
+    client.force_login(ufficio_piano_crema)
+    obiettivo = ObiettivoFactory(ambito=piano["ambito"], codice="1.1")
+    Risorsa.objects.bulk_create(
+        [Risorsa(obiettivo=obiettivo, anno=2025, fondo=f, importo=1) for f in piano["fondi"]]
+    )
+    azione = _azioni([obiettivo], 2, enti=piano["enti"])[0]
+    risposta = _confronta(
+        client,
+        reverse("obiettivi:azione", args=["cremasco", obiettivo.pk, azione.pk]),
+        lambda: _azioni([obiettivo], 18, enti=piano["enti"], inizio=2),
+    )
+    assert len(risposta.context["form"].righe_altre_azioni) == 19 * 2
 
 
 @pytest.mark.parametrize("persona", ["ufficio_piano_crema", "sindaco_crema"])
@@ -284,6 +351,10 @@ def test_dettaglio(client, request, piano, persona):
         client, reverse("obiettivi:dettaglio", args=["cremasco", obiettivo.pk]), cresci
     )
     assert len(trova(risposta, "tr", data_testid="azione")) == 20
+    confronto = risposta.context["confronto_azioni"].cella(2025, piano["fondi"][0])
+    # Each action puts half of 1.000,50 × (j + 1) in the FNPS of 2025, j counting 0-1 in the
+    # first batch and 0-17 in the second: 500,25 × (3 + 171) = 87.043,50.
+    assert confronto.impegnato == Decimal("87043.50")
     assert len(trova(risposta, "table", data_testid="indicatore")) == 10
     assert risposta.content.decode().count("Prosegue l'obiettivo") == 10
 

@@ -29,9 +29,10 @@ from obiettivi.models import (
     Indicatore,
     Obiettivo,
     Risorsa,
+    RisorsaAzione,
     ValoreIndicatore,
 )
-from tests.factories import EnteFactory
+from tests.factories import DisponibilitaFactory, EnteFactory
 from tests.factories.tavoli_esportazioni import EsitoFactory, IncontroFactory, TavoloFactory
 from tests.utils.html import albero, trova, uno
 from tests.utils.html import testo_visibile as _testo
@@ -71,6 +72,16 @@ INTESTAZIONI = {
         "Nota avanzamento",
     ],
     "Risorse": ["Codice obiettivo", "Anno", "Fondo", "Importo (€)"],
+    "Risorse delle azioni": ["Codice obiettivo", "N. azione", "Anno", "Fondo", "Importo (€)"],
+    "Disponibilità dei fondi": [
+        "Fondo",
+        "Anno",
+        "Disponibile (€)",
+        "Programmato (€)",
+        "Differenza (€)",
+        "Oltre la disponibilità",
+        "Atto di assegnazione",
+    ],
     "Indicatori": [
         "Codice obiettivo",
         "Indicatore",
@@ -278,7 +289,7 @@ def _misure():
 # --- XLSX -------------------------------------------------------------------------------------
 
 
-def test_xlsx_con_i_cinque_fogli(client, ufficio_piano_crema, piano):
+def test_xlsx_con_i_sette_fogli(client, ufficio_piano_crema, piano):
     client.force_login(ufficio_piano_crema)
     response = client.get(_url_esporta("xlsx"))
     assert response.status_code == 200
@@ -375,6 +386,42 @@ def test_foglio_risorse_somma_esatta(client, ufficio_piano_crema, piano):
     assert totale == sum(
         Risorsa.objects.filter(obiettivo__ambito__slug="cremasco").values_list("importo", flat=True)
     )
+
+
+def test_foglio_risorse_delle_azioni(client, ufficio_piano_crema, piano, fondi):
+    azione = piano["domiciliarita"].azioni.get(ordine=2)
+    RisorsaAzione.objects.create(azione=azione, anno=2026, fondo=fondi["FNPS"], importo="2000.20")
+    RisorsaAzione.objects.create(azione=azione, anno=2025, fondo=fondi["FSR"], importo="0.20")
+    client.force_login(ufficio_piano_crema)
+    righe = _fogli(client.get(_url_esporta("xlsx")))["Risorse delle azioni"]
+    assert [r[:4] for r in righe[1:]] == [["1.1", 2, 2025, "FSR"], ["1.1", 2, 2026, "FNPS"]]
+    assert [_decimale(r[4]) for r in righe[1:]] == [Decimal("0.20"), Decimal("2000.20")]
+
+
+def test_foglio_disponibilita_contro_programmato(client, ufficio_piano_crema, piano, fondi):
+    """FNPS 2025: 10.000,00 available, 10.000,10 allocated by 1.1, so 0,10 over; COM 2027:
+    2.000,00 available, 1.234,56 allocated by 10.1, so 765,44 left."""
+    DisponibilitaFactory(fondo=fondi["FNPS"], anno=2025, importo="10000.00", atto="Decreto 1")
+    DisponibilitaFactory(fondo=fondi["COM"], anno=2027, importo="2000.00")
+    client.force_login(ufficio_piano_crema)
+    righe = _fogli(client.get(_url_esporta("xlsx")))["Disponibilità dei fondi"]
+    per_chiave = {(r[0], r[1]): r for r in righe[1:]}
+    fnps = per_chiave[("FNPS", 2025)]
+    assert [_decimale(v) for v in fnps[2:5]] == [
+        Decimal("10000.00"),
+        Decimal("10000.10"),
+        Decimal("-0.10"),
+    ]
+    assert fnps[5:] == ["Sì", "Decreto 1"]
+    com = per_chiave[("COM", 2027)]
+    assert [_decimale(v) for v in com[2:5]] == [
+        Decimal("2000.00"),
+        Decimal("1234.56"),
+        Decimal("765.44"),
+    ]
+    assert com[5] == "No"
+    # FNPS 2026 has allocations and nothing available: it is over by all of it.
+    assert per_chiave[("FNPS", 2026)][5] == "Sì"
 
 
 def test_foglio_indicatori(client, ufficio_piano_crema, piano):

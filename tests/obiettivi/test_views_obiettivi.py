@@ -268,15 +268,17 @@ def obiettivo(piano):
     )
 
 
-def test_azione_con_un_ente_del_registro(up, obiettivo, iscrizione_crema):
+def test_azione_con_un_ente_del_registro(up, piano, obiettivo, iscrizione_crema):
     ente = iscrizione_crema.ente
+    fnps = piano.fondi[0]
+    RisorsaFactory(obiettivo=obiettivo, anno=2025, fondo=fnps, importo=Decimal("2000.00"))
     dati = {
         "descrizione": "Trasporto sociale",
         "responsabile": ente.pk,
         "partner": [ente.pk],
         "data_inizio": "2025-03-01",
         "data_fine": "2026-12-31",
-        "risorse_assegnate": "1500,50",
+        f"a_2025_{fnps.pk}": "1.500,50",
     }
     risposta = up.post(_url("azione-nuova", obiettivo.pk), dati)
     assert risposta.status_code == 302
@@ -293,6 +295,9 @@ def test_azione_con_un_ente_del_registro(up, obiettivo, iscrizione_crema):
         datetime.date(2026, 12, 31),
     )
     assert azione.risorse_assegnate == Decimal("1500.50")
+    assert [(r.anno, r.fondo, r.importo) for r in azione.risorse.all()] == [
+        (2025, fnps, Decimal("1500.50"))
+    ]
 
 
 def test_azione_senza_responsabile(up, obiettivo):

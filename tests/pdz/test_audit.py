@@ -35,9 +35,11 @@ from obiettivi.demo import carica_fondi
 from obiettivi.models import (
     Azione,
     Destinatario,
+    Disponibilita,
     Indicatore,
     Obiettivo,
     Risorsa,
+    RisorsaAzione,
     SpesaEffettiva,
     ValoreIndicatore,
     Valutazione,
@@ -50,10 +52,12 @@ from tavoli.models import Esito, Incontro, Membro, Tavolo
 from tavoli.models import Presenza as PresenzaIncontro
 from tests.factories import (
     AzioneFactory,
+    DisponibilitaFactory,
     IncontroFactory,
     IndicatoreFactory,
     MembroFactory,
     ObiettivoFactory,
+    RisorsaAzioneFactory,
     RisorsaFactory,
     RuoloFactory,
     TavoloFactory,
@@ -248,6 +252,14 @@ CASI = {
     Risorsa: (
         lambda m: RisorsaFactory(obiettivo=m.obiettivo),
         _cambia("importo", Decimal("2500.00")),
+    ),
+    RisorsaAzione: (
+        lambda m: RisorsaAzioneFactory(azione=AzioneFactory(obiettivo=m.obiettivo)),
+        _cambia("importo", Decimal("750.25")),
+    ),
+    Disponibilita: (
+        lambda m: DisponibilitaFactory(ambito=m.ambito),
+        _cambia("atto", "Decreto di riparto n. 12"),
     ),
     Indicatore: (lambda m: IndicatoreFactory(obiettivo=m.obiettivo), _cambia("unita", "famiglie")),
     ValoreIndicatore: (
