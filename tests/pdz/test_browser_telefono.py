@@ -151,6 +151,7 @@ def giornata_di_voto(db):
         ),
         "regole di voto": reverse("assemblea:regole", kwargs={"slug": s}),
         "nuove regole": reverse("assemblea:regola-nuova", kwargs={"slug": s}),
+        "fondi disponibili": reverse("obiettivi:disponibilita", kwargs={"slug": s}),
         "profilo": reverse("accounts:profilo"),
     }
     comune = ["piano in revisione", "piano congelato", "versione", "profilo"]
