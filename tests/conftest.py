@@ -10,7 +10,7 @@ from tests.factories import IscrizioneFactory, RuoloFactory, UserFactory
 
 # The browser tests sit in their apps' folders; their fixtures (and the guard that fails a test
 # whose pages violated their Content-Security-Policy) reach every one of them from here.
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.utils.migrazioni"]
 
 PASSWORD = "password-di-prova"
 

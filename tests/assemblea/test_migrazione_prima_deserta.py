@@ -5,41 +5,23 @@ saying that its presences were not recorded; the others are left as they were.""
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from assemblea.models import Seduta
+from tests.utils.migrazioni import migra
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrazione"),
+]
 
 PRIMA = [("assemblea", "0005_astenuti_senza_vecchio_flag")]
 DOPO = [("assemblea", "0006_prima_convocazione_deserta")]
 ORA = datetime.datetime(2026, 3, 10, 16, 30, tzinfo=datetime.UTC)
 
 
-@pytest.fixture(autouse=True)
-def solo_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.fail(
-            "Il test della migrazione richiede PostgreSQL (DATABASE_URL=postgres://...): "
-            "su SQLite si esclude con -m 'not postgres'."
-        )
-
-
-def _migra(bersagli):
-    return MigrationExecutor(connection).migrate(bersagli)
-
-
-@pytest.fixture(autouse=True)
-def schema_completo_dopo():
-    """Back to the latest migrations afterwards, for the tests that follow."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 def test_le_sedute_gia_aperte_in_seconda_hanno_la_prima_deserta(cremasco):
-    Vecchia = _migra(PRIMA).apps.get_model("assemblea", "Seduta")
+    Vecchia = migra(PRIMA).apps.get_model("assemblea", "Seduta")
 
     def seduta(titolo, **campi):
         return Vecchia.objects.create(
@@ -62,7 +44,7 @@ def test_le_sedute_gia_aperte_in_seconda_hanno_la_prima_deserta(cremasco):
     in_prima = seduta("In prima", stato="aperta", convocazione="prima", aperta_il=ORA)
     convocata = seduta("Convocata")
 
-    _migra(DOPO)
+    migra(DOPO)
     dopo = {s.pk: s for s in Seduta.objects.all()}
     assert dopo[in_seconda.pk].prima_deserta_il == ORA
     assert dopo[in_seconda.pk].quorum_prima == {"ricostruita": True}

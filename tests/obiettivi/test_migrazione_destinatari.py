@@ -3,36 +3,18 @@ is there, and a free-text destinatari that clearly names groups gets them, the t
 the note; a text that names none gets none."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from obiettivi.models import Obiettivo
+from tests.utils.migrazioni import migra
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrazione"),
+]
 
 PRIMA = [("obiettivi", "0003_periodo_areapolicy_in_ambiti")]
 DOPO = [("obiettivi", "0004_gruppi_destinatari")]
-
-
-@pytest.fixture(autouse=True)
-def solo_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.fail(
-            "Il test della migrazione richiede PostgreSQL (DATABASE_URL=postgres://...): "
-            "su SQLite si esclude con -m 'not postgres'."
-        )
-
-
-def _migra(bersagli):
-    return MigrationExecutor(connection).migrate(bersagli)
-
-
-@pytest.fixture(autouse=True)
-def schema_completo_dopo():
-    """Back to the latest migrations afterwards: the tests that follow use today's schema."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 TESTI = {
@@ -57,7 +39,7 @@ ATTESI = {
 
 
 def test_i_destinatari_scritti_diventano_gruppi(cremasco):
-    apps = _migra(PRIMA).apps
+    apps = migra(PRIMA).apps
     Periodo = apps.get_model("ambiti", "Periodo")
     Vecchio = apps.get_model("obiettivi", "Obiettivo")
     periodo = Periodo.objects.create(nome="2040-2042", anno_inizio=2040, anno_fine=2042)
@@ -70,7 +52,7 @@ def test_i_destinatari_scritti_diventano_gruppi(cremasco):
             destinatari=testo,
         )
 
-    _migra(DOPO)
+    migra(DOPO)
     obiettivi = Obiettivo.objects.filter(periodo__nome="2040-2042").prefetch_related(
         "gruppi_destinatari"
     )

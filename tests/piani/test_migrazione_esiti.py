@@ -5,42 +5,22 @@ that recorded the vote."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from piani.models import VersionePiano
+from tests.utils.migrazioni import migra
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrazione"),
+]
 
 PRIMA = [("piani", "0003_revisione_enti_esito_superata")]
 DOPO = [("piani", "0004_versioni_superate_e_data_esito")]
 
 
-@pytest.fixture(autouse=True)
-def solo_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.fail(
-            "Il test della migrazione richiede PostgreSQL (DATABASE_URL=postgres://...): "
-            "su SQLite si esclude con -m 'not postgres'."
-        )
-
-
-def _migra(bersagli):
-    executor = MigrationExecutor(connection)
-    return executor.migrate(bersagli)
-
-
-@pytest.fixture(autouse=True)
-def schema_completo_dopo():
-    """Back to the latest migrations afterwards: the tests that follow (and their worker
-    processes) use this database with today's schema (piani/0005 and later)."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 def test_le_versioni_gia_congelate_ricevono_esito_e_data(cremasco, cremonese):
-    apps = _migra(PRIMA).apps
+    apps = migra(PRIMA).apps
     Periodo = apps.get_model("ambiti", "Periodo")
     Piano = apps.get_model("piani", "Piano")
     Versione = apps.get_model("piani", "VersionePiano")
@@ -66,7 +46,7 @@ def test_le_versioni_gia_congelate_ricevono_esito_e_data(cremasco, cremonese):
     quando = datetime.datetime(2030, 3, 4, 18, 0, tzinfo=datetime.UTC)
     Transizione.objects.filter(pk=passaggio.pk).update(avvenuta_il=quando)
 
-    _migra(DOPO)
+    migra(DOPO)
     esiti = {
         v.pk: (v.esito, v.esito_il)
         for v in VersionePiano.objects.filter(pk__in=[prima.pk, seconda.pk, votata.pk])
