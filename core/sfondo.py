@@ -6,14 +6,19 @@ a task goes to one background thread of the process instead: the request answers
 the page polls the task's progress as it does with a real worker. Tasks run one at a time, in
 the order they were queued; each closes its database connections when it ends.
 
+SQLite lets one writer at a time: a task that meets the request's lock (in-memory shared-cache
+databases refuse at once, "database table is locked", without waiting) runs again shortly after,
+which the tasks allow since they are idempotent.
+
 Production, with a broker, never comes here (settings.PDZ_TASK_IN_SFONDO is off).
 """
 
 import logging
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from threading import Lock
 
-from django.db import connections
+from django.db import OperationalError, connections
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +34,24 @@ def _esecutore_del_processo() -> ThreadPoolExecutor:
         return _esecutore
 
 
+TENTATIVI_SE_BLOCCATO = 50
+PAUSA_SE_BLOCCATO = 0.1
+
+
+def _bloccato(errore: OperationalError) -> bool:
+    return "locked" in str(errore)
+
+
 def _esegui(funzione, args, kwargs):
     try:
-        return funzione(*args, **kwargs)
+        for tentativo in range(1, TENTATIVI_SE_BLOCCATO + 1):
+            try:
+                return funzione(*args, **kwargs)
+            except OperationalError as errore:
+                if not _bloccato(errore) or tentativo == TENTATIVI_SE_BLOCCATO:
+                    raise
+                logger.info("Attività in sfondo: database occupato, nuovo tentativo")
+                time.sleep(PAUSA_SE_BLOCCATO)
     except Exception:
         logger.exception("Attività in sfondo non riuscita: %s", getattr(funzione, "__name__", ""))
         raise
