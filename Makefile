@@ -84,18 +84,19 @@ lint: setup lock-check
 	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=pdz.settings_test $(PY) manage.py makemigrations --check --dry-run
 
-## Every test: the production stack as shipped, the suite on PostgreSQL with Redis (as in
-## production), then on the embedded SQLite default, then on PostgreSQL again with the newest
-## Python installed here.
-test: setup chromium spid-sp-test lint test-production test-postgres test-sqlite test-newer-python
+## Every test: the production stack as shipped; the whole suite on PostgreSQL with Redis (as in
+## production, on the Python the image ships); the embedded SQLite default on the newest Python
+## installed here, so a newer Python and the newcomer's database are both exercised in one pass.
+test: setup chromium spid-sp-test lint test-production test-postgres test-sqlite
+
+# The suite runs on this many processes (pytest-xdist), each with its own test database, Redis
+# database and media folder (pdz/settings_test.py). The browser tests run after, one at a time:
+# two Chromiums on two cores would race their own timeouts.
+PROCESSI ?= 2
 
 test-postgres: setup chromium spid-sp-test
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest
-
-# A worker process cannot share the in-memory SQLite test database, and SQLite has no row locks
-# for the concurrency tests: those tests run above.
-test-sqlite: setup chromium spid-sp-test
-	$(PY) -m pytest -m "not worker and not postgres"
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -n $(PROCESSI) -m "not browser"
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -m browser
 
 ## The production configuration, as the Dockerfile and docker-compose.yml ship it: collectstatic
 ## with the manifest, gunicorn (gunicorn.conf.py) and a Celery worker, DEBUG off, on a fresh
@@ -153,8 +154,13 @@ NEWER_VERSION := $(shell $(NEWER_PYTHON) -c 'import sys; print("%d.%d" % sys.ver
 NEWER_VENV := $(if $(NEWER_VERSION),$(VENV)-$(NEWER_VERSION))
 endif
 
-## The PostgreSQL suite, browser tests included, again on the newest Python installed here, from
-## the same lock. Without one, a notice says so and nothing fails.
+# A worker process cannot share the in-memory SQLite test database, and SQLite has no row locks
+# for the concurrency tests: those run on PostgreSQL. The browser tests drive views that the
+# suite checks on SQLite too; they run on PostgreSQL.
+SQLITE_PYTEST = -m pytest -n $(PROCESSI) -m "not worker and not postgres and not browser"
+
+## The embedded SQLite default on the newest Python installed here, from the same lock; on the
+## 3.11 baseline, with a notice, when there is none.
 ifneq ($(NEWER_VENV),)
 $(NEWER_VENV)/bin/python:
 	$(NEWER_PYTHON) -m venv $(NEWER_VENV)
@@ -162,18 +168,25 @@ $(NEWER_VENV)/bin/python:
 $(NEWER_VENV)/.installed: requirements/dev.txt pyproject.toml | $(NEWER_VENV)/bin/python
 	$(call install_locked,$(NEWER_VENV))
 
+test-sqlite: $(NEWER_VENV)/.installed $(NODE_STAMP) spid-sp-test
+	$(NEWER_VENV)/bin/python $(SQLITE_PYTEST)
+
+## The whole PostgreSQL suite again on the newest Python (by hand; not part of make test).
 test-newer-python: $(NEWER_VENV)/.installed $(NODE_STAMP) chromium spid-sp-test
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(NEWER_VENV)/bin/python -m pytest
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(NEWER_VENV)/bin/python -m pytest -n $(PROCESSI) -m "not browser"
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(NEWER_VENV)/bin/python -m pytest -m browser
 else ifneq ($(NEWER_PYTHON),)
-test-newer-python:
+test-sqlite test-newer-python:
 	@echo "NEWER_PYTHON=$(NEWER_PYTHON) non si avvia: indica un interprete Python funzionante." >&2
 	@exit 1
 else
+test-sqlite: setup spid-sp-test
+	@echo "AVVISO: nessun Python più recente del 3.11 è installato (cercati python3.14, 3.13 e"
+	@echo "3.12, anche tra le versioni pyenv): la suite SQLite gira sul 3.11. Per sceglierne uno:"
+	@echo "  make test-sqlite NEWER_PYTHON=/percorso/di/python3.13"
+	$(PY) $(SQLITE_PYTEST)
+
 test-newer-python:
-	@echo "********************************************************************************"
-	@echo "AVVISO: nessun Python più recente del 3.11 è installato (cercati python3.14,"
-	@echo "python3.13 e python3.12, anche tra le versioni pyenv): la suite PostgreSQL NON è"
-	@echo "stata eseguita su un Python più recente. Per eseguirla:"
-	@echo "  make test-newer-python NEWER_PYTHON=/percorso/di/python3.13"
-	@echo "********************************************************************************"
+	@echo "Nessun Python più recente del 3.11: indica NEWER_PYTHON=/percorso/di/python3.x." >&2
+	@exit 1
 endif

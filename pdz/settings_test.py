@@ -10,12 +10,35 @@ os.environ.setdefault(
     "DJANGO_SECRET_KEY", "test-secret-key-not-used-anywhere-else-0123456789abcdef"
 )
 
-from pdz.settings import *  # noqa: F403
+
+def _redis_del_processo(url, processo):
+    """Each pytest-xdist process its own Redis database: the base one, then those below it.
+
+    The cache (rate limits, locks) and the Celery broker of one process must not see the other's,
+    and the worker a test starts reads REDIS_URL from the environment, so it is rewritten there.
+    """
+    if not url or not processo.startswith("gw"):
+        return url
+    from urllib.parse import urlsplit, urlunsplit
+
+    parti = urlsplit(url)
+    base = int(parti.path.strip("/") or 0)
+    return urlunsplit(parti._replace(path=f"/{(base - int(processo[2:])) % 16}"))
+
+
+_PROCESSO = os.environ.get("PYTEST_XDIST_WORKER", "")
+# The base stays in the environment, so a worker started by a test (which inherits both
+# variables) arrives at the same database instead of moving one further down.
+os.environ.setdefault("PDZ_REDIS_URL_BASE", os.environ.get("REDIS_URL", ""))
+if os.environ["PDZ_REDIS_URL_BASE"]:
+    os.environ["REDIS_URL"] = _redis_del_processo(os.environ["PDZ_REDIS_URL_BASE"], _PROCESSO)
+
+from pdz.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 SECURE_SSL_REDIRECT = False
-MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+MEDIA_ROOT = BASE_DIR / ".test-media" / (_PROCESSO or "principale")  # noqa: F405
 # Browser tests talk plain HTTP to the live server.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
