@@ -158,3 +158,16 @@ def test_elenco_a_query_costanti(client, ufficio_piano_crema, cremasco, territor
     tante, risposta = _query_dell_elenco(client, stato)
     assert risposta.content.decode().count('data-testid="candidatura"') == 30
     assert tante == poche
+
+
+def test_l_amministratore_le_legge_ma_non_le_cambia_dall_admin(client, amministratore, candidatura):
+    client.force_login(amministratore)
+    elenco = client.get(reverse("admin:ambiti_candidatura_changelist"))
+    assert elenco.status_code == 200
+    assert "Ente candidato 001" in elenco.content.decode()
+    assert client.get(reverse("admin:ambiti_candidatura_add")).status_code == 403
+    modifica = reverse("admin:ambiti_candidatura_change", args=[candidatura.pk])
+    risposta = client.post(modifica, {"stato": "accettata"})
+    assert risposta.status_code == 403
+    candidatura.refresh_from_db()
+    assert candidatura.stato == Candidatura.Stato.DA_ESAMINARE
