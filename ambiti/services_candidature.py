@@ -4,7 +4,8 @@ Ufficio di Piano's answer.
 1. The form stores it "in attesa di verifica dell'e-mail" and sends a link to the address given:
    a value signed with the portal's secret key (django.core.signing) holding the request's id and
    the time it was signed, valid for PDZ_CANDIDATURA_LINK_ORE. No table of tokens: a forged or
-   altered link fails the signature, an old one its age.
+   altered link fails the signature, an old one its age. A request never confirmed is deleted
+   once its link has expired (at the next request sent from the form).
 2. Opening the link and confirming makes it "da esaminare": only now does the Ufficio di Piano
    see it (and is told by e-mail, when its address is known).
 3. The Ufficio di Piano accepts it (the ente enters the register with the areas it chose: the
@@ -79,9 +80,20 @@ def _invia(candidatura, oggetto, modello, destinatario, **contesto) -> int:
     )
 
 
+def dimentica_non_confermate() -> int:
+    """Delete the requests whose link expired unopened: nobody confirmed the address, so the
+    data (someone's e-mail, maybe typed by another) has no reason to stay. Run at every new
+    request, which is when they pile up: no periodic job needed."""
+    scadute = Candidatura.objects.filter(
+        stato=Candidatura.Stato.VERIFICA_EMAIL, creata_il__lt=timezone.now() - durata_link()
+    )
+    return scadute.delete()[1].get(Candidatura._meta.label, 0)
+
+
 def registra(form, *, base_url=None) -> Candidatura:
     """Store the request of a valid public form and send the confirmation link."""
     with transaction.atomic():
+        dimentica_non_confermate()
         candidatura = form.save()
         transaction.on_commit(lambda: invia_verifica(candidatura, base_url=base_url))
     return candidatura

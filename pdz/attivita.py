@@ -28,7 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import Ruolo
-from ambiti.models import Candidatura, Ente, Iscrizione
+from ambiti.models import Ente, Iscrizione
 from ambiti.permissions import get_ambito_for_manager
 from assemblea.models import Seduta
 from core.esportazioni import FUSO_ORARIO, risposta_tabellare, verifica_formato
@@ -53,7 +53,6 @@ NOMI_AZIONI = dict(AZIONI)
 # URL argument before the object's id, or None).
 PAGINE = [
     (Iscrizione, "ambiti:iscrizione-dettaglio", "ambito", None),
-    (Candidatura, "ambiti:candidatura", "ambito", None),
     (Tavolo, "tavoli:dettaglio", "ambito", None),
     (Incontro, "tavoli:incontro", "tavolo__ambito", "tavolo_id"),
     (Obiettivo, "obiettivi:dettaglio", "ambito", None),

@@ -310,3 +310,22 @@ def test_la_conferma_non_crea_un_doppione_in_esame(client, in_attesa, cremasco):
     assert "già in esame un'altra richiesta" in leggi(uno(risposta, data_testid="esito"))
     in_attesa.refresh_from_db()
     assert in_attesa.stato == Candidatura.Stato.VERIFICA_EMAIL
+
+
+def test_le_richieste_mai_confermate_si_dimenticano_quando_il_link_scade(
+    client, aree, cremasco, settings, time_machine, django_capture_on_commit_callbacks
+):
+    settings.PDZ_CANDIDATURA_LINK_ORE = 1
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC))
+    dimenticata = CandidaturaFactory(ambito=cremasco, stato=Candidatura.Stato.VERIFICA_EMAIL)
+    confermata = CandidaturaFactory(ambito=cremasco, codice_fiscale="80000010012")
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC))
+    recente = CandidaturaFactory(
+        ambito=cremasco, codice_fiscale="80000030014", stato=Candidatura.Stato.VERIFICA_EMAIL
+    )
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 10, 5, tzinfo=datetime.UTC))
+    invia(client, aree, django_capture_on_commit_callbacks, codice_fiscale="RSSMRA85T10A562S")
+    rimaste = set(Candidatura.objects.values_list("pk", flat=True))
+    assert dimenticata.pk not in rimaste
+    assert {confermata.pk, recente.pk} <= rimaste
+    assert len(rimaste) == 3
