@@ -1,6 +1,7 @@
 """On a phone and without an account, an ente asks to join the Cremasco's register: it fixes the
-tax code the form refused, sends the request, opens the link of the e-mail and confirms it. The
-pages fit 390 px and are axe-clean; the honeypot stays out of sight."""
+tax code the form refused, sends the request, opens the link of the e-mail and confirms it; the
+Ufficio di Piano finds it from the dashboard, is told a refusal needs a reason, and accepts it.
+The pages fit 390 px and are axe-clean; the honeypot stays out of sight."""
 
 import re
 
@@ -9,8 +10,10 @@ from django.core import mail
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from ambiti.models import Candidatura
-from tests.browser_fixtures import descrivi_violazioni_axe, violazioni_axe
+from ambiti.models import AreaPolicy, Candidatura
+from tests.browser_fixtures import accedi, descrivi_violazioni_axe, violazioni_axe
+from tests.conftest import PASSWORD
+from tests.factories import CandidaturaFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,3 +77,32 @@ def test_un_ente_chiede_l_adesione_dal_telefono(nuovo_contesto, cremasco, live_s
     candidatura = Candidatura.objects.get()
     assert candidatura.stato == Candidatura.Stato.DA_ESAMINARE
     assert [a.nome for a in candidatura.aree_policy.all()] == ["Politiche abitative"]
+
+
+def test_l_ufficio_di_piano_accoglie_dal_telefono(
+    nuovo_contesto, cremasco, ufficio_piano_crema, territorio
+):
+    CandidaturaFactory(
+        ambito=cremasco,
+        aree_policy=list(AreaPolicy.objects.correnti().filter(nome="Politiche abitative")),
+    )
+    contesto = nuovo_contesto(viewport={"width": 390, "height": 800})
+    contesto.set_default_timeout(15_000)
+    page = contesto.new_page()
+    accedi(page, ufficio_piano_crema.username, PASSWORD)
+    page.get_by_test_id("candidature-in-esame").click()
+    expect(page.get_by_test_id("scheda-da_esaminare")).to_have_text("Da esaminare (1)")
+    _sta_nello_schermo(page)
+    _pulita(page)
+    page.get_by_role("link", name="Associazione Amici del Serio").click()
+
+    page.get_by_role("button", name="Respingi la richiesta").click()
+    expect(page.locator("#div_id_motivo")).to_contain_text("Scrivi il motivo del rifiuto")
+    _sta_nello_schermo(page)
+    _pulita(page)
+
+    page.get_by_role("button", name="Accogli e iscrivi al registro").click()
+    expect(page.get_by_role("alert")).to_contain_text("Richiesta accolta")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Associazione Amici del Serio")
+    expect(page.get_by_role("main")).to_contain_text("Politiche abitative")
+    assert [m.to for m in mail.outbox] == [["amici@example.org"]]
