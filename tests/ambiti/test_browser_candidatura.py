@@ -1,7 +1,7 @@
 """On a phone and without an account, an ente asks to join the Cremasco's register: it fixes the
 tax code the form refused, sends the request, opens the link of the e-mail and confirms it; the
 Ufficio di Piano finds it from the dashboard, is told a refusal needs a reason, and accepts it.
-The pages fit 390 px and are axe-clean; the honeypot stays out of sight."""
+The pages fit 390 px (the ente's also 320 px) and are axe-clean; the honeypot stays out of sight."""
 
 import re
 
@@ -28,9 +28,10 @@ def _pulita(page):
     assert not violazioni, descrivi_violazioni_axe(violazioni)
 
 
-def test_un_ente_chiede_l_adesione_dal_telefono(nuovo_contesto, cremasco, live_server):
+@pytest.mark.parametrize("larghezza", [390, 320])
+def test_un_ente_chiede_l_adesione_dal_telefono(nuovo_contesto, cremasco, live_server, larghezza):
     cache.clear()
-    contesto = nuovo_contesto(viewport={"width": 390, "height": 800})
+    contesto = nuovo_contesto(viewport={"width": larghezza, "height": 800})
     contesto.set_default_timeout(15_000)
     page = contesto.new_page()
     page.goto("/pubblico/cremasco/aderisci/")

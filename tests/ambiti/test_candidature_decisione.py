@@ -8,7 +8,7 @@ from ambiti import services_candidature
 from ambiti.models import AreaPolicy, Candidatura, Ente, Iscrizione
 from core.flusso import OperazioneNonAmmessa
 from tests.factories import CandidaturaFactory, IscrizioneFactory
-from tests.utils.concorrenza import dopo_la_lettura
+from tests.utils.concorrenza import Bloccante, dopo_la_lettura
 from tests.utils.html import testo_visibile as leggi
 from tests.utils.html import uno
 
@@ -214,3 +214,23 @@ def test_elenco_con_le_schede_per_stato(client, ufficio_piano_crema, candidatura
     assert leggi(uno(cruscotto, data_testid="candidature-in-esame")) == (
         "1 richiesta di adesione da esaminare"
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_l_accoglienza_aspetta_la_decisione_in_corso(cremasco, ufficio_piano_crema, aree):
+    """Two members of the Ufficio click at once: the second waits for the first's lock, then
+    finds the request decided and enters nothing."""
+    candidatura = CandidaturaFactory(ambito=cremasco, aree_policy=aree[:1])
+    letta = Candidatura.objects.get(pk=candidatura.pk)
+    accoglienza = Bloccante(
+        lambda: services_candidature.accetta(
+            candidatura=Candidatura.objects.get(pk=candidatura.pk), da=ufficio_piano_crema
+        )
+    )
+    with accoglienza:
+        accoglienza.rilascia_tra(0.3)
+        with pytest.raises(OperazioneNonAmmessa, match="già stata decisa"):
+            services_candidature.accetta(candidatura=letta, da=ufficio_piano_crema)
+    assert Iscrizione.objects.filter(ente__codice_fiscale=CF).count() == 1
+    assert Ente.objects.filter(codice_fiscale=CF).count() == 1
