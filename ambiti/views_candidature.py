@@ -25,6 +25,8 @@ from .permissions import (
 )
 
 CANDIDATURE_PER_PAGINA = 50
+# Confirmation links sent to one e-mail address in an hour, whoever asks for them.
+MESSAGGI_PER_INDIRIZZO_ORA = 3
 # The states the Ufficio di Piano's list shows, one tab each; unconfirmed requests are not
 # submitted yet.
 STATI_ELENCO = [
@@ -55,6 +57,15 @@ def aderisci(request, ambito):
             # Answered like a real request, so that the robot learns nothing; nothing is kept.
             return redirect("adesione:inviata", ambito=ambito.slug)
         if form.is_valid():
+            # Nor may many addresses together flood one mailbox with confirmation links.
+            destinatario = f"candidature-email:{form.cleaned_data['email'].casefold()}"
+            if oltre_il_limite(destinatario, massimo=MESSAGGI_PER_INDIRIZZO_ORA, secondi=3600):
+                return render(
+                    request,
+                    "ambiti/candidature/modulo.html",
+                    {"ambito": ambito, "form": form, "troppe": True},
+                    status=429,
+                )
             servizi.registra(form)
             return redirect("adesione:inviata", ambito=ambito.slug)
     return render(request, "ambiti/candidature/modulo.html", {"ambito": ambito, "form": form})

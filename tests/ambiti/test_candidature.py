@@ -329,3 +329,17 @@ def test_le_richieste_mai_confermate_si_dimenticano_quando_il_link_scade(
     assert dimenticata.pk not in rimaste
     assert {confermata.pk, recente.pk} <= rimaste
     assert len(rimaste) == 3
+
+
+def test_un_indirizzo_e_mail_non_riceve_piu_di_tre_link_l_ora(
+    client, aree, mailoutbox, django_capture_on_commit_callbacks
+):
+    """From many machines, one mailbox is not flooded with confirmation links."""
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            risposta = client.post(url_modulo(), dati(aree), REMOTE_ADDR=f"10.0.0.{n}")
+        assert risposta.status_code == 302
+    risposta = client.post(url_modulo(), dati(aree), REMOTE_ADDR="10.0.0.99")
+    assert risposta.status_code == 429
+    assert len(mailoutbox) == 3
+    assert Candidatura.objects.count() == 3
