@@ -5,6 +5,7 @@ from .models import (
     AreaPolicy,
     Asst,
     Ats,
+    Candidatura,
     Comune,
     Ente,
     Iscrizione,
@@ -108,3 +109,19 @@ class AreaPolicyAdmin(admin.ModelAdmin):
     list_editable = ["ordine"]
     prepopulated_fields = {"slug": ["nome"]}
     search_fields = ["nome"]
+
+
+@admin.register(Candidatura)
+class CandidaturaAdmin(admin.ModelAdmin):
+    """Read-only: a request changes state only through its services (the e-mail link, the
+    Ufficio di Piano's answer), which also tell the ente."""
+
+    list_display = ["denominazione", "codice_fiscale", "ambito", "stato", "creata_il"]
+    list_filter = ["ambito", "stato"]
+    search_fields = ["denominazione", "codice_fiscale", "email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

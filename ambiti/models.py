@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -431,3 +432,87 @@ class Iscrizione(models.Model):
             raise ValidationError(
                 {"data_adesione_adp": _("Indicare la data solo se l'ente aderisce all'AdP.")}
             )
+
+
+class CandidaturaQuerySet(models.QuerySet):
+    def in_esame(self):
+        return self.filter(stato=Candidatura.Stato.DA_ESAMINARE)
+
+
+class Candidatura(models.Model):
+    """A manifestazione di interesse: a body asks, from the public form, to join the register of
+    one ambito. It reaches the Ufficio di Piano only once the ente has confirmed its e-mail
+    address (ambiti/services_candidature.py); accepting it enters the ente in the register."""
+
+    class Stato(models.TextChoices):
+        VERIFICA_EMAIL = "verifica_email", _("In attesa di verifica dell'e-mail")
+        DA_ESAMINARE = "da_esaminare", _("Da esaminare")
+        ACCETTATA = "accettata", _("Accettata")
+        RESPINTA = "respinta", _("Respinta")
+
+    ambito = models.ForeignKey(
+        Ambito, on_delete=models.CASCADE, related_name="candidature", verbose_name=_("ambito")
+    )
+    denominazione = models.CharField(_("denominazione"), max_length=200)
+    tipo = models.CharField(_("tipo di ente"), max_length=20, choices=Ente.Tipo.choices)
+    codice_fiscale = models.CharField(
+        _("codice fiscale dell'ente"), max_length=16, validators=[validate_codice_fiscale_ente]
+    )
+    email = models.EmailField(_("e-mail di contatto"))
+    referente = models.CharField(_("referente"), max_length=150, blank=True)
+    aree_policy = models.ManyToManyField(
+        AreaPolicy,
+        blank=True,
+        related_name="candidature",
+        verbose_name=_("aree di policy scelte"),
+    )
+    # What the ente declared, and when (the time of the request): the form refuses it without.
+    dichiara_requisiti = models.BooleanField(_("dichiara i requisiti"), default=False)
+    consenso_privacy = models.BooleanField(_("ha letto l'informativa privacy"), default=False)
+    stato = models.CharField(
+        _("stato"), max_length=20, choices=Stato.choices, default=Stato.VERIFICA_EMAIL
+    )
+    creata_il = models.DateTimeField(_("inviata il"), auto_now_add=True)
+    email_verificata_il = models.DateTimeField(_("e-mail verificata il"), null=True, blank=True)
+    decisa_il = models.DateTimeField(_("decisa il"), null=True, blank=True)
+    decisa_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decisa da"),
+    )
+    motivo_rifiuto = models.TextField(_("motivo del rifiuto"), blank=True)
+    iscrizione = models.ForeignKey(
+        Iscrizione,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="candidature",
+        verbose_name=_("iscrizione al registro"),
+    )
+
+    objects = CandidaturaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-creata_il", "-pk"]
+        verbose_name = _("richiesta di adesione al registro")
+        verbose_name_plural = _("richieste di adesione al registro")
+        indexes = [models.Index(fields=["ambito", "stato"], name="candidatura_ambito_stato_idx")]
+        constraints = [
+            # One request under examination per body and ambito: a second one would be a
+            # duplicate for the Ufficio di Piano to spot by eye.
+            models.UniqueConstraint(
+                fields=["ambito", "codice_fiscale"],
+                condition=Q(stato="da_esaminare"),
+                name="una_candidatura_in_esame_per_ente",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stato="respinta") | ~Q(motivo_rifiuto=""),
+                name="candidatura_respinta_con_motivo",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.denominazione} — {self.ambito}"

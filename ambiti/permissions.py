@@ -8,7 +8,7 @@ from accounts.permissions import (
     ruoli_di,
 )
 
-from .models import Ambito, Iscrizione
+from .models import Ambito, Candidatura, Iscrizione
 
 
 def can_view_registro(user, ambito) -> bool:
@@ -54,3 +54,30 @@ def get_iscrizione_for_manager(user, ambito, pk) -> Iscrizione:
     iscrizione = get_iscrizione_for_reader(user, ambito, pk)
     check_access(can_act=can_manage_registro(user, ambito))
     return iscrizione
+
+
+def get_ambito_pubblico(slug) -> Ambito:
+    """The ambito of a public page (no login): any ambito exists for everyone."""
+    ambito = Ambito.objects.filter(slug=slug).first()
+    check_access(can_view=ambito is not None)
+    return ambito
+
+
+def can_manage_candidature(user, ambito) -> bool:
+    # Requests to join the register are register work: the Ufficio di Piano's.
+    return can_manage_registro(user, ambito)
+
+
+def get_candidatura_for_manager(user, ambito, pk) -> Candidatura:
+    """A request the Ufficio di Piano may decide. One still waiting for its e-mail confirmation
+    has not been submitted yet: for the Ufficio it does not exist."""
+    check_access(can_act=can_manage_candidature(user, ambito))
+    candidatura = (
+        Candidatura.objects.select_related("ambito", "decisa_da", "iscrizione")
+        .prefetch_related("aree_policy")
+        .exclude(stato=Candidatura.Stato.VERIFICA_EMAIL)
+        .filter(ambito=ambito, pk=pk)
+        .first()
+    )
+    check_access(can_view=candidatura is not None)
+    return candidatura

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_accessi, views_email, views_impostazioni, views_utenti
+from . import (
+    views,
+    views_accessi,
+    views_candidature,
+    views_email,
+    views_impostazioni,
+    views_utenti,
+)
 
 app_name = "ambiti"
 
@@ -50,4 +57,20 @@ urlpatterns = [
 urlpatterns += [
     path("<slug:slug>/email/", views_email.registro_email, name="email"),
     path("<slug:slug>/email/<int:pk>/riprova/", views_email.riprova_email, name="email-riprova"),
+]
+
+# Requests to join the register sent from the public form (ambiti/views_candidature.py).
+urlpatterns += [
+    path("<slug:slug>/candidature/", views_candidature.elenco, name="candidature"),
+    path("<slug:slug>/candidature/<int:pk>/", views_candidature.dettaglio, name="candidatura"),
+    path(
+        "<slug:slug>/candidature/<int:pk>/accetta/",
+        views_candidature.accetta,
+        name="candidatura-accetta",
+    ),
+    path(
+        "<slug:slug>/candidature/<int:pk>/respingi/",
+        views_candidature.respingi,
+        name="candidatura-respingi",
+    ),
 ]

@@ -9,7 +9,7 @@ from accounts.permissions import is_amministratore
 
 from .filters import ComuneFilter, IscrizioneFilter
 from .forms import EnteForm, IscrizioneForm
-from .models import Comune, Iscrizione
+from .models import Candidatura, Comune, Iscrizione
 from .permissions import (
     can_manage_registro,
     get_ambito_for_manager,
@@ -56,12 +56,17 @@ def registro(request, slug):
     )
     query = request.GET.copy()
     query.pop("pagina", None)
+    puo_gestire = can_manage_registro(request.user, ambito)
     context = {
         "ambito": ambito,
         "filtro": filtro,
         "pagina": pagina,
         "query": query.urlencode(),
-        "puo_gestire": can_manage_registro(request.user, ambito),
+        "puo_gestire": puo_gestire,
+        # Counted only for the Ufficio di Piano, and only on the full page.
+        "candidature_in_esame": (
+            Candidatura.objects.in_esame().filter(ambito=ambito).count if puo_gestire else None
+        ),
     }
     return _partial_or_page(request, "ambiti/registro.html", context, "risultati")
 

@@ -63,7 +63,15 @@ def correlazione() -> str | None:
 def _modelli():
     """(model, path from the model to its ambito's id or None, registration options)."""
     from accounts.models import Ruolo
-    from ambiti.models import Ambito, Comune, Ente, Iscrizione, Popolazione, SubAmbito
+    from ambiti.models import (
+        Ambito,
+        Candidatura,
+        Comune,
+        Ente,
+        Iscrizione,
+        Popolazione,
+        SubAmbito,
+    )
     from assemblea.models import (
         Delega,
         PuntoOdg,
@@ -100,6 +108,8 @@ def _modelli():
         (Popolazione, "comune__ambito_id", {}),
         (Ente, None, {}),
         (Iscrizione, "ambito_id", {"m2m_fields": {"aree_policy"}}),
+        # The requests to join it: who accepted or refused them, and why.
+        (Candidatura, "ambito_id", {"m2m_fields": {"aree_policy"}}),
         # accounts: people and what they may do.
         (User, None, {"exclude_fields": ["password", "last_login", "token_calendario"]}),
         (Ruolo, "ambito_id", {}),

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ambiti.models import Comune, Iscrizione
+from ambiti.models import Candidatura, Comune, Iscrizione
 from ambiti.permissions import can_manage_registro, get_ambito_for_reader
 from assemblea.permissions import sedute_in_corso
 from tavoli.permissions import riepilogo_tavoli
@@ -33,6 +33,7 @@ def cruscotto(request, slug):
         attive=Count("pk", filter=Q(stato=Iscrizione.Stato.ATTIVA)),
         aderenti=Count("pk", filter=Q(stato=Iscrizione.Stato.ATTIVA, aderisce_adp=True)),
     )
+    puo_gestire = can_manage_registro(request.user, ambito)
     return render(
         request,
         "pdz/cruscotto.html",
@@ -44,7 +45,11 @@ def cruscotto(request, slug):
             "fonti": fonti,
             "registro": registro,
             "tavoli": riepilogo_tavoli(request.user, ambito),
-            "puo_gestire": can_manage_registro(request.user, ambito),
+            "puo_gestire": puo_gestire,
+            # The requests to join the register the Ufficio di Piano has to answer.
+            "candidature_in_esame": (
+                Candidatura.objects.in_esame().filter(ambito=ambito).count() if puo_gestire else 0
+            ),
             "sedute": sedute_in_corso(request.user, ambito),
         },
     )

@@ -277,6 +277,10 @@ PERMISSIONS_POLICY = {
 }
 # Reports accepted per client address and minute; the rest are dropped unread.
 CSP_REPORTS_PER_MINUTE = env.int("CSP_REPORTS_PER_MINUTE", default=30)
+# The public form by which an ente asks to join an ambito's register (ambiti/views_candidature.py):
+# how many times an hour one address may send it, and how long its e-mail confirmation link lasts.
+PDZ_CANDIDATURE_PER_ORA = env.int("PDZ_CANDIDATURE_PER_ORA", default=10)
+PDZ_CANDIDATURA_LINK_ORE = env.int("PDZ_CANDIDATURA_LINK_ORE", default=72)
 
 # The portal's own page, in Italian, when a form comes back with an expired token.
 CSRF_FAILURE_VIEW = "pdz.views.csrf_failure"

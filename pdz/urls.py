@@ -16,6 +16,9 @@ urlpatterns = [
     path("spid/", include("accounts.urls_spid")),
     path("ambiti/<slug:slug>/", cruscotto.cruscotto, name="cruscotto"),
     path("ambiti/", include("ambiti.urls")),
+    # An ente asks to join an ambito's register, without an account (ambiti/views_candidature.py).
+    # Before any other "pubblico/" include, which would otherwise take these addresses.
+    path("pubblico/<slug:ambito>/aderisci/", include("ambiti.urls_pubblico")),
     # The Ufficio di Piano reads its ambito's audit trail (pdz/attivita.py).
     path("", include("pdz.urls_attivita")),
     path("", include("tavoli.urls")),

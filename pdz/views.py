@@ -3,7 +3,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.http import (
     HttpResponse,
     HttpResponseForbidden,
@@ -20,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from ambiti.permissions import ambiti_visibili
+from core.limiti import oltre_il_limite
 
 from . import health as health_checks
 from .osservabilita import request_id_corrente
@@ -83,12 +83,7 @@ def csp_report(request):
     if not 0 < lunghezza <= CSP_REPORT_MAX_BYTES:
         return HttpResponse(status=413) if lunghezza else HttpResponse(status=400)
     chiave = f"csp-report:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(chiave, 0, timeout=60)
-    try:
-        ricevuti = cache.incr(chiave)
-    except ValueError:  # expired between add and incr
-        ricevuti = 1
-    if ricevuti > settings.CSP_REPORTS_PER_MINUTE:
+    if oltre_il_limite(chiave, massimo=settings.CSP_REPORTS_PER_MINUTE, secondi=60):
         return nessun_contenuto
     try:
         rapporto = json.loads(request.read(CSP_REPORT_MAX_BYTES))

@@ -5,7 +5,7 @@ the exports' expected files are written against; import them from that module by
 """
 
 from .accounts import RuoloFactory, UserFactory, codice_fiscale_persona
-from .ambiti import EnteFactory, IscrizioneFactory
+from .ambiti import CandidaturaFactory, EnteFactory, IscrizioneFactory
 from .obiettivi import (
     AzioneFactory,
     DisponibilitaFactory,
@@ -19,6 +19,7 @@ from .tavoli import IncontroFactory, MembroFactory, TavoloFactory
 
 __all__ = [
     "AzioneFactory",
+    "CandidaturaFactory",
     "DisponibilitaFactory",
     "EnteFactory",
     "IncontroFactory",

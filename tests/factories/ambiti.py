@@ -3,7 +3,7 @@ import datetime
 import factory
 from stdnum import luhn
 
-from ambiti.models import Ente, Iscrizione
+from ambiti.models import Candidatura, Ente, Iscrizione
 
 
 def _codice_fiscale(n: int) -> str:
@@ -28,6 +28,27 @@ class IscrizioneFactory(factory.django.DjangoModelFactory):
 
     ente = factory.SubFactory(EnteFactory)
     data_iscrizione = datetime.date(2024, 6, 1)
+
+    @factory.post_generation
+    def aree_policy(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.aree_policy.set(extracted)
+
+
+class CandidaturaFactory(factory.django.DjangoModelFactory):
+    """A request to join a register, confirmed and waiting for the Ufficio di Piano."""
+
+    class Meta:
+        model = Candidatura
+        skip_postgeneration_save = True
+
+    denominazione = "Associazione Amici del Serio"
+    tipo = Ente.Tipo.ODV
+    codice_fiscale = "91234500196"
+    email = "amici@example.org"
+    dichiara_requisiti = True
+    consenso_privacy = True
+    stato = Candidatura.Stato.DA_ESAMINARE
 
     @factory.post_generation
     def aree_policy(self, create, extracted, **kwargs):

@@ -18,7 +18,15 @@ from django.utils import timezone
 
 from accounts.models import Ruolo, User
 from ambiti.demo import carica_periodo
-from ambiti.models import Ambito, Comune, Ente, Iscrizione, Popolazione, SubAmbito
+from ambiti.models import (
+    Ambito,
+    Candidatura,
+    Comune,
+    Ente,
+    Iscrizione,
+    Popolazione,
+    SubAmbito,
+)
 from assemblea import services as assemblea_services
 from assemblea.models import (
     Delega,
@@ -226,6 +234,17 @@ CASI = {
     ),
     Ente: (lambda m: m.iscrizione.ente, _cambia("telefono", "0373 000000")),
     Iscrizione: (lambda m: m.iscrizione, _cambia("note", "Rinnovata")),
+    Candidatura: (
+        lambda m: Candidatura.objects.create(
+            ambito=m.ambito,
+            denominazione="Associazione Amici del Serio",
+            tipo="odv",
+            codice_fiscale="91234500196",
+            email="amici@example.org",
+            stato="da_esaminare",
+        ),
+        _cambia("referente", "Maria Rossi"),
+    ),
     User: (lambda m: m.sindaco, _cambia("email", "nuova@example.org")),
     Ruolo: (
         lambda m: Ruolo.objects.get(user=m.sindaco),
