@@ -27,6 +27,7 @@ from io import BytesIO
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
+from django.core.files.base import ContentFile
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -45,6 +46,11 @@ class FirmaNonConfigurata(Exception):
 
 class FirmaNonRiuscita(Exception):
     """The certificate could not be loaded or the PDF could not be signed."""
+
+
+class OriginaleNonCorrisponde(Exception):
+    """The stored original's bytes no longer have the recorded SHA-256: damaged data, which no
+    signature may cover (another attempt would find the same bytes)."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,75 @@ def firma_pdf(dati: bytes, *, motivo: str = "", luogo: str = "") -> bytes:
 
 def impronta(dati: bytes) -> str:
     return hashlib.sha256(dati).hexdigest()
+
+
+def firma_originale(campo, sha256: str, *, motivo: str = "", luogo: str = "") -> bytes:
+    """The stored file `campo` (a FieldFile) signed, after checking that its bytes are still
+    those whose SHA-256 was recorded (`sha256`)."""
+    with campo.open("rb") as file:
+        dati = file.read()
+    if impronta(dati) != sha256:
+        raise OriginaleNonCorrisponde(
+            f"{campo.name}: l'impronta del file non è quella registrata, non lo firmo."
+        )
+    return firma_pdf(dati, motivo=motivo, luogo=luogo)
+
+
+def salva_firmato(campo, nome: str, dati: bytes) -> str | None:
+    """Store `dati` as the signed file of `campo`'s instance under a new name; return the name
+    of the signed file it replaces (for the caller to delete once the new one is recorded)."""
+    vecchio = campo.name or None
+    nome = campo.field.generate_filename(campo.instance, nome)
+    # The storage adds a suffix when the name is taken: a new signature (another certificate)
+    # never overwrites the file a reader may be downloading.
+    campo.name = campo.storage.save(nome, ContentFile(dati))
+    return vecchio if vecchio != campo.name else None
+
+
+def in_un_task(task, lavoro, *, descrizione: str, attesa: int = 10):
+    """`lavoro()` inside Celery task `task` (bound, with max_retries): an altered original is
+    logged and left (no attempt changes it); any other failure (the certificate's file, the
+    timestamping service, the disk, the database) is tried again after attesa·n² seconds, then
+    logged. The task returns what this returns."""
+    try:
+        return lavoro()
+    except OriginaleNonCorrisponde:
+        logger.exception("%s: l'originale non ha l'impronta registrata, non lo firmo", descrizione)
+        return None
+    except Exception as errore:
+        if task.request.retries < task.max_retries:
+            logger.warning("%s: non riuscito, nuovo tentativo", descrizione)
+            nuovo_tentativo = task.retry(
+                exc=errore, countdown=attesa * (task.request.retries + 1) ** 2, throw=False
+            )
+            if task.request.is_eager:
+                # In-process (no broker): Celery has run the retry already, and raising it
+                # would reach the caller (task_eager_propagates).
+                return nuovo_tentativo
+            raise nuovo_tentativo from errore
+        logger.exception("%s: non riuscito", descrizione)
+        return None
+
+
+@dataclass(frozen=True)
+class DocumentoPubblicato:
+    """The file to publish of a document kept both as it was and as signed: the signed file
+    when there is one, with both fingerprints (the original's is the one recorded when the
+    document became final, and it is also the fingerprint of the signed file's first bytes)."""
+
+    file: object  # a FieldFile
+    sha256: str
+    sha256_firmato: str | None
+
+    @property
+    def firmato(self) -> bool:
+        return self.sha256_firmato is not None
+
+    @classmethod
+    def di(cls, *, originale, sha256: str, firmato, sha256_firmato: str):
+        if firmato and sha256_firmato:
+            return cls(file=firmato, sha256=sha256, sha256_firmato=sha256_firmato)
+        return cls(file=originale, sha256=sha256, sha256_firmato=None)
 
 
 @dataclass(frozen=True)

@@ -20,17 +20,6 @@ def originale():
     return rendi_pdf(HTML, titolo="Atto di prova", autore="Ambito di prova").pdf
 
 
-@pytest.fixture
-def certificati(tmp_path):
-    return crea_certificati(tmp_path / "ca")
-
-
-@pytest.fixture
-def sigillo(settings, certificati):
-    configura(settings, certificati)
-    return certificati
-
-
 def test_senza_certificato_la_firma_non_e_configurata(originale):
     assert not firma.configurata()
     with pytest.raises(firma.FirmaNonConfigurata):

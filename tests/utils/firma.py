@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -131,3 +132,16 @@ def configura(settings, certificati: CertificatiDiProva, *, pkcs12: bool = False
         settings.PDZ_FIRMA_CHIAVE = str(certificati.chiave)
     settings.PDZ_FIRMA_PASSWORD = PASSWORD
     settings.PDZ_FIRMA_CATENA = [str(certificati.catena)]
+
+
+# The fixtures of the signature tests; a test module imports them by name.
+@pytest.fixture
+def certificati(tmp_path):
+    return crea_certificati(tmp_path / "ca")
+
+
+@pytest.fixture
+def sigillo(settings, certificati):
+    """The settings pointing to the test CA's seal: documents get signed."""
+    configura(settings, certificati)
+    return certificati
