@@ -222,6 +222,8 @@ class EsitoVerifica:
     copre_tutto: bool = False
     firmatario: str = ""
     firmato_il: datetime | None = None
+    # PAdES-B-T: when a timestamping authority the trust roots vouch for saw the signature.
+    marcata_il: datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -274,7 +276,15 @@ def verifica(dati: bytes, radici) -> EsitoVerifica:
         copre_tutto=copertura is not None and copertura.name == "ENTIRE_FILE",
         firmatario=_nome(stato),
         firmato_il=stato.signer_reported_dt,
+        marcata_il=_marca(stato),
     )
+
+
+def _marca(stato) -> datetime | None:
+    marca = stato.timestamp_validity
+    if marca is None or not (marca.intact and marca.valid and marca.trusted):
+        return None
+    return marca.timestamp
 
 
 def _nome(stato) -> str:

@@ -3,13 +3,15 @@ validated by pyHanko's validator against the test CA; a changed byte, another CA
 configuration say so."""
 
 import hashlib
+from datetime import timedelta
 
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
+from django.utils import timezone
 
 from core import firma
 from core.pdf import rendi_pdf
-from tests.utils.firma import configura, crea_certificati
+from tests.utils.firma import configura, crea_certificati, servizio_marca_temporale
 
 HTML = """<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Atto</title></head>
 <body><h1>Deliberazione di prova</h1><p>Il testo approvato dall'Assemblea.</p></body></html>"""
@@ -38,6 +40,22 @@ def test_il_pdf_firmato_inizia_con_i_byte_originali_e_la_firma_risale_alla_ca(si
     assert esito.copre_tutto
     assert "Ufficio di Piano di prova" in esito.firmatario
     assert esito.firmato_il is not None
+
+
+def test_con_un_servizio_di_marca_temporale_la_firma_e_pades_b_t(settings, sigillo, originale):
+    with servizio_marca_temporale(sigillo) as indirizzo:
+        settings.PDZ_FIRMA_TSA_URL = indirizzo
+        firmato = firma.firma_pdf(originale)
+
+    assert firmato.startswith(originale)
+    esito = firma.verifica(firmato, [sigillo.radice])
+    assert esito.ok
+    assert esito.marcata_il is not None
+    assert abs(esito.marcata_il - timezone.now()) < timedelta(minutes=5)
+
+
+def test_senza_servizio_di_marca_temporale_la_firma_non_ha_marca(sigillo, originale):
+    assert firma.verifica(firma.firma_pdf(originale), [sigillo.radice]).marcata_il is None
 
 
 def test_la_firma_e_pades(sigillo, originale):

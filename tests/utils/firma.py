@@ -5,16 +5,23 @@ qualified seal has), written as PEM files and, for the PKCS#12 path, as one .p12
 settings point to them the way the environment does in production (pdz/settings.py).
 """
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from asn1crypto import keys as asn1_keys
+from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
 PASSWORD = "prova-sigillo"
 
@@ -22,6 +29,7 @@ PASSWORD = "prova-sigillo"
 @dataclass(frozen=True)
 class CertificatiDiProva:
     radice: x509.Certificate
+    chiave_radice: ec.EllipticCurvePrivateKey
     intermedia: x509.Certificate
     sigillo: x509.Certificate
     certificato: Path
@@ -54,7 +62,9 @@ def _uso(*, ca: bool) -> x509.KeyUsage:
     )
 
 
-def _certificato(nome, chiave, emittente, chiave_emittente, *, ca: bool) -> x509.Certificate:
+def _certificato(
+    nome, chiave, emittente, chiave_emittente, *, ca: bool, marca_temporale: bool = False
+) -> x509.Certificate:
     adesso = datetime.now(UTC)
     costruttore = (
         x509.CertificateBuilder()
@@ -72,6 +82,10 @@ def _certificato(nome, chiave, emittente, chiave_emittente, *, ca: bool) -> x509
             False,
         )
     )
+    if marca_temporale:
+        costruttore = costruttore.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+        )
     return costruttore.sign(chiave_emittente, hashes.SHA256())
 
 
@@ -119,7 +133,9 @@ def crea_certificati(cartella: Path, *, cn_radice="CA di prova pdz") -> Certific
             serialization.BestAvailableEncryption(PASSWORD.encode()),
         )
     )
-    return CertificatiDiProva(radice, intermedia, sigillo, certificato, chiave, catena, archivio)
+    return CertificatiDiProva(
+        radice, chiave_radice, intermedia, sigillo, certificato, chiave, catena, archivio
+    )
 
 
 def configura(settings, certificati: CertificatiDiProva, *, pkcs12: bool = False) -> None:
@@ -132,6 +148,57 @@ def configura(settings, certificati: CertificatiDiProva, *, pkcs12: bool = False
         settings.PDZ_FIRMA_CHIAVE = str(certificati.chiave)
     settings.PDZ_FIRMA_PASSWORD = PASSWORD
     settings.PDZ_FIRMA_CATENA = [str(certificati.catena)]
+
+
+class _Richieste(BaseHTTPRequestHandler):
+    marcatore = None
+
+    def do_POST(self):
+        richiesta = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+        risposta = self.marcatore.request_tsa_response(richiesta).dump()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/timestamp-reply")
+        self.send_header("Content-Length", str(len(risposta)))
+        self.end_headers()
+        self.wfile.write(risposta)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def servizio_marca_temporale(certificati: CertificatiDiProva):
+    """An RFC 3161 timestamping service on 127.0.0.1, its certificate issued by the test root;
+    yields its URL (for PDZ_FIRMA_TSA_URL). RSA: pyHanko's test timestamper signs only that."""
+    chiave = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    certificato = _certificato(
+        _nome("Marca temporale di prova"),
+        chiave,
+        certificati.radice.subject,
+        certificati.chiave_radice,
+        ca=False,
+        marca_temporale=True,
+    )
+    marcatore = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(certificato.public_bytes(serialization.Encoding.DER)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(
+            chiave.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        ),
+    )
+    gestore = type("Gestore", (_Richieste,), {"marcatore": marcatore})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), gestore)
+    filo = threading.Thread(target=server.serve_forever, daemon=True)
+    filo.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/tsa"
+    finally:
+        server.shutdown()
+        server.server_close()
+        filo.join()
 
 
 # The fixtures of the signature tests; a test module imports them by name.
