@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pypdf
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from ambiti.demo import carica_periodo
 from assemblea import services, tasks
@@ -112,6 +113,19 @@ def test_alla_chiusura_il_verbale_si_archivia_e_si_pubblica_firmato(
     assert esito.ok and esito.copre_tutto
     # The plan the session approved is signed too.
     assert versione.documento_pubblicato().firmato
+
+
+def test_dalla_pagina_della_seduta_si_scarica_il_verbale_firmato(
+    client, django_capture_on_commit_callbacks, sigillo, aperta, ufficio_piano_crema
+):
+    seduta = _chiudi(django_capture_on_commit_callbacks, aperta, ufficio_piano_crema)
+    client.force_login(ufficio_piano_crema)
+
+    risposta = client.get(reverse("assemblea:verbale-pdf", args=["cremasco", seduta.pk]))
+
+    assert risposta.status_code == 200
+    assert risposta.content == _leggi(seduta.verbale_firmato)
+    assert firma.verifica(risposta.content, [sigillo.radice]).ok
 
 
 def test_un_byte_cambiato_nel_verbale_firmato_non_supera_la_verifica(
