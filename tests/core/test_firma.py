@@ -3,8 +3,10 @@ validated by pyHanko's validator against the test CA; a changed byte, another CA
 configuration say so."""
 
 import hashlib
+import io
 from datetime import timedelta
 
+import pypdf
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 from django.utils import timezone
@@ -111,3 +113,17 @@ def test_un_certificato_illeggibile_si_dice(settings, certificati, originale):
     settings.PDZ_FIRMA_PASSWORD = "sbagliata"
     with pytest.raises(firma.FirmaNonRiuscita):
         firma.firma_pdf(originale)
+
+
+def test_la_copia_firmata_resta_un_pdf_accessibile_con_le_stesse_pagine(sigillo, originale):
+    prima = pypdf.PdfReader(io.BytesIO(originale))
+    dopo = pypdf.PdfReader(io.BytesIO(firma.firma_pdf(originale)))
+
+    catalogo = dopo.trailer["/Root"]
+    assert catalogo["/Lang"] == "it-IT"
+    assert bool(catalogo["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalogo
+    assert dopo.metadata.title == prima.metadata.title == "Atto di prova"
+    assert [p.extract_text() for p in dopo.pages] == [p.extract_text() for p in prima.pages]
+    # The signature is an invisible field: nothing is drawn on the pages.
+    assert "/AcroForm" in catalogo
