@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ambiti.models import Ambito, Comune
+from core.firma import DocumentoPubblicato
 from piani.models import VersionePiano
 
 User = settings.AUTH_USER_MODEL
@@ -299,6 +300,19 @@ class Seduta(models.Model):
         choices=Declinazione.choices,
         default=Declinazione.MASCHILE,
     )
+    # The minutes as printed once the session closed (assemblea/firma.py), with their SHA-256,
+    # and the same file signed with the seal (core.firma): the original's bytes followed by the
+    # signature. What the public page publishes (documento_pubblicato).
+    verbale = models.FileField(_("verbale"), upload_to="assemblea/verbali/", blank=True)
+    sha256_verbale = models.CharField(_("impronta del verbale"), max_length=64, blank=True)
+    verbale_il = models.DateTimeField(_("verbale archiviato il"), null=True, blank=True)
+    verbale_firmato = models.FileField(
+        _("verbale firmato"), upload_to="assemblea/verbali/firmati/", blank=True
+    )
+    sha256_verbale_firmato = models.CharField(
+        _("impronta del verbale firmato"), max_length=64, blank=True
+    )
+    verbale_firmato_il = models.DateTimeField(_("verbale firmato il"), null=True, blank=True)
 
     class Meta:
         ordering = ["ambito", "-prima_convocazione"]
@@ -340,10 +354,45 @@ class Seduta(models.Model):
                 condition=~Q(convocazione="prima") | Q(prima_deserta_il__isnull=True),
                 name="prima_convocazione_non_deserta",
             ),
+            # The minutes are archived once the session is closed, always with their hash; the
+            # signed copy only next to them.
+            models.CheckConstraint(
+                condition=Q(verbale="", sha256_verbale="", verbale_il__isnull=True)
+                | (
+                    Q(stato="chiusa", verbale_il__isnull=False)
+                    & ~Q(verbale="")
+                    & ~Q(sha256_verbale="")
+                ),
+                name="verbale_archiviato_a_seduta_chiusa",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    verbale_firmato="", sha256_verbale_firmato="", verbale_firmato_il__isnull=True
+                )
+                | (
+                    ~Q(verbale="")
+                    & ~Q(verbale_firmato="")
+                    & ~Q(sha256_verbale_firmato="")
+                    & Q(verbale_firmato_il__isnull=False)
+                ),
+                name="verbale_firmato_con_impronta",
+            ),
         ]
 
     def __str__(self):
         return self.titolo
+
+    def documento_pubblicato(self) -> DocumentoPubblicato | None:
+        """The minutes to publish: the archived file, signed with the seal when it has been
+        (the signed file begins with the archived bytes); None until they are archived."""
+        if not self.verbale:
+            return None
+        return DocumentoPubblicato.di(
+            originale=self.verbale,
+            sha256=self.sha256_verbale,
+            firmato=self.verbale_firmato,
+            sha256_firmato=self.sha256_verbale_firmato,
+        )
 
     @property
     def titolo_presidente(self) -> str:

@@ -6,6 +6,7 @@ in before the closing or rejected after it, never half counted.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -23,6 +24,7 @@ from piani.models import Piano, VersionePiano
 
 from . import calcolo, tasks
 from . import convocazione as regole_convocazione
+from .firma import accoda as accoda_verbale
 from .models import (
     AventeDiritto,
     Delega,
@@ -414,6 +416,8 @@ def chiudi_seduta(seduta, *, utente) -> Seduta:
     seduta.stato = Seduta.Stato.CHIUSA
     seduta.chiusa_il = timezone.now()
     seduta.save(update_fields=["stato", "chiusa_il"])
+    # The minutes are final now: archived and signed with the seal once this is committed.
+    transaction.on_commit(partial(accoda_verbale, seduta.pk))
     return seduta
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Ruolo, TipoNotifica
 from accounts.notifiche import notifica
-from core import posta
+from core import firma, posta
 
 from .models import AventeDiritto, Delega, Votazione, Voto
 from .notifiche import evento_per_rettifica, invia_convocazione, invia_rettifica, seduta_per_invio
@@ -37,6 +37,22 @@ def notifica_rettifica_voto(evento_id):
         return 0
     with posta.per_ambito(evento.votazione.punto.seduta.ambito_id, "rettifica_voto"):
         return invia_rettifica(evento)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=4)
+def archivia_e_firma_verbale(self, seduta_id, rifai=False):
+    """Archive the minutes of a closed session and sign them; queued on commit of the closing.
+    Safe to run again: archived minutes are not printed again, signed ones are not signed
+    again unless `rifai`."""
+    from .firma import archivia_verbale, firma_verbale
+
+    def lavoro():
+        if archivia_verbale(seduta_id) is None:
+            return None
+        firma_verbale(seduta_id, rifai=rifai)
+        return seduta_id
+
+    return firma.in_un_task(self, lavoro, descrizione=f"Verbale della seduta {seduta_id}")
 
 
 # --- Votes opening and closing (a periodic job: settings.CELERY_BEAT_SCHEDULE) ------------------

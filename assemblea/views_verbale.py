@@ -9,6 +9,16 @@ from .permissions import get_seduta_for_reader
 from .verbale import verbale_pdf as genera
 
 
+def _verbale(seduta) -> bytes:
+    """The minutes archived at the closing (signed, once they are) — the file the public page
+    publishes; printed now only until the worker has archived them."""
+    documento = seduta.documento_pubblicato()
+    if documento is None:
+        return genera(seduta)
+    with documento.file.open("rb") as file:
+        return file.read()
+
+
 @require_GET
 def verbale_pdf(request, slug, pk):
     ambito = get_ambito_for_reader(request.user, slug)
@@ -16,7 +26,7 @@ def verbale_pdf(request, slug, pk):
     if seduta.stato != Seduta.Stato.CHIUSA:
         # The minutes record a finished session: until then there is nothing final to print.
         raise Http404
-    risposta = HttpResponse(genera(seduta), content_type="application/pdf")
+    risposta = HttpResponse(_verbale(seduta), content_type="application/pdf")
     nome = slugify(f"verbale-{seduta.titolo}")[:80]
     risposta["Content-Disposition"] = f'attachment; filename="{nome}.pdf"'
     return risposta

@@ -417,6 +417,19 @@ PDZ_SECONDO_FATTORE_OBBLIGATORIO = env.bool("PDZ_SECONDO_FATTORE_OBBLIGATORIO", 
 # The name the authenticator app shows next to the code.
 OTP_TOTP_ISSUER = "pdz Piani di Zona"
 
+# --- The seal that signs the published documents (issue 15; core/firma.py, README) ----------
+
+# The approved plan and the Assemblea's minutes are published signed (PAdES) with the seal of the
+# body that runs the site; without a certificate they are published unsigned. Paths outside the
+# repository: the certificate (PEM/DER, or a PKCS#12 file holding the key when no key is given),
+# its key, their password, the intermediate certificates (comma-separated) and, for PAdES-B-T,
+# a timestamping service.
+PDZ_FIRMA_CERTIFICATO = env("PDZ_FIRMA_CERTIFICATO", default="")
+PDZ_FIRMA_CHIAVE = env("PDZ_FIRMA_CHIAVE", default="")
+PDZ_FIRMA_PASSWORD = env("PDZ_FIRMA_PASSWORD", default="")
+PDZ_FIRMA_CATENA = env.list("PDZ_FIRMA_CATENA", default=[])
+PDZ_FIRMA_TSA_URL = env("PDZ_FIRMA_TSA_URL", default="")
+
 # --- SPID and CIE login (issue 13; accounts/spid.py, README "SPID e CIE") --------------------
 
 # Off unless the entity id, the certificate, its key and at least one identity provider are given:

@@ -55,3 +55,10 @@ PDZ_SECONDO_FATTORE_OBBLIGATORIO = False
 # thread of the test server runs the periodic jobs behind the tests' back.
 POST_OFFICE["BACKENDS"] = {"default": "django.core.mail.backends.locmem.EmailBackend"}  # noqa: F405
 PDZ_PROMEMORIA_IN_PROCESSO = False
+# Nothing is signed unless a test configures its own test CA (tests/utils/firma.py): a seal
+# configured on the developer's machine must not change what the suite publishes.
+PDZ_FIRMA_CERTIFICATO = ""
+PDZ_FIRMA_CHIAVE = ""
+PDZ_FIRMA_PASSWORD = ""
+PDZ_FIRMA_CATENA = []
+PDZ_FIRMA_TSA_URL = ""

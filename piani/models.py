@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core import flusso
+from core.firma import DocumentoPubblicato
 
 
 class Piano(models.Model):
@@ -253,6 +254,29 @@ class VersionePiano(models.Model):
     def pdf(self):
         return self.rendering.filter(stato=RenderPDF.Stato.COMPLETATO).first()
 
+    @property
+    def pdf_votato(self):
+        """The PDF the Assemblea voted on: the frozen text as printed before the outcome was
+        recorded, whose SHA-256 the session's page, the convocation and the vote showed.
+
+        After the vote the plan is printed again with the outcome on its cover (another file,
+        another hash, which no vote recorded): that copy is `pdf`, not this one."""
+        votati = self.rendering.filter(
+            stato=RenderPDF.Stato.COMPLETATO, sha256_html=self.sha256_html
+        ).exclude(file="")
+        if self.esito_il is not None and self.esito != self.Esito.IN_ATTESA:
+            votati = votati.filter(completato_il__lte=self.esito_il)
+        return votati.order_by("-completato_il", "-pk").first()
+
+    def documento_pubblicato(self) -> DocumentoPubblicato | None:
+        """What the public page publishes of an approved version: the voted PDF, signed with
+        the seal when it has been (the signed file begins with the voted bytes); None for a
+        version not approved, or approved without a voted PDF."""
+        if not self.approvata:
+            return None
+        votato = self.pdf_votato
+        return votato.documento_pubblicato() if votato is not None else None
+
 
 class RenderPDF(models.Model):
     """One rendering of the plan to PDF by the worker, with its progress and its outcome."""
@@ -273,6 +297,11 @@ class RenderPDF(models.Model):
     errore = models.TextField(blank=True)
     file = models.FileField(upload_to="piani/pdf/", blank=True)
     sha256_pdf = models.CharField(max_length=64, blank=True)
+    # The same PDF signed with the seal (core.firma): the original's bytes followed by the
+    # signature, an incremental update. The original above stays as it is.
+    file_firmato = models.FileField(_("PDF firmato"), upload_to="piani/pdf/firmati/", blank=True)
+    sha256_firmato = models.CharField(_("impronta del PDF firmato"), max_length=64, blank=True)
+    firmato_il = models.DateTimeField(_("firmato il"), null=True, blank=True)
     pagine = models.PositiveIntegerField(null=True, blank=True)
     durata_ms = models.PositiveIntegerField(null=True, blank=True)
     tentativi = models.PositiveSmallIntegerField(default=0)
@@ -292,7 +321,20 @@ class RenderPDF(models.Model):
                 condition=~Q(stato="completato") | ~Q(sha256_pdf=""),
                 name="completato_con_impronta",
             ),
+            models.CheckConstraint(
+                condition=Q(file_firmato="", sha256_firmato="", firmato_il__isnull=True)
+                | (~Q(file_firmato="") & ~Q(sha256_firmato="") & Q(firmato_il__isnull=False)),
+                name="pdf_firmato_con_impronta",
+            ),
         ]
 
     def __str__(self):
         return f"{self.piano} — {self.get_stato_display()}"
+
+    def documento_pubblicato(self) -> DocumentoPubblicato:
+        return DocumentoPubblicato.di(
+            originale=self.file,
+            sha256=self.sha256_pdf,
+            firmato=self.file_firmato,
+            sha256_firmato=self.sha256_firmato,
+        )

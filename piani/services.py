@@ -4,6 +4,7 @@ the review states and the frozen versions for the Assemblea."""
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -388,9 +389,13 @@ def registra_esito(
         nota=_("Esito della versione %(n)s") % {"n": versione.numero},
     )
     # Its PDF now says the outcome on the cover (rendering.html_da_rendere): print that copy.
+    from .firma import accoda_firma
     from .rendering import richiedi_pdf
 
     richiedi_pdf(piano=versione.piano, utente=utente, versione=versione)
+    if approvata:
+        # The PDF that was voted is published signed with the seal, once this is committed.
+        transaction.on_commit(partial(accoda_firma, versione.pk))
     return versione
 
 

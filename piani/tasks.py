@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Ruolo, TipoNotifica
 from accounts.notifiche import notifica
 from ambiti.models import Iscrizione
-from core import posta
+from core import firma, posta
 from core.calendario import ROMA
 
 from . import pdf
@@ -294,6 +294,22 @@ def rendi_pdf_piano(self, render_id):
         "Rendering %s completato: %s pagine in %s ms", render.pk, render.pagine, render.durata_ms
     )
     return render.pk
+
+
+# --- The seal on the approved plan (piani/firma.py) ----------------------------------------------
+
+
+@shared_task(bind=True, acks_late=True, max_retries=4)
+def firma_pdf_approvato(self, versione_id, rifai=False):
+    """Sign the voted PDF of an approved version; queued on commit of the approval. Safe to run
+    again: a signed PDF is left alone unless `rifai`."""
+    from .firma import firma_pdf_votato
+
+    def lavoro():
+        render = firma_pdf_votato(versione_id, rifai=rifai)
+        return render.pk if render is not None else None
+
+    return firma.in_un_task(self, lavoro, descrizione=f"Firma del PDF della versione {versione_id}")
 
 
 # --- Reminder of the review's deadline (a periodic job: settings.CELERY_BEAT_SCHEDULE) ---------

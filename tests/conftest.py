@@ -9,8 +9,9 @@ from ambiti.territorio import carica_territorio
 from tests.factories import IscrizioneFactory, RuoloFactory, UserFactory
 
 # The browser tests sit in their apps' folders; their fixtures (and the guard that fails a test
-# whose pages violated their Content-Security-Policy) reach every one of them from here.
-pytest_plugins = ["tests.browser_fixtures", "tests.utils.migrazioni"]
+# whose pages violated their Content-Security-Policy) reach every one of them from here; so do
+# the test CA's fixtures of the signature tests.
+pytest_plugins = ["tests.browser_fixtures", "tests.utils.migrazioni", "tests.utils.firma"]
 
 PASSWORD = "password-di-prova"
 
