@@ -61,10 +61,14 @@ PRIVATI = [
     "NOTA-AVANZAMENTO-RISERVATA",
     "NOTA-VALORE-RISERVATA",
     "SEDUTA-CONVOCATA-RISERVATA",
-    "riunione-riservata.example.invalid",
     "VERBALE-TAVOLO-RISERVATO",
     "92012345678",
 ]
+
+
+# The online room of a session: the minutes (the Assemblea's own act, published as it stands)
+# state it, the pages never do.
+PRIVATI_NELLE_PAGINE = ["riunione-riservata.example.invalid"]
 
 
 @dataclass
