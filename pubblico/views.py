@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET
 
 from assemblea.models import Seduta
 from assemblea.verbale import verbale_pdf as genera_verbale
-from obiettivi.calcoli import area_principale, tabella_risorse
-from obiettivi.models import Fondo
+from obiettivi import grafici
+from obiettivi.calcoli import tabella_risorse
+from obiettivi.views import fondi_in_uso, panoramica_per_area
 from piani.rendering import nome_file
 
 from . import selezioni
@@ -63,6 +64,7 @@ def piano(request, slug, pk):
     ambito = _ambito(slug)
     versione = _versione(ambito, pk)
     votazione = selezioni.votazione_di_approvazione(versione)
+    recepimenti = selezioni.recepimenti(versione)
     # Cleaned by sezioni_pubbliche (nh3, a fixed set of tags and attributes).
     sezioni = mark_safe(sezioni_pubbliche(versione.html))  # noqa: S308
     indice_sezioni = [
@@ -80,7 +82,8 @@ def piano(request, slug, pk):
             "votazione": votazione,
             "risultato": votazione.risultato if votazione else None,
             "nominali": selezioni.voti_nominali(votazione),
-            "recepimenti": selezioni.recepimenti(versione),
+            "recepimenti": recepimenti,
+            "recepiti": sum(1 for _comune, atto in recepimenti if atto),
             "sezioni": sezioni,
             "indice_sezioni": indice_sezioni,
         },
@@ -105,13 +108,8 @@ def piano_pdf(request, slug, pk):
     )
 
 
-def _gruppi_per_area(obiettivi, periodo):
-    fondi = sorted(
-        {r.fondo for o in obiettivi for r in o.risorse.all()}
-        | set(Fondo.objects.filter(attivo=True)),
-        key=lambda f: (f.ordine, f.nome),
-    )
-    gruppi = {}
+def _schede(obiettivi, periodo, fondi):
+    """Each objective's own resources table (only the funds it uses) and indicator rows."""
     for obiettivo in obiettivi:
         risorse = list(obiettivo.risorse.all())
         usati = {r.fondo_id for r in risorse}
@@ -123,12 +121,6 @@ def _gruppi_per_area(obiettivi, periodo):
         obiettivo.righe_indicatori = [
             (i, i.valori_per_anno(periodo.anni)) for i in obiettivo.indicatori.all()
         ]
-        gruppi.setdefault(area_principale(obiettivo), []).append(obiettivo)
-    ordinate = sorted(gruppi, key=lambda a: (a is None, a.ordine if a else 0, a.nome if a else ""))
-    totale = tabella_risorse(
-        (r for o in obiettivi for r in o.risorse.all()), anni=periodo.anni, fondi=fondi
-    )
-    return [(area, gruppi[area]) for area in ordinate], totale
 
 
 @pubblica
@@ -137,7 +129,10 @@ def obiettivi(request, slug, pk):
     versione = _versione(ambito, pk)
     periodo = versione.piano.periodo
     elenco = selezioni.obiettivi(ambito, periodo)
-    gruppi, totale = _gruppi_per_area(elenco, periodo)
+    # The same figures, tables and charts as the portal's overview of the objectives.
+    fondi = fondi_in_uso(elenco)
+    sezioni, totale = panoramica_per_area(elenco, periodo, fondi)
+    _schede(elenco, periodo, fondi)
     return render(
         request,
         "pubblico/obiettivi.html",
@@ -146,8 +141,10 @@ def obiettivi(request, slug, pk):
             "versione": versione,
             "piano": versione.piano,
             "periodo": periodo,
-            "gruppi": gruppi,
+            "gruppi": [(area, obiettivi) for area, obiettivi, _tabella in sezioni],
             "totale": totale,
+            "grafico_risorse": grafici.risorse_per_area(sezioni, fondi),
+            "grafico_avanzamento": grafici.avanzamento_obiettivi(elenco),
             "numero_obiettivi": len(elenco),
         },
     )

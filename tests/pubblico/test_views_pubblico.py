@@ -47,6 +47,7 @@ def test_il_piano_approvato_mostra_testo_pdf_voto_e_recepimenti(client, pubblica
     assert 'data-testid="voti-nominali"' in html
     assert "Pandino" in html and "Contrario" in html
     assert "delibera n. CC-45/2026" in html
+    assert "Hanno recepito il piano 1 comuni su 48." in html
     assert "non ancora recepito" in html
     # The frozen document's own style and headings stay out of the page.
     assert "<style" not in html
@@ -81,6 +82,8 @@ def test_obiettivi_con_azioni_risorse_e_indicatori(client, pubblicato):
     assert PUBBLICI["indicatore"] in html
     assert "€ 12.500,00" in html
     assert "atteso 30" in html and "misurato 27" in html
+    # The charts of the portal's overview, with their text alternative.
+    assert html.count("<svg") >= 2
     assert "OBIETTIVO-PROPOSTO-RISERVATO" not in html
 
 
