@@ -55,8 +55,22 @@ def versione_approvata(ambito, piano_pk) -> VersionePiano | None:
 
 
 def pdf_della_versione(versione) -> RenderPDF | None:
-    """The PDF of the voted version, the same one the minutes quote (VersionePiano.pdf)."""
+    """The latest PDF of the approved version: once approved, the copy whose cover says so."""
     return versione.pdf
+
+
+def pdf_votato(versione, votazione) -> RenderPDF | None:
+    """The PDF the sindaci had before them: the last one finished before the vote opened (its
+    fingerprint is the one the convocation sent)."""
+    if votazione is None or votazione.aperta_il is None:
+        return None
+    return (
+        versione.rendering.filter(
+            stato=RenderPDF.Stato.COMPLETATO, completato_il__lte=votazione.aperta_il
+        )
+        .order_by("-completato_il", "-pk")
+        .first()
+    )
 
 
 def votazione_di_approvazione(versione) -> Votazione | None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path(AMBITO, views.ambito, name="ambito"),
     path(PIANO, views.piano, name="piano"),
     path(PIANO + "piano.pdf", views.piano_pdf, name="piano-pdf"),
+    path(PIANO + "piano-votato.pdf", views.piano_pdf_votato, name="piano-pdf-votato"),
     path(PIANO + "obiettivi/", views.obiettivi, name="obiettivi"),
     path(AMBITO + "registro/", views.registro, name="registro"),
     path(AMBITO + "assemblea/", views.sedute, name="sedute"),

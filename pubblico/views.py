@@ -65,6 +65,8 @@ def piano(request, slug, pk):
     versione = _versione(ambito, pk)
     votazione = selezioni.votazione_di_approvazione(versione)
     recepimenti = selezioni.recepimenti(versione)
+    pdf = selezioni.pdf_della_versione(versione)
+    votato = selezioni.pdf_votato(versione, votazione)
     # Cleaned by sezioni_pubbliche (nh3, a fixed set of tags and attributes).
     sezioni = mark_safe(sezioni_pubbliche(versione.html))  # noqa: S308
     indice_sezioni = [
@@ -78,7 +80,8 @@ def piano(request, slug, pk):
             "ambito": ambito,
             "versione": versione,
             "piano": versione.piano,
-            "pdf": selezioni.pdf_della_versione(versione),
+            "pdf": pdf,
+            "pdf_votato": votato if votato and votato != pdf else None,
             "votazione": votazione,
             "risultato": votazione.risultato if votazione else None,
             "nominali": selezioni.voti_nominali(votazione),
@@ -90,11 +93,7 @@ def piano(request, slug, pk):
     )
 
 
-@pubblica
-def piano_pdf(request, slug, pk):
-    ambito = _ambito(slug)
-    versione = _versione(ambito, pk)
-    render_pdf = selezioni.pdf_della_versione(versione)
+def _scarica(versione, render_pdf):
     if render_pdf is None or not render_pdf.file:
         raise Http404
     try:
@@ -106,6 +105,19 @@ def piano_pdf(request, slug, pk):
     return FileResponse(
         file, as_attachment=True, filename=nome_file(render_pdf), content_type="application/pdf"
     )
+
+
+@pubblica
+def piano_pdf(request, slug, pk):
+    versione = _versione(_ambito(slug), pk)
+    return _scarica(versione, selezioni.pdf_della_versione(versione))
+
+
+@pubblica
+def piano_pdf_votato(request, slug, pk):
+    versione = _versione(_ambito(slug), pk)
+    votazione = selezioni.votazione_di_approvazione(versione)
+    return _scarica(versione, selezioni.pdf_votato(versione, votazione))
 
 
 def _schede(obiettivi, periodo, fondi):

@@ -82,8 +82,10 @@ class Pubblicato:
     extra: dict = field(default_factory=dict)
 
 
-def _pdf_completato(versione, utente):
-    pdf = rendi_pdf("<p>Piano di Zona approvato</p>", titolo="Piano", autore="Ufficio").pdf
+def pdf_completato(versione, utente):
+    # A real PDF, so that the crawl reads its text; each call a different one (its date).
+    testo = f"<p>Piano di Zona, copia del {timezone.now().isoformat()}</p>"
+    pdf = rendi_pdf(testo, titolo="Piano", autore="Ufficio").pdf
     render = RenderPDF(
         piano=versione.piano,
         versione=versione,
@@ -251,7 +253,7 @@ def crea_pubblicato(cremasco, up, sindaco, delegato, *, obiettivi=1, enti=1) -> 
     piano = piani_services.crea_piano(ambito=cremasco, periodo=periodo, utente=up)
     piano.sezioni.filter(ordine=1).update(testo=f"<p>{PUBBLICI['testo']}</p>")
     versione = piani_services.congela(piano=piano, utente=up)
-    render = _pdf_completato(versione, up)
+    render = pdf_completato(versione, up)
     seduta, punto = _seduta(
         cremasco,
         "Seduta di approvazione del piano",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from assemblea.models import Votazione
 from piani.models import Piano
 
-from .conftest import PUBBLICI
+from .conftest import PUBBLICI, pdf_completato
 
 pytestmark = pytest.mark.django_db
 
@@ -62,9 +62,21 @@ def test_il_pdf_e_quello_votato(client, pubblicato):
     assert hashlib.sha256(contenuto).hexdigest() == pubblicato.render.sha256_pdf
 
 
+def test_la_copia_approvata_e_il_pdf_votato_con_le_loro_impronte(client, pubblicato):
+    # After the vote the portal prints a copy whose cover says «approvato»: both are offered,
+    # each with its own fingerprint, the voted one being what the convocation sent.
+    approvata = pdf_completato(pubblicato.versione, None)
+    html = _testo(client, "piano", "cremasco", pubblicato.piano.pk)
+    assert approvata.sha256_pdf in html
+    assert pubblicato.render.sha256_pdf in html
+    for nome, render in (("piano-pdf", approvata), ("piano-pdf-votato", pubblicato.render)):
+        risposta = client.get(reverse(f"pubblico:{nome}", args=["cremasco", pubblicato.piano.pk]))
+        assert hashlib.sha256(b"".join(risposta.streaming_content)).hexdigest() == render.sha256_pdf
+
+
 def test_un_piano_non_approvato_non_esiste(client, pubblicato):
     bozza = Piano.objects.get(ambito__slug="cremonese")
-    for nome in ("piano", "piano-pdf", "obiettivi"):
+    for nome in ("piano", "piano-pdf", "piano-pdf-votato", "obiettivi"):
         assert (
             client.get(reverse(f"pubblico:{nome}", args=["cremonese", bozza.pk])).status_code == 404
         )
