@@ -94,3 +94,8 @@ def test_le_pagine_pubbliche_non_chiedono_il_secondo_fattore(client, settings, u
     assert client.get(reverse("cruscotto", args=["cremasco"])).status_code == 302
     assert client.get(reverse("pubblico:indice")).status_code == 200
     assert client.get(reverse("pubblico:ambito", args=["cremasco"])).status_code == 200
+
+
+def test_la_pagina_di_accesso_porta_alle_pagine_pubbliche(client, cremasco):
+    html = client.get(reverse("accounts:login")).content.decode()
+    assert f'href="{reverse("pubblico:indice")}"' in html
