@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from assemblea.models import Seduta
 from assemblea.verbale import verbale_pdf as genera_verbale
@@ -41,7 +41,7 @@ def _versione(ambito, pk):
 
 
 def pubblica(vista):
-    return login_not_required(require_GET(vista))
+    return login_not_required(require_safe(vista))
 
 
 @pubblica

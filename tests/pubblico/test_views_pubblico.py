@@ -177,3 +177,10 @@ def test_le_pagine_pubbliche_non_impostano_cookie(client, pubblicato):
 
 def test_ambito_inesistente(client, pubblicato):
     assert client.get(reverse("pubblico:ambito", args=["nessuno"])).status_code == 404
+
+
+def test_si_legge_soltanto(client, pubblicato):
+    url = reverse("pubblico:piano", args=["cremasco", pubblicato.piano.pk])
+    # A link checker's HEAD is a read; anything else is refused.
+    assert client.head(url).status_code == 200
+    assert client.post(url).status_code == 405
