@@ -41,6 +41,8 @@ def piani_approvati(ambito) -> list[VersionePiano]:
     return list(
         versioni_approvate()
         .filter(piano__ambito=ambito)
+        # The list names them; the frozen text is read only by the plan's own page.
+        .defer("html")
         .order_by("-piano__periodo__anno_inizio", "-numero")
     )
 
