@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser_fixtures import descrivi_violazioni_axe, violazioni_axe
 
+from .conftest import pdf_completato
 from .test_accesso_pubblico import PNG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,6 +46,8 @@ def test_pagine_pubbliche_dal_telefono(nuovo_contesto, pubblicato, larghezza):
     ambito.email_ufficio_piano = "ufficio.piano@comune.crema.example.org"
     ambito.logo.save("logo.png", ContentFile(PNG), save=False)
     ambito.save()
+    # The copy printed after the vote: the page then lists it next to the voted one.
+    pdf_completato(pubblicato.versione, None)
     contesto = nuovo_contesto(viewport={"width": larghezza, "height": 800})
     contesto.set_default_timeout(15_000)
     page = contesto.new_page()
