@@ -7,8 +7,8 @@ sent:
 - to /account/verifica/ if she has an authenticator app: whoever set one up is asked for it,
   whatever her roles;
 - to /account/sicurezza/ to set one up if she is Ufficio di Piano staff or an administrator.
-Everyone else passes. Until then only those two pages, the logout, the static files and the
-CSP reports answer; the Django admin is covered like any other page.
+Everyone else passes. Until then only those two pages, the logout, the static files, the
+CSP reports and the public pages (/pubblico/) answer; the Django admin is covered like any other page.
 
 A middleware rather than a wrapper around the login view's redirect: the same rule must hold
 after every way in (the login form, the admin's login form, a level-1 SPID login, a session that
@@ -73,5 +73,7 @@ class SecondoFattoreMiddleware:
             # session, and a level-1 SPID session must be able to log out there.
             "/spid/",
             settings.STATIC_URL,
+            # The public pages are everyone's, a half-finished login included.
+            "/pubblico/",
         )
         return percorso.startswith(liberi)

@@ -113,10 +113,35 @@ class IscrizioneForm(EtichetteVuote, forms.ModelForm):
         return cleaned
 
 
+LOGO_MASSIMO = 500 * 1024
+# The first bytes of the two formats a logo may have: the extension alone proves nothing.
+FIRME_IMMAGINE = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
 class ImpostazioniForm(forms.ModelForm):
     """The Ufficio di Piano's settings of its ambito (ambiti.views_impostazioni)."""
 
     class Meta:
         model = Ambito
-        fields = ["voto_online_accesso"]
+        fields = [
+            "voto_online_accesso",
+            "gestore_sito",
+            "logo",
+            "indirizzo_gestore",
+            "telefono_gestore",
+            "pec_gestore",
+            "url_dichiarazione_accessibilita",
+        ]
         widgets = {"voto_online_accesso": forms.RadioSelect}
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if not logo or logo == self.initial.get("logo"):
+            return logo
+        if logo.size > LOGO_MASSIMO:
+            raise forms.ValidationError(_("Il logo non può superare 500 kB."))
+        inizio = logo.read(8)
+        logo.seek(0)
+        if not inizio.startswith(FIRME_IMMAGINE):
+            raise forms.ValidationError(_("Il logo deve essere un'immagine PNG o JPEG."))
+        return logo

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import Case, Count, F, Q, Subquery, Sum, Value, When
 from django.utils import timezone
@@ -192,6 +192,36 @@ class Ambito(models.Model):
         ),
     )
 
+    # Who runs the public pages (/pubblico/): the header names it with its logo, the footer gives
+    # its contacts, as the AgID guidelines ask of a public body's site.
+    gestore_sito = models.CharField(
+        _("ente che gestisce le pagine pubbliche"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Per esempio: Comune di Crema — Ufficio di Piano. Se vuoto: l'Ufficio di Piano "
+            "dell'ambito."
+        ),
+    )
+    logo = models.FileField(
+        _("logo dell'ente"),
+        upload_to="ambiti/loghi/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"])],
+        help_text=_("Immagine PNG o JPEG, al massimo 500 kB."),
+    )
+    indirizzo_gestore = models.CharField(_("indirizzo dell'ente"), max_length=250, blank=True)
+    telefono_gestore = models.CharField(_("telefono dell'ufficio"), max_length=30, blank=True)
+    pec_gestore = models.EmailField(_("PEC dell'ente"), blank=True)
+    url_dichiarazione_accessibilita = models.URLField(
+        _("dichiarazione di accessibilità"),
+        blank=True,
+        help_text=_(
+            "L'indirizzo della dichiarazione pubblicata su form.agid.gov.it. Se vuoto, il "
+            "portale ne mostra una sintesi con il meccanismo di feedback."
+        ),
+    )
+
     objects = AmbitoQuerySet.as_manager()
 
     class Meta:
@@ -201,6 +231,10 @@ class Ambito(models.Model):
 
     def __str__(self):
         return self.nome
+
+    @property
+    def nome_gestore_sito(self) -> str:
+        return self.gestore_sito or _("Ufficio di Piano — Ambito %(nome)s") % {"nome": self.nome}
 
     def clean(self):
         if self.ente_capofila_id and self.ente_capofila.ambito_id != self.pk:

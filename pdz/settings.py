@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "obiettivi",
     "piani",
     "assemblea",
+    "pubblico",
     "pdz",
 ]
 

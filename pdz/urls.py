@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("piani.urls_pdf")),
     path("", include("assemblea.urls")),
     path("calendario/", include("tavoli.urls_calendario")),
+    # What anyone may read without signing in (pubblico/selezioni.py says what).
+    path("pubblico/", include("pubblico.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,203 @@
+"""What is public: the one place that says it, for the public pages and whatever later reads them
+(an API, the open-data exports).
+
+A Piano di Zona is a public act once the Assemblea dei Sindaci has approved it; before, it is work
+in progress. So the public sees, per ambito:
+- the approved plan only: a frozen version whose outcome is «approvata» in a plan whose state is
+  «approvato» (a draft, a plan in review, a version awaiting or refused by the vote never);
+- the vote that approved it, with its totals; the named votes only of an open ballot;
+- each comune's council adoption of that version;
+- the objectives of the approved plan's period, once they are no longer a proposal, with their
+  actions, resources and indicators (never the tables' proposals behind them, nor the notes on
+  progress, which are the Ufficio di Piano's working notes);
+- the register of enti with an active registration: name, type, policy areas, adhesion to the
+  Accordo di Programma; never a contact (the queries do not even read those columns);
+- the Assemblea's sessions once closed: agenda, outcomes, minutes.
+"""
+
+from django.db.models import Prefetch, QuerySet
+
+from ambiti.models import Ambito, Comune, Ente, Iscrizione
+from assemblea.models import PuntoOdg, Recepimento, Seduta, Votazione, Voto
+from obiettivi.models import Azione, Indicatore, Obiettivo, Risorsa
+from piani.models import Piano, RenderPDF, VersionePiano
+
+# The columns of an ente anyone may read: none of them reaches a person.
+CAMPI_ENTE_PUBBLICI = ("ente__denominazione", "ente__tipo", "ente__sito_web")
+
+
+def ambiti() -> QuerySet[Ambito]:
+    return Ambito.objects.select_related("ente_capofila").order_by("nome")
+
+
+def versioni_approvate() -> QuerySet[VersionePiano]:
+    return VersionePiano.objects.filter(
+        esito=VersionePiano.Esito.APPROVATA, piano__stato=Piano.Stato.APPROVATO
+    ).select_related("piano__periodo", "piano__ambito")
+
+
+def piani_approvati(ambito) -> list[VersionePiano]:
+    """The approved version of each of the ambito's plans, the most recent period first."""
+    return list(
+        versioni_approvate()
+        .filter(piano__ambito=ambito)
+        # The list names them; the frozen text is read only by the plan's own page.
+        .defer("html")
+        .order_by("-piano__periodo__anno_inizio", "-numero")
+    )
+
+
+def versione_approvata(ambito, piano_pk) -> VersionePiano | None:
+    return (
+        versioni_approvate()
+        .filter(piano__ambito=ambito, piano__pk=piano_pk)
+        .order_by("-numero")
+        .first()
+    )
+
+
+def pdf_della_versione(versione) -> RenderPDF | None:
+    """The latest PDF of the approved version: once approved, the copy whose cover says so."""
+    return versione.pdf
+
+
+def pdf_votato(versione, votazione) -> RenderPDF | None:
+    """The PDF the sindaci had before them: the last one finished before the vote opened (its
+    fingerprint is the one the convocation sent)."""
+    if votazione is None or votazione.aperta_il is None:
+        return None
+    return (
+        versione.rendering.filter(
+            stato=RenderPDF.Stato.COMPLETATO, completato_il__lte=votazione.aperta_il
+        )
+        .order_by("-completato_il", "-pk")
+        .first()
+    )
+
+
+def votazione_di_approvazione(versione) -> Votazione | None:
+    return (
+        Votazione.objects.filter(
+            punto__versione_piano=versione,
+            stato=Votazione.Stato.CHIUSA,
+            esito=Votazione.Esito.APPROVATA,
+            punto__seduta__stato=Seduta.Stato.CHIUSA,
+        )
+        .select_related("punto__seduta", "regola")
+        .order_by("-chiusa_il")
+        .first()
+    )
+
+
+def voti_nominali(votazione) -> list[Voto]:
+    """How each comune voted, only in an open ballot: a secret one stays secret everywhere."""
+    if votazione is None or votazione.regola.segreto or votazione.stato != Votazione.Stato.CHIUSA:
+        return []
+    return list(
+        Voto.objects.filter(votazione=votazione)
+        .select_related("comune")
+        .only("scelta", "comune__nome", "votazione")
+        .order_by("comune__nome")
+    )
+
+
+def recepimenti(versione) -> list[tuple[Comune, Recepimento | None]]:
+    """Every comune of the ambito with its council's adoption of the version, or None yet."""
+    atti = {
+        r.comune_id: r
+        for r in Recepimento.objects.filter(versione=versione).only(
+            "comune", "data_atto", "numero_atto", "organo", "versione"
+        )
+    }
+    comuni = Comune.objects.nell_ambito(versione.piano.ambito).only("nome", "codice_istat")
+    return [(comune, atti.get(comune.pk)) for comune in comuni]
+
+
+def obiettivi(ambito, periodo) -> list[Obiettivo]:
+    """The objectives of a period past their proposal, with what the public pages show of them."""
+    return list(
+        Obiettivo.objects.dell_ambito(ambito, periodo)
+        .exclude(stato=Obiettivo.Stato.PROPOSTO)
+        .select_related("periodo")
+        .prefetch_related(
+            "aree_policy",
+            "gruppi_destinatari",
+            Prefetch(
+                "azioni",
+                queryset=Azione.objects.select_related("responsabile")
+                .only(
+                    "obiettivo",
+                    "descrizione",
+                    "responsabile__denominazione",
+                    "responsabile_altro",
+                    "data_inizio",
+                    "data_fine",
+                    "risorse_assegnate",
+                    "avanzamento",
+                    "ordine",
+                )
+                .prefetch_related(
+                    Prefetch("partner", queryset=Ente.objects.only("denominazione")),
+                ),
+            ),
+            Prefetch("risorse", queryset=Risorsa.objects.select_related("fondo")),
+            Prefetch("indicatori", queryset=Indicatore.objects.prefetch_related("valori")),
+        )
+    )
+
+
+def registro(ambito) -> QuerySet[Iscrizione]:
+    return (
+        Iscrizione.objects.attive()
+        .filter(ambito=ambito)
+        .select_related("ente")
+        .only("aderisce_adp", "data_adesione_adp", "ambito", *CAMPI_ENTE_PUBBLICI)
+        .prefetch_related("aree_policy")
+        .order_by("ente__denominazione", "pk")
+    )
+
+
+def sedute(ambito) -> QuerySet[Seduta]:
+    return (
+        Seduta.objects.filter(ambito=ambito, stato=Seduta.Stato.CHIUSA)
+        .only("titolo", "prima_convocazione", "chiusa_il", "ambito", "modalita", "luogo")
+        .order_by("-prima_convocazione")
+    )
+
+
+def seduta(ambito, pk) -> Seduta | None:
+    return sedute(ambito).filter(pk=pk).first()
+
+
+def punti(seduta) -> list[PuntoOdg]:
+    """The agenda of a closed session with each item's vote and, in an open ballot, the named
+    votes (punto.nominali)."""
+    punti = list(
+        PuntoOdg.objects.filter(seduta=seduta)
+        .select_related("votazione__regola", "versione_piano__piano")
+        .prefetch_related(
+            Prefetch(
+                "votazione__voti",
+                queryset=Voto.objects.select_related("comune")
+                .only("scelta", "comune__nome", "votazione")
+                .order_by("comune__nome"),
+            )
+        )
+        .order_by("ordine")
+    )
+    for punto in punti:
+        votazione = getattr(punto, "votazione", None)
+        punto.voto = votazione if votazione and votazione.stato == Votazione.Stato.CHIUSA else None
+        punto.nominali = (
+            list(votazione.voti.all()) if punto.voto and not votazione.regola.segreto else []
+        )
+        versione = punto.versione_piano
+        # A plan version is pointed to publicly only once it is the approved plan.
+        punto.piano_pubblico = (
+            versione
+            if versione is not None
+            and versione.esito == VersionePiano.Esito.APPROVATA
+            and versione.piano.stato == Piano.Stato.APPROVATO
+            else None
+        )
+    return punti

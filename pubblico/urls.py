@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "pubblico"
+
+AMBITO = "<slug:slug>/"
+PIANO = AMBITO + "piani/<int:pk>/"
+SEDUTA = AMBITO + "assemblea/<int:pk>/"
+
+urlpatterns = [
+    path("", views.indice, name="indice"),
+    path(AMBITO, views.ambito, name="ambito"),
+    path(PIANO, views.piano, name="piano"),
+    path(PIANO + "piano.pdf", views.piano_pdf, name="piano-pdf"),
+    path(PIANO + "piano-votato.pdf", views.piano_pdf_votato, name="piano-pdf-votato"),
+    path(PIANO + "obiettivi/", views.obiettivi, name="obiettivi"),
+    path(AMBITO + "registro/", views.registro, name="registro"),
+    path(AMBITO + "assemblea/", views.sedute, name="sedute"),
+    path(SEDUTA, views.seduta, name="seduta"),
+    path(SEDUTA + "verbale.pdf", views.verbale_pdf, name="verbale-pdf"),
+    path(AMBITO + "logo", views.logo, name="logo"),
+    path(AMBITO + "accessibilita/", views.accessibilita, name="accessibilita"),
+    path(AMBITO + "privacy/", views.privacy, name="privacy"),
+    path(AMBITO + "note-legali/", views.note_legali, name="note-legali"),
+    path(AMBITO + "cookie/", views.cookie, name="cookie"),
+]
