@@ -56,23 +56,23 @@ def versione_approvata(ambito, piano_pk) -> VersionePiano | None:
     )
 
 
-def pdf_della_versione(versione) -> RenderPDF | None:
-    """The latest PDF of the approved version: once approved, the copy whose cover says so."""
-    return versione.pdf
+def documento_votato(versione):
+    """The PDF the sindaci voted, as published: signed with the seal once it has been (the signed
+    file begins with the voted bytes, whose SHA-256 the vote recorded), else as it was voted.
+    Returns (DocumentoPubblicato, RenderPDF) or (None, None) when no voted PDF was finished."""
+    render = versione.pdf_votato
+    if render is None:
+        return None, None
+    return render.documento_pubblicato(), render
 
 
-def pdf_votato(versione, votazione) -> RenderPDF | None:
-    """The PDF the sindaci had before them: the last one finished before the vote opened (its
-    fingerprint is the one the convocation sent)."""
-    if votazione is None or votazione.aperta_il is None:
+def copia_approvata(versione, votato) -> RenderPDF | None:
+    """The reprint whose cover says «approvato» (piani prints it after the vote): the same text,
+    another file and fingerprint, which no vote recorded and nobody signs."""
+    copia = versione.pdf
+    if copia is None or (votato is not None and copia.pk == votato.pk):
         return None
-    return (
-        versione.rendering.filter(
-            stato=RenderPDF.Stato.COMPLETATO, completato_il__lte=votazione.aperta_il
-        )
-        .order_by("-completato_il", "-pk")
-        .first()
-    )
+    return copia
 
 
 def votazione_di_approvazione(versione) -> Votazione | None:
@@ -166,7 +166,24 @@ def sedute(ambito) -> QuerySet[Seduta]:
 
 
 def seduta(ambito, pk) -> Seduta | None:
-    return sedute(ambito).filter(pk=pk).first()
+    """A closed session with what its minutes page publishes: the archived (and signed) file."""
+    return (
+        sedute(ambito)
+        .only(
+            "titolo",
+            "prima_convocazione",
+            "chiusa_il",
+            "ambito",
+            "modalita",
+            "luogo",
+            "verbale",
+            "sha256_verbale",
+            "verbale_firmato",
+            "sha256_verbale_firmato",
+        )
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def punti(seduta) -> list[PuntoOdg]:

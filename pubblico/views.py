@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from assemblea.models import Seduta
 from assemblea.verbale import verbale_pdf as genera_verbale
+from core import firma
 from obiettivi import grafici
 from obiettivi.calcoli import tabella_risorse
 from obiettivi.views import fondi_in_uso, panoramica_per_area
@@ -65,8 +66,7 @@ def piano(request, slug, pk):
     versione = _versione(ambito, pk)
     votazione = selezioni.votazione_di_approvazione(versione)
     recepimenti = selezioni.recepimenti(versione)
-    pdf = selezioni.pdf_della_versione(versione)
-    votato = selezioni.pdf_votato(versione, votazione)
+    documento, votato = selezioni.documento_votato(versione)
     # Cleaned by sezioni_pubbliche (nh3, a fixed set of tags and attributes).
     sezioni = mark_safe(sezioni_pubbliche(versione.html))  # noqa: S308
     indice_sezioni = [
@@ -80,8 +80,10 @@ def piano(request, slug, pk):
             "ambito": ambito,
             "versione": versione,
             "piano": versione.piano,
-            "pdf": pdf,
-            "pdf_votato": votato if votato and votato != pdf else None,
+            "documento": documento,
+            "votato": votato,
+            "copia_approvata": selezioni.copia_approvata(versione, votato),
+            "firma_configurata": firma.configurata(),
             "votazione": votazione,
             "risultato": votazione.risultato if votazione else None,
             "nominali": selezioni.voti_nominali(votazione),
@@ -93,31 +95,44 @@ def piano(request, slug, pk):
     )
 
 
-def _scarica(versione, render_pdf):
-    if render_pdf is None or not render_pdf.file:
+def _scarica(campo, nome):
+    if not campo:
         raise Http404
     try:
-        file = render_pdf.file.open("rb")
+        file = campo.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    return FileResponse(file, as_attachment=True, filename=nome, content_type="application/pdf")
+
+
+def _nome_pdf(versione, render_pdf):
     render_pdf.piano = versione.piano
     render_pdf.versione = versione
-    return FileResponse(
-        file, as_attachment=True, filename=nome_file(render_pdf), content_type="application/pdf"
-    )
+    return nome_file(render_pdf)
+
+
+@pubblica
+def piano_pdf_copia(request, slug, pk):
+    """The reprint with the approval on its cover, for reading."""
+    versione = _versione(_ambito(slug), pk)
+    _documento, votato = selezioni.documento_votato(versione)
+    copia = selezioni.copia_approvata(versione, votato)
+    if copia is None:
+        raise Http404
+    return _scarica(copia.file, _nome_pdf(versione, copia))
 
 
 @pubblica
 def piano_pdf(request, slug, pk):
+    """The document the Assemblea approved: the voted PDF, signed when the seal has signed it."""
     versione = _versione(_ambito(slug), pk)
-    return _scarica(versione, selezioni.pdf_della_versione(versione))
-
-
-@pubblica
-def piano_pdf_votato(request, slug, pk):
-    versione = _versione(_ambito(slug), pk)
-    votazione = selezioni.votazione_di_approvazione(versione)
-    return _scarica(versione, selezioni.pdf_votato(versione, votazione))
+    documento, votato = selezioni.documento_votato(versione)
+    if documento is None:
+        raise Http404
+    nome = _nome_pdf(versione, votato)
+    if documento.firmato:
+        nome = nome.removesuffix(".pdf") + "-firmato.pdf"
+    return _scarica(documento.file, nome)
 
 
 def _schede(obiettivi, periodo, fondi):
@@ -189,7 +204,13 @@ def seduta(request, slug, pk):
     return render(
         request,
         "pubblico/seduta.html",
-        {"ambito": ambito, "seduta": seduta, "punti": selezioni.punti(seduta)},
+        {
+            "ambito": ambito,
+            "seduta": seduta,
+            "punti": selezioni.punti(seduta),
+            "verbale": seduta.documento_pubblicato(),
+            "firma_configurata": firma.configurata(),
+        },
     )
 
 
@@ -199,6 +220,12 @@ def verbale_pdf(request, slug, pk):
     seduta = selezioni.seduta(ambito, pk)
     if seduta is None:
         raise Http404
+    nome = slugify(f"verbale-{seduta.titolo}")[:80]
+    documento = seduta.documento_pubblicato()
+    if documento is not None:
+        # The minutes archived when the session closed, signed once the seal has signed them.
+        return _scarica(documento.file, f"{nome}{'-firmato' if documento.firmato else ''}.pdf")
+    # Closed before the minutes were archived (or their task has not run yet): typeset them.
     chiave = f"pubblico:verbale:{seduta.pk}:{seduta.chiusa_il:%Y%m%d%H%M%S%f}"
     pdf = cache.get(chiave)
     if pdf is None:
@@ -206,7 +233,6 @@ def verbale_pdf(request, slug, pk):
         pdf = genera_verbale(Seduta.objects.select_related("ambito").get(pk=seduta.pk))
         cache.set(chiave, pdf, DURATA_VERBALE)
     risposta = HttpResponse(pdf, content_type="application/pdf")
-    nome = slugify(f"verbale-{seduta.titolo}")[:80]
     risposta["Content-Disposition"] = f'attachment; filename="{nome}.pdf"'
     return risposta
 

@@ -73,6 +73,7 @@ def test_nessun_dato_riservato_raggiungibile_da_pubblico(client, pubblicato):
         reverse("pubblico:privacy", args=["cremasco"]),
         reverse("pubblico:note-legali", args=["cremasco"]),
         reverse("pubblico:cookie", args=["cremasco"]),
+        reverse("adesione:modulo", args=["cremasco"]),
     }
     assert attese <= set(pagine), attese - set(pagine)
     trovati = [

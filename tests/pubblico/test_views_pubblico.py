@@ -69,14 +69,14 @@ def test_la_copia_approvata_e_il_pdf_votato_con_le_loro_impronte(client, pubblic
     html = _testo(client, "piano", "cremasco", pubblicato.piano.pk)
     assert approvata.sha256_pdf in html
     assert pubblicato.render.sha256_pdf in html
-    for nome, render in (("piano-pdf", approvata), ("piano-pdf-votato", pubblicato.render)):
+    for nome, render in (("piano-pdf-copia", approvata), ("piano-pdf", pubblicato.render)):
         risposta = client.get(reverse(f"pubblico:{nome}", args=["cremasco", pubblicato.piano.pk]))
         assert hashlib.sha256(b"".join(risposta.streaming_content)).hexdigest() == render.sha256_pdf
 
 
 def test_un_piano_non_approvato_non_esiste(client, pubblicato):
     bozza = Piano.objects.get(ambito__slug="cremonese")
-    for nome in ("piano", "piano-pdf", "piano-pdf-votato", "obiettivi"):
+    for nome in ("piano", "piano-pdf", "piano-pdf-copia", "obiettivi"):
         assert (
             client.get(reverse(f"pubblico:{nome}", args=["cremonese", bozza.pk])).status_code == 404
         )
