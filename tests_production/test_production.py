@@ -71,6 +71,7 @@ BEAT_TEST_SECONDS = 3
 BEAT_TIMEOUT = 30
 
 LOGIN = "/account/accesso/"
+PUBBLICO = "/pubblico/"
 NOT_FOLLOWED = ("/account/uscita/", "/admin/logout/", "/static/", "/media/")
 DEPTH = 2
 ONE_YEAR = 365 * 24 * 3600
@@ -283,10 +284,17 @@ def _link_target(browser: Browser, page: str, href: str) -> str | None:
 def crawl(stack: Stack, username: str) -> Crawl:
     browser, chain = log_in(stack, username)
     result = Crawl(username, browser, chain[-1].url)
-    seen = {response.url for response in chain}
-    level = [chain[-1].url]
+    return explore(result, chain[-1].url, {response.url for response in chain}, DEPTH)
+
+
+def explore(
+    result: Crawl, start: str, seen: set[str], depth_limit: int, prefix: str = "/"
+) -> Crawl:
+    """Breadth-first from `start` to `depth_limit` links away, following links under `prefix`."""
+    browser = result.browser
+    level = [start]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        for depth in range(DEPTH + 1):
+        for depth in range(depth_limit + 1):
             following = []
             for url, responses in zip(level, pool.map(browser.get, level), strict=True):
                 for response in responses:
@@ -303,11 +311,11 @@ def crawl(stack: Stack, username: str) -> Crawl:
                 page = parse_page(final.text())
                 result.assets |= page.assets
                 result.forms.extend((final.url, form) for form in page.forms)
-                if depth == DEPTH:
+                if depth == depth_limit:
                     continue
                 for href in page.links:
                     target = _link_target(browser, final.url or url, href)
-                    if target is not None and target not in seen:
+                    if target is not None and target.startswith(prefix) and target not in seen:
                         seen.add(target)
                         following.append(target)
             level = following
@@ -411,6 +419,19 @@ def test_every_persona_crawls_without_server_errors(stack, crawls, account):
         report.add(f"{'':<20} {status} {url}")
     assert len(result.pages) > 1, f"{account.username}: nessun collegamento dalla pagina iniziale"
     assert not result.server_errors, f"{result.server_errors}\n{stack.log('gunicorn')}"
+
+
+def test_the_public_pages_without_login(stack):
+    """Anyone reads /pubblico/ on the production stack: every page and PDF reachable from the
+    index answers, and reading sets no cookie (the enti's join form sets only the CSRF one)."""
+    result = explore(Crawl("anonimo", Browser(stack.url), PUBBLICO), PUBBLICO, set(), 5, PUBBLICO)
+    statuses = ", ".join(f"{status}: {n}" for status, n in sorted(result.statuses.items()))
+    report.add(f"{'anonimo':<20} da {PUBBLICO}: {len(result.pages)} pagine ({statuses})")
+    assert not result.server_errors, f"{result.server_errors}\n{stack.log('gunicorn')}"
+    assert not result.client_errors, result.client_errors
+    assert len(result.pages) > 10, result.pages
+    assert set(result.browser.cookies) <= {"csrftoken"}, result.browser.cookies
+    assert "sessionid" not in result.browser.cookies
 
 
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
