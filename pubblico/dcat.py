@@ -26,6 +26,7 @@ CONTESTO = {
 TEMI = "http://publications.europa.eu/resource/authority/data-theme/"
 FREQUENZE = "http://publications.europa.eu/resource/authority/frequency/"
 TIPI_FILE = "http://publications.europa.eu/resource/authority/file-type/"
+IANA = "https://www.iana.org/assignments/media-types/"
 LINGUA_ITA = "http://publications.europa.eu/resource/authority/language/ITA"
 TIPO_LICENZA = "http://purl.org/adms/licencetype/Attribution"
 
@@ -103,7 +104,7 @@ def _dataset(dataset, ambito, assoluto):
                 "dct:title": _testo(f"{dataset.titolo} ({formato.upper()})"),
                 "dct:description": _testo(dataset.descrizione),
                 "dct:format": {"@id": TIPI_FILE + dati.TIPI_FILE_UE[formato]},
-                "dcat:mediaType": dati.TIPI_CONTENUTO[formato].split(";")[0],
+                "dcat:mediaType": {"@id": IANA + dati.TIPI_CONTENUTO[formato].split(";")[0]},
                 "dcat:accessURL": {"@id": pagina},
                 "dcat:downloadURL": {
                     "@id": assoluto(
