@@ -18,7 +18,7 @@ in progress. So the public sees, per ambito:
 from django.db.models import Prefetch, QuerySet
 
 from ambiti.models import Ambito, Comune, Ente, Iscrizione
-from assemblea.models import PuntoOdg, Recepimento, Seduta, Votazione, Voto
+from assemblea.models import PuntoOdg, Recepimento, RegolaVoto, Seduta, Votazione, Voto
 from obiettivi.models import Azione, Indicatore, Obiettivo, Risorsa
 from piani.models import Piano, RenderPDF, VersionePiano
 
@@ -218,3 +218,70 @@ def punti(seduta) -> list[PuntoOdg]:
             else None
         )
     return punti
+
+
+# --- The open data: whole tables of what the pages above show, one query each. -----------------
+
+
+def periodi_approvati(ambito) -> QuerySet:
+    """The periods of the ambito's approved plans, as a subquery: their objectives are public."""
+    return versioni_approvate().filter(piano__ambito=ambito).values("piano__periodo")
+
+
+def obiettivi_pubblicati(ambito) -> QuerySet[Obiettivo]:
+    """Every objective of the ambito the public pages show, whichever approved plan's period."""
+    return Obiettivo.objects.filter(ambito=ambito, periodo__in=periodi_approvati(ambito)).exclude(
+        stato=Obiettivo.Stato.PROPOSTO
+    )
+
+
+def comuni(ambito) -> QuerySet[Comune]:
+    return Comune.objects.nell_ambito(ambito).only(
+        "codice_istat",
+        "nome",
+        "provincia",
+        "popolazione",
+        "popolazione_data",
+        "popolazione_fonte",
+        "ambito",
+    )
+
+
+def votazioni_chiuse(ambito) -> QuerySet[Votazione]:
+    """The closed votes of the ambito's closed sessions, with their totals (never the ballots)."""
+    return (
+        Votazione.objects.filter(
+            punto__seduta__ambito=ambito,
+            punto__seduta__stato=Seduta.Stato.CHIUSA,
+            stato=Votazione.Stato.CHIUSA,
+        )
+        .select_related("punto__seduta", "regola")
+        .order_by("punto__seduta__prima_convocazione", "punto__ordine", "pk")
+    )
+
+
+def voti_palesi(ambito) -> QuerySet[Voto]:
+    """How each comune voted in the open ballots of votazioni_chiuse: comune and choice only,
+    never who cast it; a secret ballot's choices are not even read."""
+    return (
+        Voto.objects.filter(
+            votazione__in=votazioni_chiuse(ambito).filter(
+                regola__scrutinio=RegolaVoto.Scrutinio.PALESE
+            )
+        )
+        .select_related("votazione__punto__seduta", "comune")
+        .only(
+            "scelta",
+            "comune__nome",
+            "comune__codice_istat",
+            "votazione__punto__ordine",
+            "votazione__punto__titolo",
+            "votazione__punto__seduta__titolo",
+            "votazione__punto__seduta__prima_convocazione",
+        )
+        .order_by(
+            "votazione__punto__seduta__prima_convocazione",
+            "votazione__punto__ordine",
+            "comune__nome",
+        )
+    )

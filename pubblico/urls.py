@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_dati
 
 app_name = "pubblico"
 
@@ -24,4 +24,12 @@ urlpatterns = [
     path(AMBITO + "privacy/", views.privacy, name="privacy"),
     path(AMBITO + "note-legali/", views.note_legali, name="note-legali"),
     path(AMBITO + "cookie/", views.cookie, name="cookie"),
+]
+
+# The open data (pubblico/views_dati.py).
+urlpatterns += [
+    path("catalogo.jsonld", views_dati.catalogo, name="catalogo"),
+    path(AMBITO + "dati/", views_dati.elenco, name="dati"),
+    path(AMBITO + "dati/catalogo.jsonld", views_dati.catalogo_ambito, name="catalogo-ambito"),
+    path(AMBITO + "dati/<slug:codice>.<str:formato>", views_dati.scarica, name="dato"),
 ]

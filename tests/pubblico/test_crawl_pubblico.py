@@ -5,6 +5,7 @@ enti's contacts, proposals, working notes) appears on any of them, nor in the PD
 import html
 import io
 import re
+import zipfile
 from collections import deque
 from urllib.parse import urldefrag
 
@@ -21,6 +22,14 @@ LINK = re.compile(r'(?:href|src)="([^"]+)"')
 
 def _testo_pdf(contenuto: bytes) -> str:
     return "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(contenuto)).pages)
+
+
+TIPO_ODS = "application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _testo_ods(contenuto: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(contenuto)) as archivio:
+        return "\n".join(archivio.read(n).decode() for n in ("content.xml", "meta.xml"))
 
 
 def _contenuto(risposta) -> bytes:
@@ -40,6 +49,11 @@ def _crawl(client):
         tipo = risposta["Content-Type"]
         if tipo.startswith("application/pdf"):
             testo = _testo_pdf(contenuto)
+        elif tipo.startswith(TIPO_ODS):
+            testo = _testo_ods(contenuto)
+        elif tipo.startswith(("text/csv", "application/json", "application/ld+json")):
+            # The open data: read whole, including what a spreadsheet would not show.
+            testo = contenuto.decode("utf-8-sig")
         else:
             assert tipo.startswith("text/html"), (url, tipo)
             testo = contenuto.decode()
@@ -74,6 +88,10 @@ def test_nessun_dato_riservato_raggiungibile_da_pubblico(client, pubblicato):
         reverse("pubblico:note-legali", args=["cremasco"]),
         reverse("pubblico:cookie", args=["cremasco"]),
         reverse("adesione:modulo", args=["cremasco"]),
+        reverse("pubblico:dati", args=["cremasco"]),
+        reverse("pubblico:catalogo-ambito", args=["cremasco"]),
+        reverse("pubblico:dato", args=["cremasco", "voti-palesi", "ods"]),
+        reverse("pubblico:dato", args=["cremasco", "enti", "csv"]),
     }
     assert attese <= set(pagine), attese - set(pagine)
     trovati = [
