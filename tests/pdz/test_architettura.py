@@ -38,3 +38,13 @@ def test_i_contratti_di_dipendenza_sono_rispettati():
     )
     assert risultato.returncode == 0, risultato.stdout + risultato.stderr
     assert "0 broken" in risultato.stdout
+
+
+def test_l_immagine_installa_ogni_app():
+    # The Dockerfile installs the project with pip (not editable): an app left out of the
+    # package list would be missing from the image's site-packages.
+    progetto = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    inclusi = {
+        nome.rstrip("*") for nome in progetto["tool"]["setuptools"]["packages"]["find"]["include"]
+    }
+    assert _app_del_progetto() <= inclusi
