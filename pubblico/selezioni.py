@@ -14,7 +14,7 @@ in progress. So the public sees, per ambito:
   Accordo di Programma; never a contact (the queries do not even read those columns);
 - the Assemblea's sessions once closed: agenda, outcomes, minutes;
 - the thematic tables the Ufficio di Piano marks as public, with their public meetings (title,
-  time, place, agenda) and, of those, the approved minutes it marks as public (never who was
+  time, place, agenda; not the online room) and, of those, the approved minutes it marks as public (never who was
   there, the drafts, the outcomes nor the members).
 """
 
@@ -210,14 +210,14 @@ def punti(seduta) -> list[PuntoOdg]:
 # --- Thematic tables -----------------------------------------------------------------------------
 
 CAMPI_TAVOLO_PUBBLICI = ("ambito", "titolo", "descrizione", "data_inizio", "data_fine")
-# What a calendar event and the public pages show of a meeting; never the minutes' texts.
+# What a calendar event and the public pages show of a meeting; never the minutes' texts, nor
+# the online room (as for the Assemblea's sessions: a meeting without a place is said «online»).
 CAMPI_INCONTRO_PUBBLICI = (
     "tavolo",
     "titolo",
     "inizio",
     "fine",
     "luogo",
-    "link_online",
     "ordine_del_giorno",
     "uid",
     "sequenza_ics",

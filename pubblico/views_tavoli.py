@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
-from core.calendario import calendario
-from tavoli.calendario import evento_incontro
+from core import calendario
 
 from . import selezioni
 from .views import pubblica
@@ -64,12 +63,28 @@ def incontro(request, slug, pk, ipk):
     )
 
 
+def _evento(incontro, url):
+    """The meeting's event as the members' feeds have it (same UID and SEQUENCE), but pointing to
+    the public page and without the online room."""
+    return calendario.Evento(
+        uid=str(incontro.uid),
+        titolo=f"{incontro.tavolo.titolo} — {incontro.titolo}",
+        inizio=incontro.inizio,
+        fine=incontro.fine,
+        sequenza=incontro.sequenza_ics,
+        luogo=incontro.luogo or _("online"),
+        descrizione=calendario.descrizione(incontro.punti_odg, url=url),
+        url=url,
+        creato_il=incontro.creato_il,
+    )
+
+
 def _ics(request, ambito, incontri, *, nome, filename):
     eventi = (
-        evento_incontro(incontro, url=request.build_absolute_uri(_percorso(ambito, incontro)))
+        _evento(incontro, request.build_absolute_uri(_percorso(ambito, incontro)))
         for incontro in incontri
     )
-    risposta = HttpResponse(calendario(eventi, nome=nome), content_type=CONTENT_TYPE_ICS)
+    risposta = HttpResponse(calendario.calendario(eventi, nome=nome), content_type=CONTENT_TYPE_ICS)
     risposta["Content-Disposition"] = f'inline; filename="{filename}"'
     return risposta
 

@@ -74,6 +74,7 @@ PRIVATI = [
     "VERBALE-RIAPERTO-RISERVATO",
     "ESITO-TAVOLO-RISERVATO",
     "Persona Presente Riservata",
+    "tavolo-riservato.example.invalid",
     "92012345678",
 ]
 
@@ -221,6 +222,7 @@ def crea_tavoli(cremasco):
     incontro = IncontroFactory(
         tavolo=tavolo,
         titolo=PUBBLICI["incontro"],
+        link_online="https://tavolo-riservato.example.invalid/z",
         ordine_del_giorno="1. Presentazione\n2. Proposte",
         pubblico=True,
         stato=approvato,

@@ -180,6 +180,18 @@ def test_calendario_del_tavolo(client, cremasco, tavolo, futuro):
     assert str(cal["X-WR-CALNAME"]) == "Famiglie e minori — Cremasco"
 
 
+def test_la_stanza_online_non_e_pubblica(client, tavolo):
+    online = IncontroFactory(
+        tavolo=tavolo, pubblico=True, luogo="", link_online="https://stanza.example.invalid/x"
+    )
+    pagina = _testo(client.get(_url_incontro(online)))
+    calendario = client.get(reverse("pubblico:tavolo-ics", args=["cremasco", tavolo.pk]))
+    assert "online" in pagina
+    assert "stanza.example.invalid" not in pagina
+    assert b"stanza.example.invalid" not in calendario.content
+    assert b"LOCATION:online" in calendario.content
+
+
 def test_calendario_vuoto_di_un_ambito_senza_tavoli_pubblici(client, cremonese):
     cal = _calendario(client.get(reverse("pubblico:tavoli-ics", args=[cremonese.slug])))
     assert cal.walk("VEVENT") == []
