@@ -12,7 +12,10 @@ in progress. So the public sees, per ambito:
   progress, which are the Ufficio di Piano's working notes);
 - the register of enti with an active registration: name, type, policy areas, adhesion to the
   Accordo di Programma; never a contact (the queries do not even read those columns);
-- the Assemblea's sessions once closed: agenda, outcomes, minutes.
+- the Assemblea's sessions once closed: agenda, outcomes, minutes;
+- the thematic tables the Ufficio di Piano marks as public, with their public meetings (title,
+  time, place, agenda; not the online room) and, of those, the approved minutes it marks as
+  public (never who was there, the drafts, the outcomes nor the members).
 """
 
 from django.db.models import Prefetch, QuerySet
@@ -21,6 +24,7 @@ from ambiti.models import Ambito, Comune, Ente, Iscrizione
 from assemblea.models import PuntoOdg, Recepimento, RegolaVoto, Seduta, Votazione, Voto
 from obiettivi.models import Azione, Indicatore, Obiettivo, Risorsa
 from piani.models import Piano, RenderPDF, VersionePiano
+from tavoli.models import Incontro, Tavolo
 
 # The columns of an ente anyone may read: none of them reaches a person.
 CAMPI_ENTE_PUBBLICI = ("ente__denominazione", "ente__tipo", "ente__sito_web")
@@ -284,4 +288,93 @@ def voti_palesi(ambito) -> QuerySet[Voto]:
             "votazione__punto__ordine",
             "comune__nome",
         )
+    )
+
+
+# --- Thematic tables -----------------------------------------------------------------------------
+
+CAMPI_TAVOLO_PUBBLICI = ("ambito", "titolo", "descrizione", "data_inizio", "data_fine")
+# What a calendar event and the public pages show of a meeting; never the minutes' texts, nor
+# the online room (as for the Assemblea's sessions: a meeting without a place is said «online»).
+CAMPI_INCONTRO_PUBBLICI = (
+    "tavolo",
+    "titolo",
+    "inizio",
+    "fine",
+    "luogo",
+    "ordine_del_giorno",
+    "uid",
+    "sequenza_ics",
+    "creato_il",
+)
+
+
+def tavoli_pubblici_qs(ambito) -> QuerySet[Tavolo]:
+    return (
+        Tavolo.objects.filter(ambito=ambito, pubblico=True)
+        .only(*CAMPI_TAVOLO_PUBBLICI)
+        .order_by("titolo")
+    )
+
+
+def incontri_pubblici(ambito, tavolo=None) -> QuerySet[Incontro]:
+    """The public meetings of the ambito's public tables (of one, with `tavolo`), by time, each
+    with the few columns of its table the pages and the calendar name."""
+    incontri = Incontro.objects.filter(pubblico=True, tavolo__pubblico=True, tavolo__ambito=ambito)
+    if tavolo is not None:
+        incontri = incontri.filter(tavolo=tavolo)
+    return (
+        incontri.select_related("tavolo")
+        .only(*CAMPI_INCONTRO_PUBBLICI, *(f"tavolo__{c}" for c in CAMPI_TAVOLO_PUBBLICI))
+        .order_by("inizio", "pk")
+    )
+
+
+def tavoli_pubblici(ambito) -> list[Tavolo]:
+    """The public tables, each with its public meetings in `incontri_pubblici`, by time."""
+    return list(
+        tavoli_pubblici_qs(ambito).prefetch_related(
+            Prefetch(
+                "incontri",
+                queryset=Incontro.objects.filter(pubblico=True)
+                .only(*CAMPI_INCONTRO_PUBBLICI)
+                .order_by("inizio", "pk"),
+                to_attr="incontri_pubblici",
+            )
+        )
+    )
+
+
+def tavolo_pubblico(ambito, pk) -> Tavolo | None:
+    return tavoli_pubblici_qs(ambito).filter(pk=pk).first()
+
+
+def incontro_pubblico(ambito, tavolo_pk, pk) -> Incontro | None:
+    """A public meeting of a public table, with what says whether its minutes are public."""
+    return (
+        incontri_pubblici(ambito)
+        .filter(tavolo_id=tavolo_pk, pk=pk)
+        .only(
+            *CAMPI_INCONTRO_PUBBLICI,
+            *(f"tavolo__{c}" for c in CAMPI_TAVOLO_PUBBLICI),
+            "stato",
+            "verbale_pubblico",
+            "approvato_il",
+        )
+        .first()
+    )
+
+
+def verbale_pubblico(incontro) -> str:
+    """The text of the meeting's minutes the public reads: the approved one, only when the
+    Ufficio di Piano published it; "" otherwise. Read only then, and only that column."""
+    if not (incontro.verbale_pubblico and incontro.stato == Incontro.Stato.APPROVATO):
+        return ""
+    return (
+        Incontro.objects.filter(
+            pk=incontro.pk, verbale_pubblico=True, stato=Incontro.Stato.APPROVATO
+        )
+        .values_list("testo_approvato", flat=True)
+        .first()
+        or ""
     )

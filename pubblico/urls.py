@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views, views_dati
+from . import views, views_dati, views_tavoli
 
 app_name = "pubblico"
 
 AMBITO = "<slug:slug>/"
 PIANO = AMBITO + "piani/<int:pk>/"
 SEDUTA = AMBITO + "assemblea/<int:pk>/"
+TAVOLO = AMBITO + "tavoli/<int:pk>/"
 
 urlpatterns = [
     path("", views.indice, name="indice"),
@@ -24,6 +25,10 @@ urlpatterns = [
     path(AMBITO + "privacy/", views.privacy, name="privacy"),
     path(AMBITO + "note-legali/", views.note_legali, name="note-legali"),
     path(AMBITO + "cookie/", views.cookie, name="cookie"),
+    path(AMBITO + "tavoli/", views_tavoli.tavoli, name="tavoli"),
+    path(AMBITO + "tavoli/calendario.ics", views_tavoli.calendario_ambito, name="tavoli-ics"),
+    path(TAVOLO + "calendario.ics", views_tavoli.calendario_tavolo, name="tavolo-ics"),
+    path(TAVOLO + "incontri/<int:ipk>/", views_tavoli.incontro, name="incontro-tavolo"),
 ]
 
 # The open data (pubblico/views_dati.py).

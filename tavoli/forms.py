@@ -278,3 +278,11 @@ class ValutazioneForm(EtichetteVuote, forms.Form):
         if valutazione == Esito.Valutazione.ACCORPATA and not cleaned.get("accorpata_in"):
             self.add_error("accorpata_in", _("Scegli la proposta in cui è accorpata."))
         return cleaned
+
+
+class PubblicazioneForm(forms.Form):
+    """The Ufficio di Piano's switch of what the public pages show: "1" publishes, "0" withdraws."""
+
+    pubblico = forms.TypedChoiceField(
+        choices=[("1", _("Pubblica")), ("0", _("Ritira"))], coerce=lambda v: v == "1"
+    )

@@ -63,6 +63,8 @@ class Tavolo(models.Model):
     data_fine = models.DateField(_("fine dei lavori"), null=True, blank=True)
     # Calendar apps cannot sign in: the feed URL carries this secret instead.
     token_calendario = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    # The Ufficio di Piano decides what reaches the public pages (pubblico/selezioni.py).
+    pubblico = models.BooleanField(_("pubblico"), default=False)
     creato_il = models.DateTimeField(auto_now_add=True)
 
     objects = TavoloQuerySet.as_manager()
@@ -207,6 +209,10 @@ class Incontro(models.Model):
     creato_il = models.DateTimeField(auto_now_add=True)
     uid = models.CharField(max_length=64, unique=True, default=_token, editable=False)
     sequenza_ics = models.PositiveIntegerField(default=0)
+    # Public pages show a meeting only of a public table, and its minutes only once approved and
+    # marked so: a new revision takes them back (services.apri_nuova_revisione).
+    pubblico = models.BooleanField(_("incontro pubblico"), default=False)
+    verbale_pubblico = models.BooleanField(_("verbale pubblico"), default=False)
 
     objects = IncontroQuerySet.as_manager()
 
@@ -220,6 +226,10 @@ class Incontro(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(luogo="") | ~Q(link_online=""), name="incontro_luogo_o_link"
+            ),
+            models.CheckConstraint(
+                condition=Q(verbale_pubblico=False) | Q(stato="approvato"),
+                name="pubblico_solo_il_verbale_approvato",
             ),
         ]
 

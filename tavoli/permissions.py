@@ -44,6 +44,12 @@ def can_manage_tavoli(user, ambito) -> bool:
     return can_manage_ambito(user, ambito)
 
 
+def can_publish_tavoli(user, ambito) -> bool:
+    """Make a table, a meeting or approved minutes public: the Ufficio di Piano's decision, not
+    the operators' nor the coordinators'."""
+    return can_manage_ambito(user, ambito)
+
+
 def can_edit_incontri(user, tavolo) -> bool:
     """Schedule meetings and record attendance, outcomes and minutes."""
     return (

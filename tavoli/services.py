@@ -28,7 +28,7 @@ from .models import (
     Tavolo,
     Transizione,
 )
-from .permissions import can_approve_verbale
+from .permissions import can_approve_verbale, can_publish_tavoli
 
 Stato = Incontro.Stato
 
@@ -93,6 +93,7 @@ def aggiorna_tavolo(*, form) -> bool:
     prima = _persone_del_tavolo(bloccato)
     # The form's copy of the row was read before the lock: keep the token as it is now.
     form.instance.token_calendario = bloccato.token_calendario
+    form.instance.pubblico = bloccato.pubblico
     tavolo = form.save()
     if prima - _persone_del_tavolo(tavolo):
         tavolo.rinnova_token_calendario()
@@ -240,7 +241,10 @@ def apri_nuova_revisione(*, incontro: Incontro, utente, nota: str = "") -> Incon
     )
     _verifica_approvatore(attuale, utente)
     attuale.revisione += 1
-    attuale.save(update_fields=["stato", "revisione"])
+    # Only approved minutes are public: the reopened ones leave the public pages at once, and
+    # the Ufficio di Piano publishes the next approved text again if it wants to.
+    attuale.verbale_pubblico = False
+    attuale.save(update_fields=["stato", "revisione", "verbale_pubblico"])
     _transizione(attuale, da=precedente, a=attuale.stato, utente=utente, nota=nota)
     return attuale
 
@@ -344,3 +348,41 @@ def valuta_proposta(
     proposta.full_clean(exclude=["incontro", "creato_da"])
     proposta.save()
     return proposta
+
+
+# --- What the public pages show ------------------------------------------------------------------
+# The Ufficio di Piano alone decides it; checked here as well as in the views, as for approvals.
+
+
+@transaction.atomic
+def pubblica_tavolo(*, tavolo: Tavolo, pubblico: bool, utente) -> Tavolo:
+    attuale = _blocca_tavolo(tavolo)
+    check_access(can_act=can_publish_tavoli(utente, attuale.ambito))
+    if attuale.pubblico != pubblico:
+        attuale.pubblico = pubblico
+        attuale.save(update_fields=["pubblico"])
+    return attuale
+
+
+@transaction.atomic
+def pubblica_incontro(*, incontro: Incontro, pubblico: bool, utente) -> Incontro:
+    attuale = blocca(incontro, Incontro.objects.select_related("tavolo__ambito"))
+    check_access(can_act=can_publish_tavoli(utente, attuale.tavolo.ambito))
+    if attuale.pubblico != pubblico:
+        attuale.pubblico = pubblico
+        attuale.save(update_fields=["pubblico"])
+    return attuale
+
+
+@transaction.atomic
+def pubblica_verbale(*, incontro: Incontro, pubblico: bool, utente) -> Incontro:
+    """Publish or withdraw the approved minutes. Under the meeting's lock: a new revision opened
+    in between is seen, and draft minutes never become public."""
+    attuale = blocca(incontro, Incontro.objects.select_related("tavolo__ambito"))
+    check_access(can_act=can_publish_tavoli(utente, attuale.tavolo.ambito))
+    if pubblico and attuale.stato != Stato.APPROVATO:
+        raise OperazioneNonAmmessa(_("Si pubblica solo un verbale approvato."))
+    if attuale.verbale_pubblico != pubblico:
+        attuale.verbale_pubblico = pubblico
+        attuale.save(update_fields=["verbale_pubblico"])
+    return attuale

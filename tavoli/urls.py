@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_incontri, views_proposte, views_verbale
+from . import views, views_incontri, views_proposte, views_pubblicazione, views_verbale
 
 app_name = "tavoli"
 
@@ -28,6 +28,9 @@ urlpatterns = [
     path(INCONTRO + "verbale/<str:azione>/", views_verbale.transizione, name="transizione"),
     path(INCONTRO + "commenti/", views_verbale.commento_nuovo, name="commento-nuovo"),
     path(INCONTRO + "storia/", views_verbale.storia, name="storia"),
+    path(TAVOLO + "pubblica/", views_pubblicazione.tavolo, name="pubblica-tavolo"),
+    path(INCONTRO + "pubblica/", views_pubblicazione.incontro, name="pubblica-incontro"),
+    path(INCONTRO + "verbale-pubblico/", views_pubblicazione.verbale, name="pubblica-verbale"),
     path("ambiti/<slug:slug>/proposte/", views_proposte.proposte, name="proposte"),
     path("ambiti/<slug:slug>/proposte/<int:epk>/valuta/", views_proposte.valuta, name="valuta"),
 ]

@@ -20,6 +20,7 @@ from .models import Esito, Membro, Tavolo
 from .permissions import (
     can_edit_incontri,
     can_manage_tavoli,
+    can_publish_tavoli,
     get_tavolo_for_reader,
     tavoli_visibili,
 )
@@ -109,6 +110,7 @@ def _contesto_dettaglio(request, ambito, tavolo, **extra):
         "incontri": incontri,
         "adesso": timezone.now(),
         "puo_gestire": gestisce,
+        "puo_pubblicare": can_publish_tavoli(request.user, ambito),
         "puo_modificare": can_edit_incontri(request.user, tavolo),
         "form_ente": MembroEnteForm(tavolo=tavolo) if gestisce else None,
         "form_persona": MembroPersonaForm(prefix="persona") if gestisce else None,

@@ -19,6 +19,7 @@ from core.pdf import rendi_pdf
 from obiettivi.models import Obiettivo, ValoreIndicatore
 from piani import services as piani_services
 from piani.models import CommentoSezione, Piano, RenderPDF, Sezione, VersionePiano
+from tavoli.models import Esito, Incontro, Membro, Presenza
 from tests.factories import (
     AzioneFactory,
     EnteFactory,
@@ -40,6 +41,9 @@ PUBBLICI = {
     "azione": "Sportello abitare sociale",
     "ente": "Cooperativa Pubblica Aperta",
     "indicatore": "Nuclei accompagnati",
+    "tavolo": "Tavolo Inclusione Aperto",
+    "incontro": "Incontro aperto sull abitare",
+    "verbale": "Verbale approvato e pubblicato del tavolo",
 }
 
 # Never reachable from /pubblico/.
@@ -62,6 +66,15 @@ PRIVATI = [
     "NOTA-VALORE-RISERVATA",
     "SEDUTA-CONVOCATA-RISERVATA",
     "VERBALE-TAVOLO-RISERVATO",
+    "TAVOLO-PRIVATO-RISERVATO",
+    "INCONTRO-DEL-TAVOLO-PRIVATO-RISERVATO",
+    "INCONTRO-NON-PUBBLICO-RISERVATO",
+    "VERBALE-BOZZA-RISERVATO",
+    "VERBALE-APPROVATO-NON-PUBBLICATO-RISERVATO",
+    "VERBALE-RIAPERTO-RISERVATO",
+    "ESITO-TAVOLO-RISERVATO",
+    "Persona Presente Riservata",
+    "tavolo-riservato.example.invalid",
     "92012345678",
 ]
 
@@ -198,6 +211,48 @@ def crea_privati(cremasco, piano, up):
     IncontroFactory(tavolo=TavoloFactory(ambito=cremasco), verbale="VERBALE-TAVOLO-RISERVATO")
 
 
+def crea_tavoli(cremasco):
+    """A public table with one public meeting whose approved minutes are published, next to the
+    tables' things that stay private. Returns the public meeting."""
+    approvato = Incontro.Stato.APPROVATO
+    privato = TavoloFactory(ambito=cremasco, titolo="TAVOLO-PRIVATO-RISERVATO")
+    # Marked public, but its table is not: it stays private.
+    IncontroFactory(tavolo=privato, titolo="INCONTRO-DEL-TAVOLO-PRIVATO-RISERVATO", pubblico=True)
+    tavolo = TavoloFactory(ambito=cremasco, titolo=PUBBLICI["tavolo"], pubblico=True)
+    incontro = IncontroFactory(
+        tavolo=tavolo,
+        titolo=PUBBLICI["incontro"],
+        link_online="https://tavolo-riservato.example.invalid/z",
+        ordine_del_giorno="1. Presentazione\n2. Proposte",
+        pubblico=True,
+        stato=approvato,
+        verbale=PUBBLICI["verbale"],
+        testo_approvato=PUBBLICI["verbale"],
+        verbale_pubblico=True,
+    )
+    persona = Membro.objects.create(tavolo=tavolo, nome="Persona Presente Riservata")
+    Presenza.objects.create(incontro=incontro, membro=persona)
+    Esito.objects.create(incontro=incontro, tipo=Esito.Tipo.BISOGNO, testo="ESITO-TAVOLO-RISERVATO")
+    IncontroFactory(tavolo=tavolo, titolo="INCONTRO-NON-PUBBLICO-RISERVATO")
+    IncontroFactory(tavolo=tavolo, pubblico=True, verbale="VERBALE-BOZZA-RISERVATO")
+    IncontroFactory(
+        tavolo=tavolo,
+        pubblico=True,
+        stato=approvato,
+        verbale="VERBALE-APPROVATO-NON-PUBBLICATO-RISERVATO",
+        testo_approvato="VERBALE-APPROVATO-NON-PUBBLICATO-RISERVATO",
+    )
+    # Approved once, now reopened for a new revision: the old approved text stays private too.
+    IncontroFactory(
+        tavolo=tavolo,
+        pubblico=True,
+        revisione=2,
+        verbale="VERBALE-RIAPERTO-RISERVATO",
+        testo_approvato="VERBALE-RIAPERTO-RISERVATO",
+    )
+    return incontro
+
+
 def crea_pubblicato(cremasco, up, sindaco, delegato, *, obiettivi=1, enti=1) -> Pubblicato:
     periodo = carica_periodo("2025-2027")
     area = AreaPolicy.objects.filter(periodo=periodo).order_by("ordine").first()
@@ -297,4 +352,5 @@ def pubblicato(cremasco, ufficio_piano_crema, sindaco_crema, delegato_pandino, s
     settings.MEDIA_ROOT = tmp_path
     dati = crea_pubblicato(cremasco, ufficio_piano_crema, sindaco_crema, delegato_pandino)
     crea_privati(cremasco, dati.piano, ufficio_piano_crema)
+    dati.extra["incontro"] = crea_tavoli(cremasco)
     return dati

@@ -22,6 +22,7 @@ SPORGENTI = """() => [...document.querySelectorAll("*")]
 
 def _pagine(dati):
     piano = dati.piano.pk
+    incontro = dati.extra["incontro"]
     return [
         reverse("pubblico:indice"),
         reverse("pubblico:ambito", args=["cremasco"]),
@@ -31,6 +32,8 @@ def _pagine(dati):
         reverse("pubblico:sedute", args=["cremasco"]),
         reverse("pubblico:seduta", args=["cremasco", dati.seduta.pk]),
         reverse("pubblico:seduta", args=["cremasco", dati.seduta_segreta.pk]),
+        reverse("pubblico:tavoli", args=["cremasco"]),
+        reverse("pubblico:incontro-tavolo", args=["cremasco", incontro.tavolo_id, incontro.pk]),
         reverse("pubblico:accessibilita", args=["cremasco"]),
         reverse("pubblico:privacy", args=["cremasco"]),
         reverse("pubblico:note-legali", args=["cremasco"]),

@@ -1,6 +1,7 @@
 """The anonymous crawl: every page reachable from /pubblico/ answers, and nothing private built
 next to the approved plan (drafts, reviews, comments, minutes in progress, secret ballots, the
-enti's contacts, proposals, working notes) appears on any of them, nor in the PDFs they offer."""
+enti's contacts, proposals, working notes, private tables, meetings and minutes not published,
+who attended) appears on any of them, nor in the PDFs they offer."""
 
 import html
 import io
@@ -54,6 +55,9 @@ def _crawl(client):
         elif tipo.startswith(("text/csv", "application/json", "application/ld+json")):
             # The open data: read whole, including what a spreadsheet would not show.
             testo = contenuto.decode("utf-8-sig")
+        elif tipo.startswith("text/calendar"):
+            # Unfolded (RFC 5545 3.1): a probe must not hide across a folded line.
+            testo = contenuto.decode().replace("\r\n ", "")
         else:
             assert tipo.startswith("text/html"), (url, tipo)
             testo = contenuto.decode()
@@ -70,6 +74,7 @@ def _crawl(client):
 def test_nessun_dato_riservato_raggiungibile_da_pubblico(client, pubblicato):
     pagine = _crawl(client)
     piano = pubblicato.piano.pk
+    incontro = pubblicato.extra["incontro"]
     attese = {
         reverse("pubblico:ambito", args=["cremasco"]),
         reverse("pubblico:ambito", args=["cremonese"]),
@@ -92,6 +97,10 @@ def test_nessun_dato_riservato_raggiungibile_da_pubblico(client, pubblicato):
         reverse("pubblico:catalogo-ambito", args=["cremasco"]),
         reverse("pubblico:dato", args=["cremasco", "voti-palesi", "ods"]),
         reverse("pubblico:dato", args=["cremasco", "enti", "csv"]),
+        reverse("pubblico:tavoli", args=["cremasco"]),
+        reverse("pubblico:tavoli-ics", args=["cremasco"]),
+        reverse("pubblico:tavolo-ics", args=["cremasco", incontro.tavolo_id]),
+        reverse("pubblico:incontro-tavolo", args=["cremasco", incontro.tavolo_id, incontro.pk]),
     }
     assert attese <= set(pagine), attese - set(pagine)
     trovati = [

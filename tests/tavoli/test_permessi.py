@@ -182,6 +182,7 @@ def _kwargs(nome, s, **extra):
         "membro-rimuovi",
         "calendario-rinnova",
         "incontro-nuovo",
+        "pubblica-tavolo",
     ):
         return kwargs
     kwargs["ipk"] = s.incontro.pk
@@ -230,6 +231,9 @@ def _dati(nome, s):
         "verbale-salva": versione,
         "verbale-bozza": versione,
         "commento-nuovo": {"testo": "Manca la proposta sul trasporto."},
+        "pubblica-tavolo": {"pubblico": "1"},
+        "pubblica-incontro": {"pubblico": "1"},
+        "pubblica-verbale": {"pubblico": "1"},
         # With and without the per-row prefix of the form.
         "valuta": {
             f"{prefisso}{campo}": valore
@@ -321,6 +325,10 @@ CASI = [
     Caso("commento-nuovo", "post", _attesi(403, 403, 403, 403, 404)),
     Caso("commento-nuovo", "post", _attesi(403, 403, 403, 403, 404), stato=APPROVATO),
     Caso("storia", "get", MODIFICA_GET),
+    # What the public pages show is the Ufficio di Piano's decision alone.
+    Caso("pubblica-tavolo", "post", GESTIONE_TAVOLO_POST),
+    Caso("pubblica-incontro", "post", GESTIONE_TAVOLO_POST),
+    Caso("pubblica-verbale", "post", GESTIONE_TAVOLO_POST, stato=APPROVATO),
     Caso("proposte", "get", GESTIONE_AMBITO_GET),
     Caso("valuta", "get", GESTIONE_AMBITO_GET),
     Caso("valuta", "post", GESTIONE_AMBITO_POST),
@@ -419,6 +427,9 @@ AMMESSI = {
     "transizione": {"post"},
     "commento-nuovo": {"post"},
     "storia": {"get"},
+    "pubblica-tavolo": {"post"},
+    "pubblica-incontro": {"post"},
+    "pubblica-verbale": {"post"},
     "proposte": {"get"},
     "valuta": {"get", "post"},
 }
