@@ -39,7 +39,19 @@ class Limite(SimpleRateThrottle):
         return f"api-limite:ip{request.META.get('REMOTE_ADDR', '')}"
 
 
-api = NinjaAPI(
+class Api(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The token is optional: every operation answers without one too (an empty
+        requirement, in OpenAPI's words), with the public data."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for metodi in schema["paths"].values():
+            for operazione in metodi.values():
+                if operazione.get("security") and {} not in operazione["security"]:
+                    operazione["security"].append({})
+        return schema
+
+
+api = Api(
     title="Piano di Zona — API in sola lettura",
     version="1",
     description=(
