@@ -4,14 +4,14 @@ and, for a token's holder, through the app's permission helpers what she may rea
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.html import strip_tags
 from ninja.pagination import PageNumberPagination, paginate
 
-from accounts.permissions import ruoli_di
 from ambiti.models import Comune
 from obiettivi.models import Obiettivo
 from obiettivi.permissions import can_view_obiettivi
 from piani.models import Piano
-from piani.permissions import can_view_versione, get_piano_for_reader
+from piani.permissions import can_view_piano, can_view_versione, get_piano_for_reader
 from pubblico import selezioni
 from pubblico.documento import sezioni_pubbliche
 from pubblico.views import TITOLO_SEZIONE
@@ -128,11 +128,8 @@ def piani(request, slug: str):
     approvati = selezioni.piani_approvati(ambito)
     elenco = [_breve_pubblico(v) for v in approvati]
     if _con_token(request):
-        from piani.permissions import can_view_piano
-
         pubblici = {v.piano_id for v in approvati}
         utente = _utente(request)
-        ruoli_di(utente)
         elenco += [
             _breve_privato(p)
             for p in Piano.objects.filter(ambito=ambito)
@@ -166,8 +163,6 @@ def _piano_pubblico(request, ambito, versione):
 
 
 def _testo(html):
-    from django.utils.html import strip_tags
-
     return strip_tags(html).strip()
 
 

@@ -4,12 +4,15 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import TokenForm
 from .models import TokenPersonale
 
 
+# The page that shows a new token's secret is never kept by a browser's or a proxy's cache.
+@never_cache
 @require_http_methods(["GET", "POST"])
 def elenco(request):
     form = TokenForm(request.POST or None)
