@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from ninja.pagination import PageNumberPagination, paginate
 
+from accounts.permissions import ruoli_di
 from ambiti.models import Comune
 from obiettivi.models import Obiettivo
 from obiettivi.permissions import can_view_obiettivi
@@ -130,6 +131,8 @@ def piani(request, slug: str):
     if _con_token(request):
         pubblici = {v.piano_id for v in approvati}
         utente = _utente(request)
+        # Her roles, read once here whether or not there is a plan to check (a fixed count).
+        ruoli_di(utente)
         elenco += [
             _breve_privato(p)
             for p in Piano.objects.filter(ambito=ambito)
