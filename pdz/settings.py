@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "piani",
     "assemblea",
     "pubblico",
+    "api",
     "pdz",
 ]
 
@@ -135,6 +136,12 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The API's limits per caller (api/v1.py): per address without a token, per user with one.
+API_LIMITI = {
+    "anonimo": env("API_LIMITE_ANONIMO", default="120/m"),
+    "token": env("API_LIMITE_TOKEN", default="600/m"),
+}
 
 # --- Background work --------------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.v1 import urls as api_v1_urls
+
 from . import cruscotto, views
 
 admin.site.site_header = "pdz — amministrazione"
@@ -31,6 +33,8 @@ urlpatterns = [
     path("calendario/", include("tavoli.urls_calendario")),
     # What anyone may read without signing in (pubblico/selezioni.py says what).
     path("pubblico/", include("pubblico.urls")),
+    path("api/v1/", api_v1_urls()),
+    path("account/token/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 
