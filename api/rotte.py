@@ -1,6 +1,7 @@
 """The operations of the API. Each one fetches through pubblico.selezioni what anyone may read
 and, for a token's holder, through the app's permission helpers what she may read too."""
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,6 +17,7 @@ from piani.permissions import can_view_piano, can_view_versione, get_piano_for_r
 from pubblico import selezioni
 from pubblico.documento import sezioni_pubbliche
 from pubblico.views import TITOLO_SEZIONE
+from tavoli.models import Tavolo
 from tavoli.permissions import get_tavolo_for_reader, tavoli_visibili
 
 from . import schemi
@@ -83,13 +85,15 @@ def comuni(request, slug: str):
 # --- Plans -----------------------------------------------------------------------------------
 
 
-def _documento(url, render):
+def _documento(url, render, pubblicato=None):
+    """A PDF's link and fingerprints; `pubblicato` (core.firma.DocumentoPubblicato) when the file
+    served is the signed one."""
     if render is None:
         return None
     return {
         "url": url,
         "sha256": render.sha256_pdf,
-        "sha256_firmato": render.sha256_firmato or None,
+        "sha256_firmato": pubblicato.sha256_firmato if pubblicato is not None else None,
         "pagine": render.pagine,
     }
 
@@ -146,20 +150,21 @@ def piani(request, slug: str):
 
 def _piano_pubblico(request, ambito, versione):
     votazione = selezioni.votazione_di_approvazione(versione)
-    pdf = selezioni.pdf_della_versione(versione)
-    votato = selezioni.pdf_votato(versione, votazione)
+    documento, votato = selezioni.documento_votato(versione)
+    copia = selezioni.copia_approvata(versione, votato)
     sezioni = sezioni_pubbliche(versione.html)
     dati = _breve_pubblico(versione)
     dati.update(
         sezioni=[{"ancora": a, "titolo": _testo(t)} for a, t in TITOLO_SEZIONE.findall(sezioni)],
+        # The document the Assemblea approved: the voted bytes, sealed once signed.
         pdf=_documento(
-            _assoluto(request, "pubblico:piano-pdf", ambito.slug, versione.piano_id), pdf
+            _assoluto(request, "pubblico:piano-pdf", ambito.slug, versione.piano_id),
+            votato,
+            documento,
         ),
-        pdf_votato=_documento(
-            _assoluto(request, "pubblico:piano-pdf-votato", ambito.slug, versione.piano_id), votato
-        )
-        if votato and votato != pdf
-        else None,
+        copia_approvata=_documento(
+            _assoluto(request, "pubblico:piano-pdf-copia", ambito.slug, versione.piano_id), copia
+        ),
         approvato_il=votazione.chiusa_il if votazione else None,
     )
     return dati
@@ -181,7 +186,7 @@ def _piano_privato(utente, piano):
         ],
         # The portal serves these only to signed-in readers: the fingerprint, not a link.
         pdf=_documento(None, pdf),
-        pdf_votato=None,
+        copia_approvata=None,
         approvato_il=None,
     )
     return dati
@@ -380,12 +385,26 @@ def seduta(request, slug: str, pk: int):
 # --- Tables (a token's holder only) ----------------------------------------------------------
 
 
-def _dati_tavolo(t):
+def _dati_tavolo(t, incontri=None):
     return {
         "id": t.pk,
         "titolo": t.titolo,
         "descrizione": t.descrizione,
         "aree_policy": [a.nome for a in t.aree_policy.all()],
+        "pubblico": t.pubblico,
+        "incontri": incontri or [],
+    }
+
+
+def _incontro_pubblico(incontro, verbali):
+    return {
+        "id": incontro.pk,
+        "titolo": incontro.titolo,
+        "inizio": incontro.inizio,
+        "fine": incontro.fine,
+        "luogo": incontro.luogo or "online",
+        "ordine_del_giorno": incontro.ordine_del_giorno,
+        "verbale": verbali.get(incontro.pk) or None,
     }
 
 
@@ -396,13 +415,16 @@ def _dati_tavolo(t):
 )
 @paginate(Pagine)
 def tavoli(request, slug: str):
-    """The tables the token's holder sees in the portal (none without a token)."""
+    """The tables the Ufficio di Piano made public; with a token, also those its holder sees in
+    the portal."""
     ambito = _ambito(slug)
+    pubblici = selezioni.tavoli_pubblici_qs(ambito).prefetch_related("aree_policy")
     if not _con_token(request):
-        return []
+        return [_dati_tavolo(t) for t in pubblici]
+    visibili = tavoli_visibili(_utente(request), ambito).values("pk")
     return [
         _dati_tavolo(t)
-        for t in tavoli_visibili(_utente(request), ambito)
+        for t in Tavolo.objects.filter(Q(pk__in=visibili) | Q(pk__in=pubblici.values("pk")))
         .prefetch_related("aree_policy")
         .order_by("titolo", "pk")
     ]
@@ -414,7 +436,14 @@ def tavoli(request, slug: str):
     tags=["tavoli"],
 )
 def tavolo(request, slug: str, pk: int):
+    """A public table with its public meetings for anyone; any other as the portal decides."""
     ambito = _ambito(slug)
+    pubblico = selezioni.tavolo_pubblico(ambito, pk)
+    if pubblico is not None:
+        incontri = list(selezioni.incontri_pubblici(ambito, tavolo=pubblico))
+        verbali = selezioni.verbali_pubblici(incontri)
+        incontri = [_incontro_pubblico(i, verbali) for i in incontri]
+        return _dati_tavolo(pubblico, incontri)
     if not _con_token(request):
         raise Http404
     return _dati_tavolo(get_tavolo_for_reader(_utente(request), ambito, pk))

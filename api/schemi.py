@@ -52,8 +52,11 @@ class Sezione(Schema):
 
 class Piano(PianoBreve):
     sezioni: list[Sezione]
+    # The approved document: the PDF the Assemblea voted (signed once sealed: sha256 is the voted
+    # bytes', sha256_firmato the file's); for a private plan, its latest frozen version's PDF.
     pdf: Documento | None
-    pdf_votato: Documento | None
+    # The reprint with the approval on its cover: same text, another file, not signed.
+    copia_approvata: Documento | None
     approvato_il: dt.datetime | None
 
 
@@ -149,8 +152,24 @@ class Seduta(SedutaBreve):
     verbale: Documento | None
 
 
+class IncontroPubblico(Schema):
+    """A meeting the Ufficio di Piano made public: never the online room nor who attended; the
+    minutes' text only once approved and published."""
+
+    id: int
+    titolo: str
+    inizio: dt.datetime
+    fine: dt.datetime
+    luogo: str
+    ordine_del_giorno: str
+    verbale: str | None
+
+
 class Tavolo(Schema):
     id: int
     titolo: str
     descrizione: str
     aree_policy: list[str]
+    # Made public by the Ufficio di Piano (listed without a token, with its public meetings).
+    pubblico: bool
+    incontri: list[IncontroPubblico] = []

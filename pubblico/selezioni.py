@@ -293,7 +293,7 @@ def voti_palesi(ambito) -> QuerySet[Voto]:
 
 # --- Thematic tables -----------------------------------------------------------------------------
 
-CAMPI_TAVOLO_PUBBLICI = ("ambito", "titolo", "descrizione", "data_inizio", "data_fine")
+CAMPI_TAVOLO_PUBBLICI = ("ambito", "titolo", "descrizione", "data_inizio", "data_fine", "pubblico")
 # What a calendar event and the public pages show of a meeting; never the minutes' texts, nor
 # the online room (as for the Assemblea's sessions: a meeting without a place is said «online»).
 CAMPI_INCONTRO_PUBBLICI = (
@@ -377,4 +377,14 @@ def verbale_pubblico(incontro) -> str:
         .values_list("testo_approvato", flat=True)
         .first()
         or ""
+    )
+
+
+def verbali_pubblici(incontri) -> dict[int, str]:
+    """The published approved minutes of these meetings, by meeting id, in one query (the API's
+    list of a table's meetings)."""
+    return dict(
+        Incontro.objects.filter(
+            pk__in=[i.pk for i in incontri], verbale_pubblico=True, stato=Incontro.Stato.APPROVATO
+        ).values_list("pk", "testo_approvato")
     )

@@ -1,11 +1,13 @@
 """The public data through the API: what the public pages show, nothing they hide."""
 
+import hashlib
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from api.models import TokenPersonale
+from piani.firma import firma_pdf_votato
 from tests.pubblico.conftest import PRIVATI, PUBBLICI
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +27,8 @@ def _tutte(api_get, dati, token=None):
         base + "/sedute",
         f"{base}/sedute/{dati.seduta.pk}",
         f"{base}/sedute/{dati.seduta_segreta.pk}",
+        base + "/tavoli",
+        f"{base}/tavoli/{dati.extra['incontro'].tavolo_id}",
     ]
     return {url: api_get(url, token) for url in urls}
 
@@ -50,6 +54,23 @@ def test_the_approved_plan_lists_its_sections_and_its_pdfs_with_their_fingerprin
     assert dati["pdf"]["sha256"] == pubblicato.render.sha256_pdf
     assert dati["pdf"]["url"].endswith(f"/pubblico/cremasco/piani/{pubblicato.piano.pk}/piano.pdf")
     assert dati["approvato_il"] is not None
+
+
+def test_the_approved_document_is_the_voted_pdf_and_once_sealed_its_signed_fingerprint(
+    api_get, client, sigillo, pubblicato
+):
+    url = f"/api/v1/ambiti/cremasco/piani/{pubblicato.piano.pk}"
+    assert api_get(url).json()["pdf"]["sha256_firmato"] is None
+    firmato = firma_pdf_votato(pubblicato.versione.pk)
+
+    dati = api_get(url).json()
+    assert dati["pdf"]["sha256"] == pubblicato.render.sha256_pdf
+    assert dati["pdf"]["sha256_firmato"] == firmato.sha256_firmato
+    # The link serves the signed file, whose fingerprint is the one the API gives.
+    scaricato = client.get(dati["pdf"]["url"].removeprefix("http://testserver"))
+    contenuto = b"".join(scaricato.streaming_content)
+    assert hashlib.sha256(contenuto).hexdigest() == firmato.sha256_firmato
+    assert dati["copia_approvata"] is None
 
 
 def test_an_open_ballot_names_each_comune_s_vote_a_secret_one_never(api_get, pubblicato):
@@ -94,7 +115,13 @@ def test_what_is_not_public_is_not_found(api_get, pubblicato, cremonese):
     assert api_get(f"/api/v1/ambiti/cremonese/piani/{bozza.pk}").status_code == 404
     assert api_get(f"/api/v1/ambiti/cremonese/piani/{bozza.pk}/obiettivi").status_code == 404
     assert api_get("/api/v1/ambiti/nessuno").status_code == 404
-    assert api_get("/api/v1/ambiti/cremasco/tavoli").json()["items"] == []
+    # Only the table the Ufficio di Piano made public, with its public meeting and minutes.
+    tavoli = api_get("/api/v1/ambiti/cremasco/tavoli").json()["items"]
+    assert [t["titolo"] for t in tavoli] == [PUBBLICI["tavolo"]]
+    (tavolo,) = tavoli
+    dettaglio = api_get(f"/api/v1/ambiti/cremasco/tavoli/{tavolo['id']}").json()
+    (aperto,) = [i for i in dettaglio["incontri"] if i["titolo"] == PUBBLICI["incontro"]]
+    assert PUBBLICI["verbale"] in aperto["verbale"]
 
 
 def test_lists_are_paginated(api_get, pubblicato):
