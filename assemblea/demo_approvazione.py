@@ -9,6 +9,7 @@ record the vote before the PDF existed, and the public page would have no voted 
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -18,7 +19,8 @@ from piani import tasks as piani_tasks
 from piani.models import Piano, RenderPDF
 
 from . import services
-from .models import Presenza, PuntoOdg, Qualita, Recepimento, Scelta, Seduta, Voto
+from .demo import punti_approvazione
+from .models import Presenza, Qualita, Recepimento, Scelta, Seduta, Voto
 
 SLUG = "oglio-po"
 VIADANA = "020066"
@@ -49,6 +51,7 @@ def _stampa_pdf_votato(versione) -> None:
         )
 
 
+@transaction.atomic
 def carica_approvazione_demo() -> int:
     """The Oglio Po plan 2025-2027 frozen, voted and approved in a closed session; 1 if done now,
     0 if the ambito already has a session (or no plan in draft to approve)."""
@@ -75,14 +78,7 @@ def carica_approvazione_demo() -> int:
         prima_convocazione=inizio,
         convocata_da=segreteria,
     )
-    PuntoOdg.objects.create(seduta=seduta, ordine=1, titolo="Comunicazioni del Presidente")
-    punto = PuntoOdg.objects.create(
-        seduta=seduta,
-        ordine=2,
-        titolo="Approvazione del Piano di Zona 2025-2027",
-        descrizione="Esame e voto della versione per l'Assemblea.",
-        versione_piano=versione,
-    )
+    punto = punti_approvazione(seduta, versione)
 
     comuni = list(Comune.objects.filter(ambito=ambito).exclude(nome__in=ASSENTI).order_by("nome"))
     viadana = next(c for c in comuni if c.codice_istat == VIADANA)
