@@ -164,3 +164,26 @@ def carica_enti_demo() -> dict[str, Ente]:
             iscrizione.aree_policy.set([aree[i] for i in indici_aree if i < len(aree)])
         enti[nome] = ente
     return enti
+
+
+# Who runs the Oglio Po public pages, for the demo's public face (/pubblico/oglio-po/): invented,
+# like the contacts. The other ambiti keep the default (their Ufficio di Piano).
+SITO_PUBBLICO = {
+    "oglio-po": {
+        "gestore_sito": "Consorzio Pubblico Servizio alla Persona — Ufficio di Piano Oglio Po",
+        "indirizzo_gestore": "Via Alcide De Gasperi 12, 46019 Viadana (MN)",
+        "telefono_gestore": "0375 000 100",
+        "pec_gestore": "ufficiodipiano.ogliopo@pec.example",
+    }
+}
+
+
+def carica_sito_pubblico_demo() -> None:
+    """Fill the public-site fields the administrator has left empty (never overwrite hers)."""
+    for slug, campi in SITO_PUBBLICO.items():
+        ambito = Ambito.objects.filter(slug=slug).first()
+        if ambito is None or ambito.gestore_sito:
+            continue
+        for campo, valore in campi.items():
+            setattr(ambito, campo, valore)
+        ambito.save(update_fields=list(campi))

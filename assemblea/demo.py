@@ -105,12 +105,17 @@ def carica_assemblea_demo() -> int:
         seconda_convocazione=datetime.combine(giorno, time(17, 30), ROMA),
         convocata_da=autore,
     )
+    punti_approvazione(seduta, versione)
+    return 1
+
+
+def punti_approvazione(seduta, versione) -> PuntoOdg:
+    """The agenda of a session that approves the plan; returns the item voted on."""
     PuntoOdg.objects.create(seduta=seduta, ordine=1, titolo="Comunicazioni del Presidente")
-    PuntoOdg.objects.create(
+    return PuntoOdg.objects.create(
         seduta=seduta,
         ordine=2,
         titolo="Approvazione del Piano di Zona 2025-2027",
         descrizione="Esame e voto della versione per l'Assemblea.",
         versione_piano=versione,
     )
-    return 1

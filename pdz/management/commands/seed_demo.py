@@ -2,9 +2,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from ambiti.demo import carica_aree_policy, carica_enti_demo
+from ambiti.demo import carica_aree_policy, carica_enti_demo, carica_sito_pubblico_demo
 from ambiti.territorio import carica_territorio
 from assemblea.demo import carica_assemblea_demo
+from assemblea.demo_approvazione import carica_approvazione_demo
 from obiettivi.demo import carica_fondi
 from obiettivi.demo_obiettivi import carica_obiettivi_demo
 from pdz.demo import ACCOUNT_DEMO, PASSWORD_DEMO, SEGRETO_TOTP_DEMO, carica_account_demo
@@ -43,11 +44,13 @@ class Command(BaseCommand):
             carica_fondi()
             if demo:
                 enti = carica_enti_demo()
+                carica_sito_pubblico_demo()
                 carica_account_demo(enti)
                 tavoli = carica_tavoli_demo()
                 obiettivi = carica_obiettivi_demo()
                 piani = carica_piani_demo()
                 sedute = carica_assemblea_demo()
+                approvati = carica_approvazione_demo()
         self.stdout.write(
             f"Territorio: {territorio['ambiti']} ambiti, {territorio['comuni']} comuni "
             f"({territorio['comuni_creati']} nuovi). Aree di policy: {len(aree)}."
@@ -56,7 +59,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Tavoli tematici dimostrativi creati: {tavoli}.")
             self.stdout.write(f"Obiettivi dimostrativi creati: {obiettivi}.")
             self.stdout.write(f"Piani di Zona in bozza creati: {piani}.")
-            self.stdout.write(f"Sedute dell'Assemblea dimostrative create: {sedute}.")
+            self.stdout.write(f"Sedute dell'Assemblea dimostrative create: {sedute + approvati}.")
+            if approvati:
+                self.stdout.write(
+                    "Piano di Zona dell'Oglio Po approvato dall'Assemblea: le pagine pubbliche "
+                    "lo mostrano su /pubblico/oglio-po/."
+                )
             self.stdout.write(f"\nAccount dimostrativi (password per tutti: {PASSWORD_DEMO}):")
             for account in ACCOUNT_DEMO:
                 otp = " (+ codice dell'app demo)" if account.secondo_fattore else ""
