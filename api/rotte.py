@@ -382,7 +382,7 @@ def seduta(request, slug: str, pk: int):
     return dati
 
 
-# --- Tables (a token's holder only) ----------------------------------------------------------
+# --- Tables (the public ones for anyone; with a token, also those its holder sees) -----------
 
 
 def _dati_tavolo(t, incontri=None):
