@@ -47,6 +47,9 @@ class AnprError(Exception):
 class RigaAnpr:
     riga: int
     residenti: int
+    # The COMUNE column, in ANPR's upper case, when the file has it: a new ambito's comuni are
+    # named from it (pdz.nuovo_ambito).
+    nome: str = ""
 
 
 @dataclass
@@ -188,6 +191,7 @@ def leggi_anpr(righe: Iterable[bytes], popolazione_nota: Mapping[str, int]) -> F
             ]
         )
     indice = {nome: intestazione.index(nome) for nome in COLONNE_RICHIESTE}
+    colonna_nome = intestazione.index("COMUNE") if "COMUNE" in intestazione else None
 
     mesi: dict[datetime.date, MeseAnpr] = {}
     date: dict[tuple[str, str], datetime.date] = {}
@@ -244,7 +248,8 @@ def leggi_anpr(righe: Iterable[bytes], popolazione_nota: Mapping[str, int]) -> F
                 f"{del_mese.noti[codice].riga} per il mese {formatta_mese(data)}"
             )
             continue
-        del_mese.noti[codice] = RigaAnpr(riga=riga, residenti=residenti)
+        nome = campi[colonna_nome].strip() if colonna_nome is not None else ""
+        del_mese.noti[codice] = RigaAnpr(riga=riga, residenti=residenti, nome=nome)
 
     if not lettura.a_capo_finale and riga_valida is not None:
         _controlla_ultima_riga(riga_valida, confronto, popolazione_nota, errori)

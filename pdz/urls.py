@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from api.v1 import urls as api_v1_urls
 
-from . import cruscotto, views
+from . import admin_nuovo_ambito, cruscotto, views
 
 admin.site.site_header = "pdz — amministrazione"
 admin.site.site_title = "pdz"
@@ -35,6 +35,12 @@ urlpatterns = [
     path("pubblico/", include("pubblico.urls")),
     path("api/v1/", api_v1_urls()),
     path("account/token/", include("api.urls")),
+    # Before the admin's own addresses, which would take this one for an ambito's id.
+    path(
+        "admin/ambiti/ambito/nuovo-da-istat/",
+        admin_nuovo_ambito.vista,
+        name="admin-crea-ambito",
+    ),
     path("admin/", admin.site.urls),
 ]
 
