@@ -12,6 +12,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
+from core.storage import storage_dei_documenti
 from pdz.osservabilita import amministratori, inizializza_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -126,6 +127,10 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", d
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# The cache holds what every web process must agree on (rate limits, the API's throttles, the
+# SPID assertions already used, the e-mail queue's lock): Redis, shared by every gunicorn worker
+# and replica. The in-memory fallback is for a developer's single process; without DEBUG
+# `check --deploy` refuses it (core.storage.condivisione_dei_processi).
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -214,6 +219,10 @@ PDZ_LOGIN_KNOWN_ADDRESS_DAYS = env.int("PDZ_LOGIN_KNOWN_ADDRESS_DAYS", default=9
 # TLS proxy in front of gunicorn. Empty: no header about the client is believed.
 TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 
+# Sessions in the database every instance shares: a login, a logout or a second factor seen by
+# one web process is seen by all of them at once (a cache-only session would be lost with Redis,
+# a per-process one would log people out at random behind a load balancer).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 # Messages wait for the next page in the session, on the server: a cookie is signed, not
 # encrypted, and the message after a vote names the choice and the receipt code.
@@ -343,7 +352,9 @@ STATICFILES_DIRS = [
     ("htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The files the portal writes: MEDIA_ROOT, or a private S3 bucket shared by every instance
+    # (PDZ_MEDIA_S3_BUCKET, AWS_S3_ENDPOINT_URL, ...: core/storage.py, README "Più istanze").
+    "default": storage_dei_documenti(env.ENVIRON),
     "staticfiles": {
         # Without DEBUG always the manifest: a way to turn it off hid a production that failed.
         "BACKEND": (
@@ -357,6 +368,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Never served at this URL (no route): every file is downloaded through a view that checks who
+# asks (core/storage.py).
 MEDIA_URL = "media/"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

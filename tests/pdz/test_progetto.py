@@ -38,6 +38,8 @@ def test_check_deploy_pulito_con_impostazioni_di_produzione():
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="una-chiave-lunga-e-casuale-" + "x7Qp2!" * 10,
         DJANGO_ALLOWED_HOSTS="pdz.example.org",
+        # Production shares its cache through Redis (core.storage.condivisione_dei_processi).
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert risultato.returncode == 0, risultato.stdout + risultato.stderr
     assert "no issues" in risultato.stdout
