@@ -73,9 +73,9 @@ pytestmark = [
     pytest.mark.worker,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    # The stack starts in the first test: collectstatic (when its sources changed) and four
-    # processes loading Django on a shared machine.
-    pytest.mark.timeout(240),
+    # The first test starts the stack: collectstatic (when its sources changed: minutes of CPU
+    # on a busy machine) and four processes loading Django. A hung process still fails it.
+    pytest.mark.timeout(600),
 ]
 
 Stato = RenderPDF.Stato
