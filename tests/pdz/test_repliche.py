@@ -383,7 +383,9 @@ class Elettore:
     scelte: tuple[str, str]
     # Where he votes first (0: A, 1: B); he changes his vote on the other instance.
     istanza: int
+    # The ballot form's CSRF token and the cookie it goes with, from the vote's page.
     token: str = ""
+    csrf: str = ""
 
 
 def _prepara_votazioni(territorio, pila, settings):
@@ -437,7 +439,7 @@ def _browser(pila, elettore, turno) -> Browser:
     browser = Browser(url)
     browser.cookies = {
         settings.SESSION_COOKIE_NAME: Cookie(elettore.sessione, secure=True, httponly=True),
-        **({"csrftoken": Cookie(elettore.token, True, False)} if elettore.token else {}),
+        **({"csrftoken": Cookie(elettore.csrf, True, False)} if elettore.csrf else {}),
     }
     return browser
 
@@ -472,7 +474,9 @@ def test_una_raffica_di_voti_su_due_istanze_non_perde_ne_duplica(
         browser = _browser(pila, elettore, 0)
         pagina = browser.get(elettore.url_pagina)[-1]
         assert pagina.status == 200, pagina.text()[:1000]
-        elettore.token = browser.cookies["csrftoken"].value
+        (scheda,) = [f for f in parse_page(pagina.text()).forms if f.action == elettore.url_voto]
+        elettore.token = scheda.inputs["csrfmiddlewaretoken"]
+        elettore.csrf = browser.cookies["csrftoken"].value
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(token, elettori))

@@ -5,11 +5,12 @@ gunicorn, `celery worker`) starts its processes with these helpers, on the test 
 the test Redis: each in its own process group (stopping or killing it reaches its children),
 its output in a file the test shows when it fails.
 
-    statici = statici_raccolti(ambiente_produzione(...))   # collectstatic, once per content
-    web = Processo.avvia("web-a", GUNICORN, ambiente, cartella)
+    ambiente = ambiente_produzione(database_url=..., redis_url=..., secret_key=..., cartella=...)
+    statici = statici_raccolti(ambiente, cartella)  # collectstatic, once per content
+    web = Processo.avvia("web-a", GUNICORN, ambiente | {"DJANGO_STATIC_ROOT": ...}, cartella)
     ...
-    web.ferma()          # SIGTERM to the group, then SIGKILL
-    worker.uccidi()      # SIGKILL to the whole group: the machine died
+    worker.uccidi()          # SIGKILL to the whole group: the machine died
+    ferma_tutti([web, ...])  # SIGTERM to every group at once, then SIGKILL
 """
 
 import fcntl
