@@ -162,8 +162,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A message unacknowledged for this long goes to another worker: longer than the slowest render.
+_visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+    "visibility_timeout": _visibility_timeout,
+    # How often a worker looks for such messages: kombu's default is every 10 x 10 s, so the job
+    # of a worker that died came back up to 100 s after the timeout (tests/pdz/test_repliche.py);
+    # every tenth of the timeout instead (at most 10 s), well before piani.rendering.scadenza().
+    "unacked_restore_interval": max(1, min(10, _visibility_timeout // 10)),
+    "unacked_restore_throttle": 1,
 }
 CELERY_TIMEZONE = "Europe/Rome"
 # The periodic jobs (celery beat; docker-compose.yml runs one beat process). Each is idempotent.
