@@ -6,6 +6,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.db.models.fields import BLANK_CHOICE_DASH
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
 
@@ -87,8 +89,71 @@ def etichette_vuote(form, *, obbligatorio=SCEGLI, facoltativo=NESSUNO) -> None:
                 campo.widget.choices = [("", etichetta), *scelte_widget[1:]]
 
 
+# --- Selects drawn without a template per option -------------------------------------------------
+
+SELECT = "django/forms/widgets/select.html"
+OPZIONE = "django/forms/widgets/select_option.html"
+
+
+def _attributi(attrs) -> str:
+    """django/forms/widgets/attrs.html in Python: True as a bare name, False left out."""
+    return "".join(
+        f" {conditional_escape(nome)}"
+        if valore is True
+        else f' {conditional_escape(nome)}="{conditional_escape(valore)}"'
+        for nome, valore in attrs.items()
+        if valore is not False
+    )
+
+
+def _select(widget) -> str:
+    """The markup of Django's select.html and select_option.html, with the same escaping."""
+    parti = [f'<select name="{conditional_escape(widget["name"])}"{_attributi(widget["attrs"])}>']
+    for gruppo, opzioni, _indice in widget["optgroups"]:
+        if gruppo:
+            parti.append(f'\n  <optgroup label="{conditional_escape(gruppo)}">')
+        parti.extend(
+            f'\n  <option value="{conditional_escape(opzione["value"])}"'
+            # The newline that ends Django's select_option.html: the same markup, byte for byte.
+            f"{_attributi(opzione['attrs'])}>{conditional_escape(opzione['label'])}</option>\n"
+            for opzione in opzioni
+        )
+        if gruppo:
+            parti.append("\n  </optgroup>")
+    parti.append("\n</select>")
+    return "".join(parti)
+
+
+class RendererModuli(DjangoTemplates):
+    """Django's form renderer, except that a select with Django's own templates is written in
+    Python: the template includes one template per option, and a select of the register's 150
+    enti or of an ambito's 250 comuni cost more than the rest of its page (issue 16). A widget
+    with templates of its own is drawn by them, as before."""
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget")
+        if template_name == SELECT and widget is not None and _opzioni_standard(widget):
+            return _select(widget)
+        return super().render(template_name, context, request)
+
+
+def _opzioni_standard(widget) -> bool:
+    return all(
+        opzione["template_name"] == OPZIONE
+        for _gruppo, opzioni, _indice in widget["optgroups"]
+        for opzione in opzioni
+    )
+
+
+# One instance: its template engine is built once per process, as Django's default renderer's.
+RENDERER = RendererModuli()
+
+
 class EtichetteVuote:
-    """Form mixin: the selects' empty choice in words (etichette_vuote) once the fields exist."""
+    """Form mixin: the selects' empty choice in words (etichette_vuote) once the fields exist,
+    and the selects drawn by RendererModuli."""
+
+    default_renderer = RENDERER
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,5 +168,6 @@ class FiltriConEtichette:
         form = super().form
         if not getattr(form, "_etichette_vuote", False):
             etichette_vuote(form, obbligatorio=QUALSIASI, facoltativo=QUALSIASI)
+            form.renderer = RENDERER
             form._etichette_vuote = True
         return form

@@ -1,9 +1,11 @@
 """Numbers and dates as Italian readers expect them: € 1.234,50, 45,5%, 3 marzo 2026."""
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django import template
 from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -47,6 +49,15 @@ def data(valore, formato="DATE_FORMAT"):
     Italian writes them ("martedì 3 marzo 2026"): one page never mixes "Marzo" and "marzo"."""
     if _vuoto(valore):
         return ""
+    return _data(type(valore), valore, getattr(valore, "tzinfo", None), formato, get_language())
+
+
+# A table shows the same few dates on every row (250 comuni counted on the same day): Django's
+# date_format looks up the format and the month names again each time. Aware moments that are
+# equal compare equal whatever their zone, so the zone is part of the key, and so are the type
+# (a date is never a datetime) and the language.
+@lru_cache(maxsize=4096)
+def _data(_tipo, valore, _zona, formato, _lingua):
     return date_format(valore, formato).lower()
 
 
