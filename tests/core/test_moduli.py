@@ -115,3 +115,30 @@ def test_una_select_con_template_propri_resta_ai_suoi_template(monkeypatch):
     chiamate.clear()
     str(modulo["b"])
     assert "django/forms/widgets/select.html" not in chiamate
+
+
+def test_campi_vuoti_come_crispy_e_ridisegnati_quando_cambiano_le_scelte():
+    from crispy_forms.utils import render_crispy_form
+
+    from core.moduli import campi_vuoti
+
+    scelte = [("1", "uno")]
+
+    class Modulo(EtichetteVuote, forms.Form):
+        a = forms.ChoiceField(choices=[])
+        testo = forms.CharField()
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["a"].choices = list(scelte)
+            self.helper = form_helper()
+
+    def vuoto():
+        return Modulo(prefix="p")
+
+    primo = campi_vuoti(vuoto, dipende_da=tuple(scelte))
+    assert primo == render_crispy_form(vuoto())
+    assert 'name="p-testo"' in primo and "uno" in primo
+    scelte.append(("2", "due"))
+    assert "due" not in campi_vuoti(vuoto, dipende_da=(("1", "uno"),))
+    assert "due" in campi_vuoti(vuoto, dipende_da=tuple(scelte))

@@ -75,3 +75,28 @@ def test_le_date_ricordate_seguono_fuso_e_lingua():
     with translation.override("de"):
         tedesco = Template("{% load pdz_formati %}{{ d|data }}").render(Context({"d": giorno}))
         assert tedesco == date_format(giorno).lower() == "3. märz 2026"
+
+
+def test_intero_come_intcomma():
+    """`intero` writes what humanize's intcomma writes, remembered or not."""
+    for valore in (0, 7, 1234, 1234567, -45000):
+        assert _rendi("{{ n|intero }}", n=valore) == _rendi(
+            "{% load humanize %}{{ n|intcomma }}", n=valore
+        )
+    assert _rendi("{{ n|intero }}", n=1234567) == "1.234.567"
+    assert _rendi("{{ n|intero }}", n=None) == "None"
+
+
+def test_etichetta_come_get_display():
+    """`etichetta` says what get_<field>_display says, in the active language, and leaves a value
+    with no choice as it is."""
+    from ambiti.models import Ente
+
+    for tipo in ("aps", "cooperativa", "valore-senza-scelta", ""):
+        ente = Ente(tipo=tipo)
+        assert _rendi('{{ e|etichetta:"tipo" }}', e=ente) == _rendi(
+            "{{ e.get_tipo_display }}", e=ente
+        )
+    assert _rendi('{{ e|etichetta:"tipo" }}', e=Ente(tipo="aps")) == (
+        "Associazione di promozione sociale (APS)"
+    )
