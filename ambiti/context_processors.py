@@ -1,8 +1,14 @@
+from collections import defaultdict
+
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from accounts.permissions import can_manage_ambito, is_amministratore, ruoli_di
 
 from .permissions import ambiti_visibili
+
+# A slug the URL pattern accepts, replaced by each ambito's own (slugs need no quoting).
+SEGNAPOSTO = "segnaposto-dell-ambito"
 
 
 def navigation(request):
@@ -15,16 +21,22 @@ def navigation(request):
         return {}
 
     def ambiti():
-        ruoli = ruoli_di(user)
+        # The user's role types per ambito, in one pass over her roles: which entries of the
+        # menu lead her somewhere (templates/partials/navigazione.html).
+        tipi = defaultdict(set)
+        for ruolo in ruoli_di(user):
+            tipi[ruolo.ambito_id].add(ruolo.tipo)
+        # An administrator sees all 91 ambiti of the region: their dashboard addresses come from
+        # one reverse() instead of one per entry (issue 16).
+        cruscotto = reverse("cruscotto", args=[SEGNAPOSTO])
         return [
             {
                 "ambito": a,
+                "url": cruscotto.replace(SEGNAPOSTO, a.slug),
                 "gestisce": can_manage_ambito(user, a),
-                # The user's role types in this ambito: which entries of the menu lead her
-                # somewhere (templates/partials/navigazione.html).
-                "tipi": {r.tipo for r in ruoli if r.ambito_id == a.pk},
+                "tipi": tipi[a.pk],
             }
-            for a in ambiti_visibili(user).order_by("nome")
+            for a in ambiti_visibili(user).only("pk", "nome", "slug").order_by("nome")
         ]
 
     return {
