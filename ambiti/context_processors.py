@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
 
 from accounts.permissions import can_manage_ambito, is_amministratore, ruoli_di
 
@@ -29,15 +30,26 @@ def navigation(request):
         # An administrator sees all 91 ambiti of the region: their dashboard addresses come from
         # one reverse() instead of one per entry (issue 16).
         cruscotto = reverse("cruscotto", args=[SEGNAPOSTO])
-        return [
-            {
-                "ambito": a,
-                "url": cruscotto.replace(SEGNAPOSTO, a.slug),
-                "gestisce": can_manage_ambito(user, a),
-                "tipi": tipi[a.pk],
-            }
-            for a in ambiti_visibili(user).only("pk", "nome", "slug").order_by("nome")
-        ]
+        voci = []
+        for a in ambiti_visibili(user).only("pk", "nome", "slug").order_by("nome"):
+            url = cruscotto.replace(SEGNAPOSTO, a.slug)
+            voci.append(
+                {
+                    "ambito": a,
+                    "pk": a.pk,
+                    "url": url,
+                    # The entry of an ambito other than the page's: a link, nothing else.
+                    "voce": format_html(
+                        '<li class="nav-item"><a class="nav-link" href="{}"><span>{}</span></a>'
+                        "</li>",
+                        url,
+                        a.nome,
+                    ),
+                    "gestisce": can_manage_ambito(user, a),
+                    "tipi": tipi[a.pk],
+                }
+            )
+        return voci
 
     return {
         "nav_ambiti": SimpleLazyObject(ambiti),
