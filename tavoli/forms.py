@@ -106,6 +106,11 @@ class MembroPersonaForm(EtichetteVuote, forms.ModelForm):
         self.helper = form_helper(Row(Column("nome"), Column("ruolo"), Column("email")))
 
 
+def persona_vuota() -> MembroPersonaForm:
+    """The empty form of a new member by name, as the table's page offers it."""
+    return MembroPersonaForm(prefix="persona")
+
+
 class IncontroForm(EtichetteVuote, forms.ModelForm):
     class Meta:
         model = Incontro
@@ -215,6 +220,11 @@ class EsitoForm(EtichetteVuote, forms.ModelForm):
         if not testo:
             raise forms.ValidationError(_("Scrivi il testo: un elemento vuoto non si registra."))
         return testo
+
+
+def esito_vuoto(tipo) -> EsitoForm:
+    """The empty form of one kind of outcome, as the meeting page offers it."""
+    return EsitoForm(initial={"tipo": tipo}, prefix=tipo)
 
 
 class VerbaleForm(EtichetteVuote, forms.Form):

@@ -129,7 +129,7 @@ class Membro(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
 
     class Meta:
-        ordering = ["tavolo", "ente__denominazione", "nome"]
+        ordering = ["tavolo_id", "ente__denominazione", "nome"]
         verbose_name = _("membro del tavolo")
         verbose_name_plural = _("membri del tavolo")
         constraints = [
@@ -405,7 +405,7 @@ class RevisioneVerbale(models.Model):
     salvata_il = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["incontro", "-versione"]
+        ordering = ["incontro_id", "-versione"]
         verbose_name = _("revisione del verbale")
         verbose_name_plural = _("revisioni del verbale")
         constraints = [
@@ -429,7 +429,7 @@ class Transizione(flusso.TransizioneDiStato):
     revisione = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["incontro", "avvenuta_il"]
+        ordering = ["incontro_id", "avvenuta_il"]
         verbose_name = _("passaggio di stato del verbale")
         verbose_name_plural = _("passaggi di stato del verbale")
 
@@ -441,7 +441,7 @@ class Commento(flusso.Commento):
     revisione = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["incontro", "creato_il"]
+        ordering = ["incontro_id", "creato_il"]
         verbose_name = _("commento al verbale")
         verbose_name_plural = _("commenti al verbale")
 

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import check_access
 from ambiti.permissions import get_ambito_for_manager, get_ambito_for_reader
 from core.flusso import OperazioneNonAmmessa
+from core.moduli import campi_vuoti
 
 from . import services
-from .forms import MembroEnteForm, MembroPersonaForm, TavoloForm
+from .forms import MembroEnteForm, MembroPersonaForm, TavoloForm, persona_vuota
 from .models import Esito, Membro, Tavolo
 from .permissions import (
     can_edit_incontri,
@@ -113,7 +114,8 @@ def _contesto_dettaglio(request, ambito, tavolo, **extra):
         "puo_pubblicare": can_publish_tavoli(request.user, ambito),
         "puo_modificare": can_edit_incontri(request.user, tavolo),
         "form_ente": MembroEnteForm(tavolo=tavolo) if gestisce else None,
-        "form_persona": MembroPersonaForm(prefix="persona") if gestisce else None,
+        # The same empty fields on every table: drawn once (a form with errors comes in `extra`).
+        "campi_persona": campi_vuoti(persona_vuota) if gestisce else None,
         "url_calendario": request.build_absolute_uri(
             reverse("calendario:tavolo", args=[tavolo.token_calendario])
         ),

@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ambiti.models import AreaPolicy
 from ambiti.permissions import get_ambito_for_reader
 from core.flusso import OperazioneNonAmmessa
-from core.moduli import a_capo_unix
+from core.moduli import a_capo_unix, campi_vuoti
 
 from . import services
 from .forms import (
@@ -20,6 +21,7 @@ from .forms import (
     IncontroForm,
     PresenzeForm,
     VerbaleForm,
+    esito_vuoto,
 )
 from .models import BozzaLocale, Esito, Incontro, Presenza
 from .permissions import (
@@ -110,6 +112,11 @@ def _contesto(request, ambito, tavolo, incontro, **extra):
     esiti = {tipo: [] for tipo in Esito.Tipo.values}
     for esito in incontro.esiti.all():
         esiti[esito.tipo].append(esito)
+    # The empty forms of the outcomes, drawn once per process and per list of policy areas.
+    campi_esito = {}
+    if modificabile and not incontro.is_bloccato:
+        aree = tuple(AreaPolicy.objects.correnti().order_by("pk").values_list("pk", "nome"))
+        campi_esito = {t: campi_vuoti(esito_vuoto, t, dipende_da=aree) for t in Esito.Tipo.values}
     contesto = {
         "ambito": ambito,
         "tavolo": tavolo,
@@ -124,7 +131,7 @@ def _contesto(request, ambito, tavolo, incontro, **extra):
         "presenze": presenze,
         "totale_partecipanti": sum(p.partecipanti for p in presenze.values()),
         "sezioni_esiti": [
-            (tipo, etichetta, esiti[tipo], EsitoForm(initial={"tipo": tipo}, prefix=tipo))
+            (tipo, etichetta, esiti[tipo], campi_esito.get(tipo))
             for tipo, etichetta in Esito.Tipo.choices
         ],
         "commenti": incontro.commenti.select_related("autore"),
@@ -143,10 +150,11 @@ def _contesto(request, ambito, tavolo, incontro, **extra):
                 if bozza and a_capo_unix(bozza.testo) != a_capo_unix(incontro.verbale)
                 else None
             ),
-            "form_allegato": AllegatoForm(),
+            # A form with errors comes in `extra` as form_allegato.
+            "campi_allegato": campi_vuoti(AllegatoForm),
         }
     if contesto["puo_commentare"]:
-        contesto["form_commento"] = CommentoForm()
+        contesto["campi_commento"] = campi_vuoti(CommentoForm)
     contesto.update(extra)
     return contesto
 

@@ -19,7 +19,7 @@ def _proposte(ambito):
     return (
         Esito.objects.proposte()
         .nell_ambito(ambito)
-        .select_related("incontro__tavolo", "area_policy", "accorpata_in", "valutata_da")
+        .select_related("incontro__tavolo", "area_policy", "accorpata_in")
         .prefetch_related("obiettivi")
         .order_by("-incontro__inizio", "ordine", "pk")
     )

@@ -53,3 +53,50 @@ def test_date_con_i_formati_del_progetto(settings):
     assert _rendi('{{ d|data:"SHORT_DATETIME_FORMAT" }}', d=tardi) == "04/03/2026 00:30"
     assert _rendi("{{ d|data }}", d=None) == ""
     assert _rendi("{{ d|giorno }}", d=momento) == "martedì 3 marzo 2026"
+
+
+def test_le_date_ricordate_seguono_fuso_e_lingua():
+    """`data` keeps what it has formatted (issue 16): the same moment in another zone, a date
+    equal to a moment, another language must still come out as their own."""
+    import datetime
+    import zoneinfo
+
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    momento = datetime.datetime(2026, 3, 3, 23, 30, tzinfo=datetime.UTC)
+    formato = '{{ d|data:"SHORT_DATETIME_FORMAT" }}'
+    with timezone.override(zoneinfo.ZoneInfo("Europe/Rome")):
+        assert _rendi(formato, d=momento) == "04/03/2026 00:30"
+    with timezone.override(zoneinfo.ZoneInfo("America/New_York")):
+        assert _rendi(formato, d=momento) == "03/03/2026 18:30"
+    giorno = datetime.date(2026, 3, 3)
+    assert _rendi("{{ d|data }}", d=giorno) == "3 marzo 2026"
+    with translation.override("de"):
+        tedesco = Template("{% load pdz_formati %}{{ d|data }}").render(Context({"d": giorno}))
+        assert tedesco == date_format(giorno).lower() == "3. märz 2026"
+
+
+def test_intero_come_intcomma():
+    """`intero` writes what humanize's intcomma writes, remembered or not."""
+    for valore in (0, 7, 1234, 1234567, -45000):
+        assert _rendi("{{ n|intero }}", n=valore) == _rendi(
+            "{% load humanize %}{{ n|intcomma }}", n=valore
+        )
+    assert _rendi("{{ n|intero }}", n=1234567) == "1.234.567"
+    assert _rendi("{{ n|intero }}", n=None) == "None"
+
+
+def test_etichetta_come_get_display():
+    """`etichetta` says what get_<field>_display says, in the active language, and leaves a value
+    with no choice as it is."""
+    from ambiti.models import Ente
+
+    for tipo in ("aps", "cooperativa", "valore-senza-scelta", ""):
+        ente = Ente(tipo=tipo)
+        assert _rendi('{{ e|etichetta:"tipo" }}', e=ente) == _rendi(
+            "{{ e.get_tipo_display }}", e=ente
+        )
+    assert _rendi('{{ e|etichetta:"tipo" }}', e=Ente(tipo="aps")) == (
+        "Associazione di promozione sociale (APS)"
+    )
