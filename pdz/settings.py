@@ -119,11 +119,18 @@ TEMPLATES = [
     },
 ]
 
+# Every form's selects written without a template per option (core.moduli): the same markup, a
+# fraction of the CPU on a select of 250 comuni or 150 enti.
+FORM_RENDERER = "core.moduli.RendererModuli"
+
 # --- Data -------------------------------------------------------------------------------------
 
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+# With persistent connections, one that the database closed (a restart, a failover) is noticed
+# before a request uses it instead of failing that request.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -228,7 +235,13 @@ TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 # Sessions in the database every instance shares: a login, a logout or a second factor seen by
 # one web process is seen by all of them at once (a cache-only session would be lost with Redis,
 # a per-process one would log people out at random behind a load balancer).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# With Redis, cached_db reads a session from the cache every process shares and writes through to
+# the database: one query less on every page, and a cleared cache loses nobody's login.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_HTTPONLY = True
 # Messages wait for the next page in the session, on the server: a cookie is signed, not
 # encrypted, and the message after a vote names the choice and the receipt code.
