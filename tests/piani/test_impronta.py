@@ -133,26 +133,58 @@ def _letto_da_html_piano(piano, monkeypatch):
     return tabelle, caricati
 
 
+def _scoperte(tabelle, caricati, sorgenti):
+    """What the assembly read that the fingerprint's sources do not cover: tables, and rows by
+    model."""
+    coperte = {qs.model._meta.db_table for qs in sorgenti}
+    righe = {}
+    for qs in sorgenti:
+        righe.setdefault(qs.model._meta.label, set()).update(qs.values_list("pk", flat=True))
+    fuori = {m: sorted(pks - righe.get(m, set())) for m, pks in caricati.items()}
+    return sorted(tabelle - coperte), {m: pks for m, pks in fuori.items() if pks}
+
+
 @pytest.mark.django_db
 def test_il_fingerprint_copre_ogni_tabella_e_ogni_riga_lette_dall_assemblaggio(
     piano, altro_ambito, monkeypatch
 ):
     tabelle, caricati = _letto_da_html_piano(piano, monkeypatch)
     sorgenti = impronta.sorgenti(impronta.Fonti.nel_database(piano.pk))
-    coperte = {qs.model._meta.db_table for qs in sorgenti}
     # The plan really shows every kind of data: a proof on an empty plan would prove nothing.
     assert len(tabelle) >= 20
-    assert tabelle <= coperte, f"tabelle lette ma non nell'impronta: {sorted(tabelle - coperte)}"
-    righe = {}
-    for qs in sorgenti:
-        righe.setdefault(qs.model._meta.label, set()).update(qs.values_list("pk", flat=True))
-    for modello, chiavi in caricati.items():
-        fuori = chiavi - righe.get(modello, set())
-        assert not fuori, f"righe di {modello} lette ma non nell'impronta: {sorted(fuori)}"
+    tabelle_fuori, righe_fuori = _scoperte(tabelle, caricati, sorgenti)
+    assert tabelle_fuori == [], f"tabelle lette ma non nell'impronta: {tabelle_fuori}"
+    assert righe_fuori == {}, f"righe lette ma non nell'impronta: {righe_fuori}"
     # The rows another ambito's plan would read are not among them.
-    assert not righe["obiettivi.Obiettivo"] & set(
+    obiettivi = {
+        pk for qs in sorgenti if qs.model is Obiettivo for pk in qs.values_list("pk", flat=True)
+    }
+    assert not obiettivi & set(
         Obiettivo.objects.filter(ambito=altro_ambito).values_list("pk", flat=True)
     )
+
+
+@pytest.mark.django_db
+def test_la_prova_si_accorge_di_ogni_fonte_tolta(piano, monkeypatch):
+    # Without any one of its sources the fingerprint would miss something the assembly reads,
+    # and the proof above says which: it would fail for a new input left out.
+    tabelle, caricati = _letto_da_html_piano(piano, monkeypatch)
+    sorgenti = impronta.sorgenti(impronta.Fonti.nel_database(piano.pk))
+    for n, tolta in enumerate(sorgenti):
+        tabelle_fuori, _righe = _scoperte(tabelle, caricati, sorgenti[:n] + sorgenti[n + 1 :])
+        assert tabelle_fuori == [tolta.model._meta.db_table]
+
+
+@pytest.mark.django_db
+def test_la_prova_si_accorge_di_una_riga_fuori_portata(piano, monkeypatch):
+    # A source whose scope is too narrow: the comuni without the ente capofila.
+    tabelle, caricati = _letto_da_html_piano(piano, monkeypatch)
+    capofila = piano.ambito.ente_capofila_id
+    ristrette = [
+        qs.exclude(pk=capofila) if qs.model is Comune else qs
+        for qs in impronta.sorgenti(impronta.Fonti.nel_database(piano.pk))
+    ]
+    assert _scoperte(tabelle, caricati, ristrette) == ([], {"ambiti.Comune": [capofila]})
 
 
 # Unchanged: the same rendering, not assembled
