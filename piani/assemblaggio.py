@@ -31,6 +31,7 @@ from obiettivi.models import Fondo, Obiettivo
 from tavoli.models import Esito, Incontro, Tavolo
 
 from . import grafici
+from .impronta import Fonti
 from .models import Piano, Sezione
 from .sanitizzazione import pulisci
 
@@ -118,6 +119,8 @@ class DatiPiano:
 
     def __init__(self, piano: Piano):
         self.piano = piano
+        # What each kind of data is read from, shared with the draft's fingerprint (impronta).
+        self.fonti = Fonti.del_piano(piano)
         self.ambito = piano.ambito
         self.periodo = piano.periodo
 
@@ -125,7 +128,7 @@ class DatiPiano:
 
     @cached_property
     def comuni(self) -> list[Comune]:
-        comuni = Comune.objects.nell_ambito(self.ambito).select_related("sub_ambito")
+        comuni = self.fonti.comuni().select_related("sub_ambito")
         return sorted(comuni, key=lambda c: (c.nome.casefold(), c.codice_istat))
 
     # Tables
@@ -135,7 +138,7 @@ class DatiPiano:
         proposta = Q(incontri__esiti__tipo=Esito.Tipo.PROPOSTA)
         accolta = proposta & Q(incontri__esiti__valutazione=Esito.Valutazione.ACCOLTA)
         tavoli = (
-            Tavolo.objects.nell_ambito(self.ambito)
+            self.fonti.tavoli()
             .annotate(
                 numero_proposte=Count("incontri__esiti", filter=proposta),
                 numero_accolte=Count("incontri__esiti", filter=accolta),
@@ -163,16 +166,14 @@ class DatiPiano:
 
     @cached_property
     def obiettivi(self) -> list[Obiettivo]:
-        obiettivi = Obiettivo.objects.dell_ambito(self.ambito, self.periodo).con_dettagli()
+        obiettivi = self.fonti.obiettivi().con_dettagli()
         return sorted(obiettivi, key=lambda o: chiave_naturale(o.codice))
 
     @cached_property
     def fondi(self) -> list[Fondo]:
         """Active funds, plus any inactive one that still carries money in the objectives."""
         usati = {r.fondo for o in self.obiettivi for r in o.risorse.all()}
-        return sorted(
-            set(Fondo.objects.filter(attivo=True)) | usati, key=lambda f: (f.ordine, f.nome)
-        )
+        return sorted(set(self.fonti.fondi_attivi()) | usati, key=lambda f: (f.ordine, f.nome))
 
     def _scheda(self, obiettivo) -> SchedaObiettivo:
         anni = self.periodo.anni
@@ -238,20 +239,16 @@ class DatiPiano:
 
     @cached_property
     def periodo_precedente(self) -> Periodo | None:
-        return (
-            Periodo.objects.filter(anno_fine__lt=self.periodo.anno_inizio)
-            .order_by("-anno_fine", "-anno_inizio")
-            .first()
-        )
+        return self.fonti.periodi_precedenti().first()
 
     @cached_property
     def valutazioni(self) -> list[tuple]:
         """[(obiettivo, valutazione or None)] of the previous period, in code order."""
         if self.periodo_precedente is None:
             return []
-        obiettivi = Obiettivo.objects.dell_ambito(
-            self.ambito, self.periodo_precedente
-        ).select_related("valutazione__obiettivo_successivo")
+        obiettivi = self.fonti.obiettivi_precedenti(self.periodo_precedente).select_related(
+            "valutazione__obiettivo_successivo"
+        )
         return [
             (obiettivo, getattr(obiettivo, "valutazione", None))
             for obiettivo in sorted(obiettivi, key=lambda o: chiave_naturale(o.codice))
@@ -362,8 +359,8 @@ def html_piano(piano: Piano, *, numero_versione: int | None = None, data=None) -
     """The complete HTML document of the plan: a draft, or version `numero_versione` for the
     Assemblea dei Sindaci, dated `data` (today by default)."""
     piano = Piano.objects.select_related("ambito__ente_capofila", "periodo").get(pk=piano.pk)
-    sezioni = list(piano.sezioni.select_related("area").order_by("ordine", "pk"))
     dati = DatiPiano(piano)
+    sezioni = list(dati.fonti.sezioni().select_related("area").order_by("ordine", "pk"))
     with translation.override("it"):
         parti = [_parte(sezione, numero, dati) for numero, sezione in enumerate(sezioni, start=1)]
         contesto = {

@@ -292,6 +292,15 @@ class RenderPDF(models.Model):
         VersionePiano, on_delete=models.PROTECT, null=True, blank=True, related_name="rendering"
     )
     sha256_html = models.CharField(_("impronta del contenuto"), max_length=64)
+    # The draft's fingerprint of its data and code (piani.impronta), with the sha256_html it was
+    # recorded with: a request for an unchanged draft finds its PDF by it without assembling the
+    # HTML. It counts only while sha256_html is still that one: the worker assembles the draft
+    # again and, if it changed meanwhile, prints the new one and records its hash, so a
+    # fingerprint of the old data no longer describes the stored PDF.
+    impronta_dati = models.CharField(
+        _("impronta dei dati"), max_length=64, blank=True, default="", db_index=True
+    )
+    impronta_dati_html = models.CharField(max_length=64, blank=True, default="")
     stato = models.CharField(max_length=10, choices=Stato.choices, default=Stato.IN_CODA)
     progresso = models.PositiveSmallIntegerField(default=0)
     errore = models.TextField(blank=True)

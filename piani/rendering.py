@@ -11,6 +11,11 @@ draft changed between the request and the rendering, the worker prints what is t
 moment and records its hash (tasks.rendi_pdf_piano): the person asked for "the PDF of the plan
 now", and the hash must always describe the PDF actually stored, or a later request for that
 content would be handed a file that shows something else.
+
+Finding the rendering of an unchanged draft does not assemble it: the draft is looked up first
+by the fingerprint of the rows, code and day its HTML is made of (piani.impronta), recorded on
+the rendering with the HTML's hash it was taken with; it stops counting once the worker records
+another hash for that rendering.
 """
 
 import hashlib
@@ -21,6 +26,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -28,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from core.flusso import OperazioneNonAmmessa
 
+from .impronta import impronta_bozza
 from .models import Piano, RenderPDF, VersionePiano
 
 logger = logging.getLogger(__name__)
@@ -141,6 +148,22 @@ def _accoda(render_id: int) -> None:
     tasks.rendi_pdf_piano.delay(render_id)
 
 
+def _blocca(piano: Piano) -> None:
+    # One request at a time per plan, so two clicks never queue the same content twice
+    # (a no-op on SQLite, whose writers are serialized anyway).
+    Piano.objects.select_for_update().filter(pk=piano.pk).first()
+    segna_bloccati(RenderPDF.objects.filter(piano=piano))
+
+
+def _riusabile(stessi) -> RenderPDF | None:
+    """Among renderings of the same content, the one done (with its file still there), or the
+    one under way. A failed one is not reused."""
+    fatto = stessi.filter(stato=Stato.COMPLETATO).exclude(file="").first()
+    if fatto is not None and fatto.file.storage.exists(fatto.file.name):
+        return fatto
+    return stessi.filter(stato__in=IN_LAVORAZIONE).first()
+
+
 def richiedi_pdf(*, piano: Piano, utente, versione: VersionePiano | None = None) -> RenderPDF:
     """The rendering of this content: the one done or under way, or a new one queued on commit.
 
@@ -148,24 +171,56 @@ def richiedi_pdf(*, piano: Piano, utente, versione: VersionePiano | None = None)
     The version is part of the match, not only the hash: who may read a rendering, and
     VersionePiano.pdf, depend on it, and the PDF's title says which version it is.
     A failed rendering is not reused: a new request starts afresh (or use `riprova`).
+
+    The draft is first looked up by the fingerprint of its data (impronta.impronta_bozza), which
+    one query computes: equal fingerprints mean equal HTML, so an unchanged draft finds its PDF
+    without being assembled. Only when no rendering has it is the HTML assembled and hashed, as
+    before, and the fingerprint recorded on the rendering it leads to.
     """
     if versione is not None and versione.piano_id != piano.pk:
         raise ValueError("La versione non è di questo piano.")
-    sha = impronta(html_da_rendere(piano, versione))
+    dati = ""
+    if versione is None:
+        dati = impronta_bozza(piano)
+        with transaction.atomic():
+            _blocca(piano)
+            trovato = _riusabile(
+                RenderPDF.objects.filter(
+                    piano=piano,
+                    versione=None,
+                    impronta_dati=dati,
+                    # A fingerprint counts only with the HTML it was recorded with (models.py).
+                    sha256_html=F("impronta_dati_html"),
+                )
+            )
+        if trovato is not None:
+            return trovato
+        sha = impronta(html_da_rendere(piano))
+        if impronta_bozza(piano) != dati:
+            # Something changed while the HTML was assembled: which of the two states it
+            # shows is unknown, so the fingerprint is tied to nothing.
+            dati = ""
+    else:
+        # A frozen version's HTML is stored: hashing it costs no assembly.
+        sha = impronta(html_da_rendere(piano, versione))
     with transaction.atomic():
-        # One request at a time per plan, so two clicks never queue the same content twice
-        # (a no-op on SQLite, whose writers are serialized anyway).
-        Piano.objects.select_for_update().filter(pk=piano.pk).first()
-        segna_bloccati(RenderPDF.objects.filter(piano=piano))
-        stessi = RenderPDF.objects.filter(piano=piano, versione=versione, sha256_html=sha)
-        fatto = stessi.filter(stato=Stato.COMPLETATO).exclude(file="").first()
-        if fatto is not None and fatto.file.storage.exists(fatto.file.name):
-            return fatto
-        in_corso = stessi.filter(stato__in=IN_LAVORAZIONE).first()
-        if in_corso is not None:
-            return in_corso
+        _blocca(piano)
+        trovato = _riusabile(
+            RenderPDF.objects.filter(piano=piano, versione=versione, sha256_html=sha)
+        )
+        if trovato is not None:
+            if dati and RenderPDF.objects.filter(pk=trovato.pk, sha256_html=sha).update(
+                impronta_dati=dati, impronta_dati_html=sha
+            ):
+                trovato.impronta_dati, trovato.impronta_dati_html = dati, sha
+            return trovato
         render = RenderPDF.objects.create(
-            piano=piano, versione=versione, sha256_html=sha, richiesto_da=utente
+            piano=piano,
+            versione=versione,
+            sha256_html=sha,
+            impronta_dati=dati,
+            impronta_dati_html=sha if dati else "",
+            richiesto_da=utente,
         )
         transaction.on_commit(partial(_accoda, render.pk))
     logger.info("PDF del piano %s richiesto: rendering %s", piano.pk, render.pk)
