@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/pdf_ripetuto.py [--ripetizioni N] [--database URL]
 
-Drops and creates the PostgreSQL database pdz_h_impronta_bench (or the one given), migrates it
+Drops and creates the PostgreSQL database pdz_bench_pdf_ripetuto (or the one given), migrates it
 and builds a Piano di Zona of realistic size: an ambito of about 250 comuni among 30 other
 ambiti with their own comuni, objectives and tables; 40 objectives with 150 actions, resources
 for 3 years x 3 funds and one or two indicators each; the previous plan's objectives with their
@@ -29,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATABASE = "postgres://postgres@127.0.0.1:5432/pdz_h_impronta_bench"
+DATABASE = "postgres://postgres@127.0.0.1:5432/pdz_bench_pdf_ripetuto"
 ALTRI_AMBITI = 30
 COMUNI_ALTRI = 40
 COMUNI_AMBITO = 250
@@ -294,8 +294,10 @@ def main() -> None:
     argomenti.add_argument("--ripetizioni", type=int, default=200)
     argomenti.add_argument("--database", default=DATABASE)
     opzioni = argomenti.parse_args()
-    if "pdz_h_impronta" not in opzioni.database.rsplit("/", 1)[-1]:
-        raise SystemExit("Il database del benchmark è ricreato: usa un nome pdz_h_impronta*.")
+    if "bench" not in opzioni.database.rsplit("/", 1)[-1]:
+        raise SystemExit(
+            "Il database del benchmark è ricreato: il suo nome deve contenere «bench»."
+        )
 
     _prepara_ambiente(opzioni.database)
     inizio = time.perf_counter()
