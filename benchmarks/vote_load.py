@@ -1,8 +1,9 @@
-"""All 123 comuni of the three ambiti vote at once over HTTP, then each changes its vote once.
+"""All 123 comuni of the three ambiti (or the 1,502 of Lombardy) vote at once over HTTP, then
+each changes its vote once.
 
     .venv/bin/python benchmarks/vote_load.py [--url URL] [--database-url URL] [--workers N]
                                              [--threads N] [--conn-max-age S] [--seme N]
-                                             [--conserva]
+                                             [--lombardia [--scala S]] [--conserva]
 
 Without --url it starts the portal itself: gunicorn (production settings, DEBUG off, several
 workers and threads) on a free port of 127.0.0.1, on a dedicated PostgreSQL database that it
@@ -20,6 +21,15 @@ with one ballot per comune and one log entry per accepted call. It prints the ba
 accepted (303) and refused (409), the time, the throughput, the p50/p95/p99 latency, and the
 lost and duplicated ballots; it exits with status 1 if any ballot is lost or duplicated or any
 request failed otherwise.
+
+With --lombardia (not with --url) the database holds instead the Lombardy-scale data set of
+benchmarks/lombardia.py: 91 ambiti, 1,502 comuni, each ambito with its open session and open vote
+(its rule one of three believable variants) and one sindaco per comune. The 1,502 sindaci are
+signed in on the server side (Django's login() on the session store, as the test client's
+force_login, with the CSRF cookie Django gives the session): 1,502 password checks would only
+measure PBKDF2. Then every sindaco of the region fires at the same moment, and changes vote at
+the same moment, with the same checks and figures. --scala 0.1 builds a tenth of the made-up part
+to try it quickly.
 
 Standard library only on the client side (urllib, http.cookiejar): nothing to install.
 """
@@ -42,6 +52,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +60,11 @@ DATABASE_PREDEFINITO = "postgres://postgres@127.0.0.1:5432/pdz_bench_vote"
 PASSWORD = "benchmark-voto-0123456789"
 PREFISSO = "bench.voto"
 SCELTE = ("favorevole", "contrario", "astenuto")
+# How long a client waits for its answer. A call given up on may still be stored by the server,
+# and the checks could not tell which: with 1,502 ballots queued at once the last ones wait
+# for minutes, so --lombardia waits longer.
+ATTESA_S = {"normale": 60, "lombardia": 600}
+attesa_s = ATTESA_S["normale"]
 # The rules of the three ambiti, as believable variants of real regolamenti.
 REGOLE = {
     "cremonese": {"peso": "uno", "quorum": "teste", "misura_maggioranza": "teste"},
@@ -206,6 +222,34 @@ def _avvia_gunicorn(database_url, workers, threads, conn_max_age, cartella):
 # --- The data ---------------------------------------------------------------------------------
 
 
+def _prepara_lombardia(seme: int, scala: float) -> tuple[list[Elettore], dict, int]:
+    """The Lombardy-scale data set: every ambito's vote is already open (benchmarks/lombardia)."""
+    from accounts.models import User
+    from benchmarks import lombardia
+
+    dati = lombardia.costruisci(scala=scala, seme=seme)
+    caso = random.Random(seme)
+    uffici = User.objects.in_bulk([a.ufficio_piano_pk for a in dati.assemblee.values()])
+    votazioni = {
+        a.votazione_pk: (a.ambito, uffici[a.ufficio_piano_pk]) for a in dati.assemblee.values()
+    }
+    elettori = []
+    for sindaco in dati.sindaci:
+        prima = caso.choice(SCELTE)
+        seconda = caso.choice([s for s in SCELTE if s != prima])
+        elettori.append(
+            Elettore(
+                username=sindaco.username,
+                comune_pk=sindaco.comune_pk,
+                comune=sindaco.comune,
+                votazione_pk=sindaco.votazione_pk,
+                url_voto=sindaco.url_voto,
+                scelte=(prima, seconda),
+            )
+        )
+    return elettori, votazioni, 0
+
+
 def _prepara(seme: int) -> tuple[list[Elettore], dict, int]:
     """Territory, accounts, rules, open sessions and votes, through the portal's services."""
     from django.contrib.auth.hashers import make_password
@@ -315,7 +359,7 @@ def _richiesta(elettore, url, dati=None) -> tuple[int, str]:
     if dati is not None:
         richiesta.add_header("X-CSRFToken", _csrf(elettore))
     try:
-        with elettore.opener.open(richiesta, timeout=60) as risposta:
+        with elettore.opener.open(richiesta, timeout=attesa_s) as risposta:
             return risposta.status, risposta.read().decode(errors="replace")
     except urllib.error.HTTPError as errore:
         with errore:
@@ -344,6 +388,45 @@ def _accedi(base, elettore) -> None:
     )
     if stato != 302 or not any(c.name == "sessionid" for c in elettore.cookie):
         raise SystemExit(f"Accesso non riuscito per {elettore.username}: HTTP {stato}")
+
+
+def _sessioni(base, elettori) -> None:
+    """Signs every sindaco in on the server side, as the login view would after the password: a
+    session in the session store (login() and its signals) and the CSRF cookie that goes with it."""
+    from django.conf import settings
+    from django.contrib.auth import load_backend, login
+    from django.middleware.csrf import get_token
+    from django.test import RequestFactory
+
+    from accounts.models import User
+
+    host = urllib.parse.urlsplit(base).hostname
+    utenti = User.objects.in_bulk([e.username for e in elettori], field_name="username")
+    fabbrica = RequestFactory()
+    # The first backend that can read the user back from the session, as force_login picks it
+    # (axes's comes first and only watches the password).
+    backend = next(
+        b for b in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(b), "get_user")
+    )
+    for elettore in elettori:
+        richiesta = fabbrica.get("/account/accesso/")
+        richiesta.session = import_module(settings.SESSION_ENGINE).SessionStore()
+        login(richiesta, utenti[elettore.username], backend=backend)
+        richiesta.session.save()
+        get_token(richiesta)
+        for nome, valore in (
+            (settings.SESSION_COOKIE_NAME, richiesta.session.session_key),
+            (settings.CSRF_COOKIE_NAME, richiesta.META["CSRF_COOKIE"]),
+        ):
+            elettore.cookie.set_cookie(
+                http.cookiejar.Cookie(
+                    0, nome, valore, None, False, host, False, False, "/", True, False, None,
+                    True, None, None, {},
+                )
+            )  # fmt: skip
+        elettore.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(elettore.cookie), _SenzaRedirect
+        )
 
 
 def _raffica(base, elettori, turno) -> tuple[list[Risposta], float]:
@@ -441,19 +524,39 @@ def main() -> int:
         help="DJANGO_CONN_MAX_AGE of the server started here (default 60, as docker-compose.yml)",
     )
     argomenti.add_argument("--seme", type=int, default=6, help="seed of the choices")
+    argomenti.add_argument(
+        "--lombardia",
+        action="store_true",
+        help="the 1,502 comuni of the 91 ambiti of benchmarks/lombardia.py vote at once",
+    )
+    argomenti.add_argument(
+        "--scala", type=float, default=1.0, help="with --lombardia: size of the made-up part"
+    )
     argomenti.add_argument("--conserva", action="store_true", help="keep the server's log")
     opzioni = argomenti.parse_args()
+    if opzioni.lombardia and opzioni.url:
+        raise SystemExit("--lombardia costruisce i suoi dati: non si usa con --url.")
     if not opzioni.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("Serve un database PostgreSQL: il voto blocca le righe.")
 
+    global attesa_s
+    attesa_s = ATTESA_S["lombardia" if opzioni.lombardia else "normale"]
     cartella = Path(tempfile.mkdtemp(prefix="pdz-vote-load-"))
     server = None
     try:
-        if opzioni.url is None:
-            _ricrea_database(opzioni.database_url)
-        _django(opzioni.database_url, migra=opzioni.url is None)
-        inizio = time.perf_counter()
-        elettori, votazioni, delegati = _prepara(opzioni.seme)
+        if opzioni.lombardia:
+            _django(opzioni.database_url, migra=False)
+            from benchmarks import lombardia
+
+            lombardia.ricrea_database(opzioni.database_url)
+            inizio = time.perf_counter()
+            elettori, votazioni, delegati = _prepara_lombardia(opzioni.seme, opzioni.scala)
+        else:
+            if opzioni.url is None:
+                _ricrea_database(opzioni.database_url)
+            _django(opzioni.database_url, migra=opzioni.url is None)
+            inizio = time.perf_counter()
+            elettori, votazioni, delegati = _prepara(opzioni.seme)
         preparazione = time.perf_counter() - inizio
         if opzioni.url is None:
             server, base = _avvia_gunicorn(
@@ -472,8 +575,13 @@ def main() -> int:
             descrizione_server = "già in funzione"
 
         inizio = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            list(pool.map(lambda e: _accedi(base, e), elettori))
+        if opzioni.lombardia:
+            _sessioni(base, elettori)
+            modo_accesso = "sessioni create sul server"
+        else:
+            with ThreadPoolExecutor(max_workers=16) as pool:
+                list(pool.map(lambda e: _accedi(base, e), elettori))
+            modo_accesso = "modulo di accesso"
         accessi = time.perf_counter() - inizio
 
         primi, durata_primi = _raffica(base, elettori, 0)
@@ -502,7 +610,8 @@ def main() -> int:
             + (f" ({delegati} tramite delegato)" if delegati else ""),
         )
         _riga("preparazione dei dati", f"{preparazione:.1f} s")
-        _riga("accesso dei sindaci", f"{accessi:.1f} s ({len(elettori)} accessi)")
+        _riga("attesa massima di una risposta", f"{attesa_s} s")
+        _riga("accesso dei sindaci", f"{accessi:.1f} s ({len(elettori)} accessi, {modo_accesso})")
         _stampa_fase("1. primo voto (tutti insieme)", primi, durata_primi)
         _stampa_fase("2. cambio di voto (tutti insieme)", cambi, durata_cambi)
         _riga("voti inviati", len(risposte))
