@@ -27,9 +27,10 @@ order, for --giri rounds or --durata seconds, after a warm-up round that is not 
 It prints for each page: requests, requests per second, p50, p95 and p99 in ms and the ratio of
 its p95 to the p95 of /salute/ measured in the same run, worst first; then the worst ratio and
 whether every page is within 3.0. The machine may be noisy: the ratios are what count. The
-clients do not pause between pages: with the 3 sync workers gunicorn.conf.py ships, 20 of them
-keep every worker busy, /salute/ waits in the same queue as the pages, and a ratio says how much
-a page costs beyond that wait; `--threads 8` (or fewer clients) shows the pages' own costs. Every
+clients do not pause between pages, so the server is saturated: /salute/ waits for a thread as
+the pages do, and a ratio says how much a page costs beyond that wait. With sync workers (one
+thread each) every request waits in one queue and the ratios say little; gunicorn.conf.py ships
+threads (GUNICORN_THREADS, 4), and `--workers`/`--threads` try other shapes. Every
 answer but 200 is an error, counted and printed: the exit status is then 1 (0 otherwise, target
 met or not).
 
