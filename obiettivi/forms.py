@@ -297,6 +297,10 @@ class ValutazioneForm(EtichetteVuote, forms.ModelForm):
         if scelte_successivi is not None:
             # One list shared by every form of the page, instead of a query per form.
             campo.choices = scelte_successivi
+        # Django's select, its options written inline instead of a template included per
+        # option: the evaluation page shows one form per objective, each listing every
+        # objective of the new plan (issue 16). The same HTML.
+        campo.widget.template_name = "obiettivi/widgets/select.html"
         self.helper = form_helper(
             Row(Column("grado"), Column("prosegue"), Column("obiettivo_successivo")), "criticita"
         )

@@ -33,17 +33,36 @@ class ObiettivoQuerySet(models.QuerySet):
         return self.filter(ambito=ambito, periodo=periodo)
 
     def con_dettagli(self):
-        """Everything the overview, the detail page, the exports and the plan show."""
+        """Everything the detail page, the exports and the plan show.
+
+        Each prefetch orders on its own columns, in the order its Meta.ordering gives within one
+        objective: that ordering starts from the objective (and the value's from the indicator),
+        which expands to Obiettivo.Meta.ordering and joined every prefetch to the objectives, their
+        ambiti and periods (issue 16)."""
         return self.select_related("periodo", "ambito").prefetch_related(
             "aree_policy",
             "asst",
             "gruppi_destinatari",
             models.Prefetch(
                 "azioni",
-                queryset=Azione.objects.select_related("responsabile").prefetch_related("partner"),
+                queryset=Azione.objects.select_related("responsabile")
+                .prefetch_related("partner")
+                .order_by("ordine", "pk"),
             ),
-            models.Prefetch("risorse", queryset=Risorsa.objects.select_related("fondo")),
-            models.Prefetch("indicatori", queryset=Indicatore.objects.prefetch_related("valori")),
+            models.Prefetch(
+                "risorse",
+                queryset=Risorsa.objects.select_related("fondo").order_by(
+                    "anno", "fondo__ordine", "fondo__nome"
+                ),
+            ),
+            models.Prefetch(
+                "indicatori",
+                queryset=Indicatore.objects.order_by("pk").prefetch_related(
+                    models.Prefetch(
+                        "valori", queryset=ValoreIndicatore.objects.order_by("tipo", "anno")
+                    )
+                ),
+            ),
             models.Prefetch(
                 "proposte",
                 queryset=Esito.objects.select_related("incontro__tavolo", "area_policy"),

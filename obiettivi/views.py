@@ -13,7 +13,8 @@ from ambiti.permissions import get_ambito_for_manager, get_ambito_for_reader
 from . import destinatari, grafici
 from .calcoli import Riconciliazione, area_principale, tabella_risorse
 from .forms import ObiettivoForm
-from .models import Disponibilita, Fondo, Obiettivo, RisorsaAzione
+from .models import Disponibilita, Fondo, RisorsaAzione
+from .panoramica import obiettivi_della_panoramica
 from .permissions import (
     can_manage_obiettivi,
     can_view_obiettivi,
@@ -71,7 +72,7 @@ def panoramica_per_area(obiettivi, periodo, fondi):
 def panoramica(request, slug):
     ambito = _ambito_lettore(request, slug)
     periodo = periodo_richiesto(request)
-    tutti = list(Obiettivo.objects.dell_ambito(ambito, periodo).con_dettagli())
+    tutti = obiettivi_della_panoramica(ambito, periodo)
     gruppi = destinatari.gruppi_della_panoramica(ambito, tutti)
     gruppo = destinatari.gruppo_richiesto(request, gruppi)
     obiettivi = destinatari.filtra_per_gruppo(tutti, gruppo)
@@ -110,8 +111,12 @@ def panoramica(request, slug):
 def dettaglio(request, slug, pk):
     ambito = _ambito_lettore(request, slug)
     obiettivo = get_obiettivo_for_reader(request.user, ambito, pk)
+    # Grouped by action below: ordered on the lines' own columns, not through Meta.ordering
+    # (action, then objective, then ambito and period: a join across the region's objectives).
     righe_azioni = list(
-        RisorsaAzione.objects.filter(azione__obiettivo=obiettivo).select_related("fondo")
+        RisorsaAzione.objects.filter(azione__obiettivo=obiettivo)
+        .select_related("fondo")
+        .order_by("anno", "fondo__ordine", "fondo__nome")
     )
     fondi = fondi_in_uso([obiettivo], righe_azioni)
     periodo = obiettivo.periodo

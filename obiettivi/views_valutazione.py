@@ -35,17 +35,21 @@ def _periodi(request):
 
 def _righe(ambito, precedente, corrente, moduli=None):
     successivi = Obiettivo.objects.dell_ambito(ambito, corrente).order_by("codice")
+    # The lines are summed by year and fund (confronto): no order needed, and Meta.ordering
+    # would join them to the region's objectives.
     obiettivi = (
         Obiettivo.objects.dell_ambito(ambito, precedente)
         .select_related("valutazione__obiettivo_successivo")
         .prefetch_related(
-            "aree_policy",
-            Prefetch("risorse", queryset=Risorsa.objects.select_related("fondo")),
-            Prefetch("spese_effettive", queryset=SpesaEffettiva.objects.select_related("fondo")),
+            Prefetch("risorse", queryset=Risorsa.objects.select_related("fondo").order_by()),
+            Prefetch(
+                "spese_effettive",
+                queryset=SpesaEffettiva.objects.select_related("fondo").order_by(),
+            ),
         )
         .order_by("codice")
     )
-    scelte = [("", NESSUNO), *((o.pk, str(o)) for o in successivi)]
+    scelte = [("", NESSUNO), *((o.pk, str(o)) for o in successivi.only("codice", "titolo"))]
     righe = []
     for obiettivo in obiettivi:
         valutazione = getattr(obiettivo, "valutazione", None)
