@@ -26,7 +26,7 @@ benefits from a warmer cache:
 
 and prints the medians in ms and their ratio (target: at most 1.10). The worker's memory is the
 peak of its process tree (the main process and its pool children, RSS summed, sampled from
-/proc every 20 ms; each process's VmHWM is reset through /proc/<pid>/clear_refs before each
+/proc every 20 ms while the worker renders, never during WeasyPrint's run here; each process's VmHWM is reset through /proc/<pid>/clear_refs before each
 size, and the largest child's is printed too). Last, two plans of the largest size are requested
 at once on the same worker (its two pool processes render them side by side): it prints the
 time until both are stored, the peak of the tree and whether it stayed within the bound
@@ -536,6 +536,15 @@ def _da_capo_a_fondo(piano, utente, worker) -> tuple[float, object]:
     return fine - inizio, render
 
 
+def _da_capo_a_fondo_campionato(piano, utente, worker):
+    """_da_capo_a_fondo with the worker's memory sampled meanwhile, and only meanwhile: the
+    sampling thread would slow WeasyPrint's own run in this process (it takes the GIL every
+    20 ms, and on a busy machine a thread holding it may wait for a core)."""
+    with Campionatore(worker.pid) as campioni:
+        durata, render = _da_capo_a_fondo(piano, utente, worker)
+    return durata, render, campioni
+
+
 def _weasyprint_da_solo(html: str) -> tuple[float, bytes]:
     from core.pdf import documento_html
     from piani import pdf
@@ -632,21 +641,24 @@ def main() -> None:
             html = html_da_rendere(piano)
             tempi_completi, tempi_soli = [], []
             _azzera_picchi(worker.pid)
-            with Campionatore(worker.pid) as campioni:
-                for ripetizione in range(opzioni.ripetizioni):
-                    # Alternate which of the two runs first: the second of a pair finds warmer
-                    # caches, and a fixed order would charge that to one side only.
-                    if ripetizione % 2 == 0:
-                        durata, render = _da_capo_a_fondo(piano, utente, worker)
-                        tempi_completi.append(durata)
-                        durata, documento = _weasyprint_da_solo(html)
-                        tempi_soli.append(durata)
-                    else:
-                        durata, documento = _weasyprint_da_solo(html)
-                        tempi_soli.append(durata)
-                        durata, render = _da_capo_a_fondo(piano, utente, worker)
-                        tempi_completi.append(durata)
-            picco_figlio = max(campioni.picchi_kib.values(), default=0)
+            campionati = []
+            for ripetizione in range(opzioni.ripetizioni):
+                # Alternate which of the two runs first: the second of a pair finds warmer
+                # caches, and a fixed order would charge that to one side only.
+                if ripetizione % 2 == 0:
+                    durata, render, campioni = _da_capo_a_fondo_campionato(piano, utente, worker)
+                    tempi_completi.append(durata)
+                    campionati.append(campioni)
+                    durata, documento = _weasyprint_da_solo(html)
+                    tempi_soli.append(durata)
+                else:
+                    durata, documento = _weasyprint_da_solo(html)
+                    tempi_soli.append(durata)
+                    durata, render, campioni = _da_capo_a_fondo_campionato(piano, utente, worker)
+                    tempi_completi.append(durata)
+                    campionati.append(campioni)
+            picco_albero = max(c.picco_kib for c in campionati)
+            picco_figlio = max(max(c.picchi_kib.values(), default=0) for c in campionati)
             risultati[dimensione] = {
                 "completo": statistics.median(tempi_completi),
                 "solo": statistics.median(tempi_soli),
@@ -657,7 +669,7 @@ def main() -> None:
                 "pdf_kib": render.file.size / 1024,
                 "solo_kib": len(documento) / 1024,
                 "durata_task": render.durata_ms / 1000,
-                "picco_albero": campioni.picco_kib,
+                "picco_albero": picco_albero,
                 "picco_figlio": picco_figlio,
             }
 
