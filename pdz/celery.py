@@ -1,3 +1,4 @@
+import gc
 import os
 
 from celery import Celery, signals
@@ -18,3 +19,13 @@ def _logging_del_portale(**kwargs):
     from django.conf import settings
 
     dictConfig(settings.LOGGING)
+
+
+@signals.worker_before_create_process.connect
+def _congela_prima_del_fork(**kwargs):
+    """Before each pool process is forked (the first ones, and each one that replaces a process
+    past CELERY_WORKER_MAX_MEMORY_PER_CHILD), what the main process holds moves to the garbage
+    collector's permanent generation. A rendering allocates millions of objects, and each full
+    collection in the child would otherwise walk Django's, Celery's and WeasyPrint's modules as
+    well, writing to their pages, which the child then copies instead of sharing them."""
+    gc.freeze()

@@ -168,6 +168,24 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker's memory (benchmarks/plan_pdf.py measures it). A rendering holds the whole laid-out
+# plan: a pool process peaks at about 0.6 GiB for 160 objectives, and Python keeps that memory
+# after the task. So: at most CELERY_WORKER_CONCURRENCY renderings at once (prefetch 1: a pool
+# process never holds a second message), and a pool process whose peak passed
+# CELERY_WORKER_MAX_MEMORY_PER_CHILD (KiB; without psutil Celery reads the peak, ru_maxrss) is
+# replaced once its task is done and acknowledged: the memory goes back to the system and the
+# next rendering starts from a fresh fork. A task is never lost to this, and one whose process is
+# killed meanwhile (the kernel's OOM killer, a container's limit) is given back to the queue
+# (reject_on_worker_lost) and runs again (piani/tasks.py, MASSIMO_TENTATIVI).
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=300 * 1024
+)
+# What the worker above stays within, main process and pool summed, while its two pool processes
+# render two plans of 160 objectives each (benchmarks/plan_pdf.py prints whether it held; it
+# measured 1.5 GiB of RSS summed, shared pages counted twice, hence a third more here): give the
+# worker's container at least this much memory, and about 0.7 GiB more per extra process.
+PDZ_WORKER_MEMORIA_MASSIMA_MB = env.int("PDZ_WORKER_MEMORIA_MASSIMA_MB", default=2048)
 # A message unacknowledged for this long goes to another worker: longer than the slowest render.
 _visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
 CELERY_BROKER_TRANSPORT_OPTIONS = {

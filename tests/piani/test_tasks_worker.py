@@ -131,7 +131,7 @@ def _database_url():
 class Worker:
     """A `celery worker` subprocess; its output goes to a file, shown when a test fails."""
 
-    def __init__(self, cartella, *, pool="solo", ritardo=None):
+    def __init__(self, cartella, *, pool="solo", ritardo=None, opzioni=()):
         self.log = Path(cartella) / f"worker-{uuid.uuid4().hex[:8]}.log"
         ambiente = dict(os.environ)
         ambiente.update(
@@ -159,6 +159,7 @@ class Worker:
             "--without-mingle",
             "--loglevel=INFO",
             f"--hostname=pdz-test-{uuid.uuid4().hex[:8]}@%h",
+            *opzioni,
         ]
         with self.log.open("wb") as uscita:
             self.processo = subprocess.Popen(
@@ -326,3 +327,53 @@ def test_un_processo_del_pool_ucciso_rimette_il_rendering_in_coda(
     assert render.tentativi == 2
     assert "WorkerLostError" in worker.log.read_text(errors="replace")
     _verifica_pdf(render)
+
+
+def _figli_stabili(worker):
+    """The pool processes once the worker has them all (it forks them after starting)."""
+    fine = time.monotonic() + ATTESA_MASSIMA
+    while not worker.figli():
+        assert time.monotonic() < fine and worker.vivo, worker.uscita()
+        time.sleep(0.2)
+    return set(worker.figli())
+
+
+def _sostituiti(worker, prima):
+    """Wait until none of the processes `prima` is in the pool any more; return the new ones."""
+    fine = time.monotonic() + 30
+    while set(worker.figli()) & prima or not worker.figli():
+        assert time.monotonic() < fine and worker.vivo, worker.uscita()
+        time.sleep(0.2)
+    return set(worker.figli())
+
+
+def test_un_processo_del_pool_sostituito_per_la_memoria_non_perde_nulla(
+    broker, piano, ufficio_piano_crema, tmp_path
+):
+    """settings.CELERY_WORKER_MAX_MEMORY_PER_CHILD: a pool process past the limit is replaced
+    once its rendering is done; the rendering stays done (acknowledged, never run again) and the
+    next one is done by the replacement. The limit here is 1 KiB, so that every task passes it."""
+    from piani.models import Sezione
+
+    worker = Worker(tmp_path, pool="prefork", opzioni=["--max-memory-per-child=1"])
+    try:
+        processi = _figli_stabili(worker)
+        primo = richiedi_pdf(piano=piano, utente=ufficio_piano_crema)
+        _attendi(primo.pk, lambda r: r.stato == Stato.COMPLETATO, [worker], descrizione="fatto")
+        dopo_il_primo = _sostituiti(worker, processi)
+        # Another content of the same plan, so a second rendering.
+        Sezione.objects.filter(piano=piano).update(testo="<p>Testo cambiato.</p>")
+        secondo = richiedi_pdf(piano=piano, utente=ufficio_piano_crema)
+        assert secondo.pk != primo.pk
+        _attendi(secondo.pk, lambda r: r.stato == Stato.COMPLETATO, [worker], descrizione="fatto")
+        _sostituiti(worker, dopo_il_primo)
+        # Nothing comes back to be run again.
+        time.sleep(2)
+    finally:
+        worker.ferma()
+    for render in (primo, secondo):
+        render.refresh_from_db()
+        assert (render.stato, render.tentativi, render.errore) == (Stato.COMPLETATO, 1, "")
+        _verifica_pdf(render)
+    assert _non_confermati() == 0
+    assert worker.log.read_text(errors="replace").count("succeeded") == 2
