@@ -63,7 +63,7 @@ REDIS_URL = os.environ.get("PDZ_PRODUCTION_REDIS_URL", "redis://127.0.0.1:6379/1
 # The commands of the Dockerfile and docker-compose.yml (test_docker_ships_these_commands).
 COLLECTSTATIC = ["python", "manage.py", "collectstatic", "--noinput"]
 GUNICORN = ["gunicorn", "-c", "gunicorn.conf.py", "pdz.wsgi:application"]
-WORKER = ["celery", "-A", "pdz", "worker", "--loglevel=info", "--concurrency=2"]
+WORKER = ["celery", "-A", "pdz", "worker", "--loglevel=info"]
 WORKER_HEALTHCHECK = ["celery", "-A", "pdz", "inspect", "ping", "--timeout", "5", "--destination"]
 BEAT = ["celery", "-A", "pdz", "beat", "--loglevel=info", "--schedule", "/tmp/celerybeat-schedule"]
 # Seconds between the runs of the test's own periodic job (core.tasks.battito).
