@@ -305,6 +305,8 @@ class PuntoForm(forms.ModelForm):
             services.versioni_votabili(seduta.ambito)
             .exclude(pk__in=in_agenda)
             .order_by("-piano__periodo__anno_inizio", "-numero")
+            # The select names the versions: their HTML (the whole plan each) is not read.
+            .defer("html")
         )
         self.helper = form_helper(
             Row(Column("ordine", css_class="col-md-2"), Column("titolo", css_class="col-md-10")),
