@@ -1,5 +1,6 @@
 """Forms of the Assemblea dei Sindaci, with every error in Italian next to its field."""
 
+import copy
 from decimal import Decimal
 
 from crispy_forms.layout import Column, Fieldset, Row
@@ -25,6 +26,7 @@ from .models import (
     Seduta,
     Votazione,
 )
+from .widgets import SelectRapido
 
 Misura = RegolaVoto.Misura
 
@@ -303,6 +305,8 @@ class PuntoForm(forms.ModelForm):
             services.versioni_votabili(seduta.ambito)
             .exclude(pk__in=in_agenda)
             .order_by("-piano__periodo__anno_inizio", "-numero")
+            # The select names the versions: their HTML (the whole plan each) is not read.
+            .defer("html")
         )
         self.helper = form_helper(
             Row(Column("ordine", css_class="col-md-2"), Column("titolo", css_class="col-md-10")),
@@ -325,10 +329,13 @@ class PuntoForm(forms.ModelForm):
 
 
 class DelegaForm(forms.ModelForm):
-    comune = forms.ModelChoiceField(label=_("Comune"), queryset=Comune.objects.none())
+    comune = forms.ModelChoiceField(
+        label=_("Comune"), queryset=Comune.objects.none(), widget=SelectRapido
+    )
     delegato = forms.ModelChoiceField(
         label=_("Delegato"),
         queryset=User.objects.none(),
+        widget=SelectRapido,
         help_text=_("Una persona con il ruolo di delegato del sindaco per quel comune."),
     )
 
@@ -423,21 +430,23 @@ class PresenzeForm(forms.Form):
             seduta.presenze.filter(uscita_il__isnull=True).values_list("comune_id", flat=True)
         )
         self.righe = []
+        # Two fields per comune, copies of one pair: building a ChoiceField anew normalises its
+        # choices and its widget's, which for 250 comuni was most of the page's time.
+        modello_qualita = forms.ChoiceField(
+            choices=Qualita.choices, initial=Qualita.SINDACO, required=False
+        )
+        modello_persona = forms.CharField(
+            max_length=150, required=False, validators=[valida_riga_singola]
+        )
+        etichetta_qualita = str(_("In qualità di, per %(c)s"))
+        etichetta_persona = str(_("Nome e cognome, per %(c)s"))
         for comune in comuni:
             qualita = f"qualita_{comune.pk}"
             persona = f"persona_{comune.pk}"
-            self.fields[qualita] = forms.ChoiceField(
-                label=_("In qualità di, per %(c)s") % {"c": comune.nome},
-                choices=Qualita.choices,
-                initial=Qualita.SINDACO,
-                required=False,
-            )
-            self.fields[persona] = forms.CharField(
-                label=_("Nome e cognome, per %(c)s") % {"c": comune.nome},
-                max_length=150,
-                required=False,
-                validators=[valida_riga_singola],
-            )
+            self.fields[qualita] = copy.deepcopy(modello_qualita)
+            self.fields[qualita].label = etichetta_qualita % {"c": comune.nome}
+            self.fields[persona] = copy.deepcopy(modello_persona)
+            self.fields[persona].label = etichetta_persona % {"c": comune.nome}
             self.righe.append(
                 {
                     "comune": comune,

@@ -9,6 +9,7 @@ from ambiti.models import Comune
 from core.moduli import form_helper
 
 from .models import Delega, Qualita, Scelta
+from .widgets import SelectRapido
 
 
 class VotoForm(forms.Form):
@@ -38,6 +39,7 @@ class VotoCartaceoForm(forms.Form):
         label=_("Comune"),
         queryset=Comune.objects.none(),
         empty_label=_("Scegli il comune"),
+        widget=SelectRapido,
         error_messages={
             "required": _("Indica il comune che ha votato."),
             "invalid_choice": _("Il comune non appartiene a questo ambito."),

@@ -107,7 +107,10 @@ def pesi_elettorato(votazione) -> dict:
     """comune pk → the weight frozen when the vote opened: the share, or the residents."""
     return {
         c: p if q is None else q
-        for c, p, q in votazione.elettorato.values_list("comune_id", "popolazione", "quota")
+        # No ordering: a dict needs none, and the default one joins the comuni for their names.
+        for c, p, q in votazione.elettorato.order_by().values_list(
+            "comune_id", "popolazione", "quota"
+        )
     }
 
 
@@ -329,16 +332,22 @@ def elimina_delega(seduta, delega: Delega) -> None:
 
 def presenti(seduta) -> set[int]:
     return set(
-        Presenza.objects.filter(seduta=seduta, uscita_il__isnull=True).values_list(
-            "comune_id", flat=True
-        )
+        # No ordering: the default one joins the session, its ambito and the comuni.
+        Presenza.objects.filter(seduta=seduta, uscita_il__isnull=True)
+        .order_by()
+        .values_list("comune_id", flat=True)
     )
 
 
-def quorum_seduta(seduta, regola) -> dict:
-    """The constitutive quorum now, over every comune of the ambito."""
-    pesi = {a.comune.pk: a.peso for a in pesi_comuni(regola, seduta.ambito)}
-    presenti_ora = calcolo.somma(pesi, presenti(seduta))
+def quorum_seduta(seduta, regola, *, pesi=None, presenti_ora=None) -> dict:
+    """The constitutive quorum now, over every comune of the ambito. pesi (comune pk → weight,
+    as pesi_comuni gives them) and presenti_ora (the pks present) spare a page that has them
+    already the same queries."""
+    if pesi is None:
+        pesi = {a.comune.pk: a.peso for a in pesi_comuni(regola, seduta.ambito)}
+    if presenti_ora is None:
+        presenti_ora = presenti(seduta)
+    presenti_ora = calcolo.somma(pesi, presenti_ora)
     totale = calcolo.somma(pesi, pesi)
     verifiche = calcolo.verifica_quorum(
         regola, seduta.convocazione or Seduta.Convocazione.PRIMA, presenti_ora, totale

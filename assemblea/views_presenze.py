@@ -12,6 +12,7 @@ from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,7 +23,7 @@ from core.moduli import intero_o_none
 
 from . import services
 from .forms import DelegaForm, PresenzeForm
-from .models import Delega, Presenza, Seduta
+from .models import Delega, Presenza, Qualita, Seduta
 from .permissions import can_manage_sedute
 from .views_sedute import seduta_gestore, seduta_lettore, vai_alla_seduta
 
@@ -31,36 +32,57 @@ Stato = Seduta.Stato
 
 def _pesi(regola, ambito):
     """Population per comune as the rules weigh it, or the comune's own when that fails."""
+    if regola is not None:
+        try:
+            aventi = services.pesi_comuni(regola, ambito)
+        except OperazioneNonAmmessa as errore:
+            errore_pesi = str(errore)
+        else:
+            return [a.comune for a in aventi], {a.comune.pk: a.peso for a in aventi}, None
+    else:
+        errore_pesi = None
     comuni = list(Comune.objects.filter(ambito=ambito).order_by("nome"))
-    if regola is None:
-        return comuni, {c.pk: c.popolazione for c in comuni}, None
-    try:
-        aventi = services.pesi_comuni(regola, ambito)
-    except OperazioneNonAmmessa as errore:
-        return comuni, {c.pk: c.popolazione for c in comuni}, str(errore)
-    return comuni, {a.comune.pk: a.peso for a in aventi}, None
+    return comuni, {c.pk: c.popolazione for c in comuni}, errore_pesi
 
 
-def contesto_registro(request, ambito, seduta, **extra):
+def contesto_registro(request, ambito, seduta, *, con_modulo=True, **extra):
+    """The register and its counts; with_modulo=False for the fragment alone (polled by every
+    open page), which never shows the secretary's form."""
     gestisce = can_manage_sedute(request.user, ambito)
     regola = services.regola_corrente(ambito)
     comuni, pesi, errore_pesi = _pesi(regola, ambito)
-    presenze = {p.comune_id: p for p in Presenza.objects.filter(seduta=seduta)}
+    presenze = {p.comune_id: p for p in Presenza.objects.filter(seduta=seduta).order_by()}
+    chiusa = seduta.stato == Stato.CHIUSA
+    modificabile = gestisce and not chiusa
+    # Labels and the exit's address once, not once per row.
+    qualita, vie = dict(Qualita.choices), dict(Presenza.Via.choices)
+    qualita = {k: str(v).lower() for k, v in qualita.items()}
+    vie = {k: str(v) for k, v in vie.items()}
+    url_uscita = ""
+    if modificabile:
+        url_uscita = reverse("assemblea:presenza-uscita", args=[ambito.slug, seduta.pk, 0])
+        url_uscita = url_uscita.removesuffix("0/uscita/")
     righe = []
+    presenti_ora = set()
     for comune in comuni:
         presenza = presenze.get(comune.pk)
+        presente = presenza is not None and presenza.uscita_il is None
+        if presente:
+            presenti_ora.add(comune.pk)
         righe.append(
             {
                 "comune": comune,
                 "popolazione": pesi.get(comune.pk, comune.popolazione),
                 "presenza": presenza,
-                "presente": bool(presenza and presenza.presente),
+                "presente": presente,
+                "qualita": qualita.get(presenza.qualita, "") if presenza else "",
+                "via": vie.get(presenza.via, "") if presenza else "",
+                "url_uscita": f"{url_uscita}{comune.pk}/uscita/" if presente else "",
             }
         )
     quorum = None
     if regola is not None and errore_pesi is None:
-        quorum = services.quorum_seduta(seduta, regola)
-    chiusa = seduta.stato == Stato.CHIUSA
+        quorum = services.quorum_seduta(seduta, regola, pesi=pesi, presenti_ora=presenti_ora)
     mie = []
     if not chiusa:
         for rappresentanza in services.rappresentanze(request.user, seduta):
@@ -84,10 +106,10 @@ def contesto_registro(request, ambito, seduta, **extra):
         "errore_pesi": errore_pesi,
         "mie": mie,
         "puo_gestire": gestisce,
-        "modificabile": gestisce and not chiusa,
+        "modificabile": modificabile,
         "chiusa": chiusa,
     }
-    if contesto["modificabile"] and "form" not in extra:
+    if con_modulo and modificabile and "form" not in extra:
         extra["form"] = PresenzeForm(seduta=seduta)
     return contesto | extra
 
@@ -96,7 +118,7 @@ def _registro(request, ambito, seduta, **extra):
     return render(
         request,
         "assemblea/presenze.html#registro",
-        contesto_registro(request, ambito, seduta, **extra),
+        contesto_registro(request, ambito, seduta, con_modulo=False, **extra),
     )
 
 

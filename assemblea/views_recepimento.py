@@ -27,7 +27,7 @@ from .models import Recepimento
 def _versione_approvata(request, slug, pk, numero):
     ambito = get_ambito_for_reader(request.user, slug)
     versione = get_object_or_404(
-        VersionePiano.objects.select_related("piano__ambito", "piano__periodo"),
+        VersionePiano.objects.select_related("piano__ambito", "piano__periodo").defer("html"),
         piano__ambito=ambito,
         piano__pk=pk,
         numero=numero,

@@ -22,7 +22,7 @@ from . import convocazione as regole_convocazione
 from . import services
 from .calcolo import cifra
 from .forms import PuntoForm, SedutaForm
-from .models import Delega, Presenza, PuntoOdg, Seduta, Votazione
+from .models import Delega, PuntoOdg, Seduta, Votazione
 from .permissions import can_manage_sedute, get_seduta_for_manager, get_seduta_for_reader
 from .views_regole import ambito_gestore, ambito_lettore
 
@@ -154,6 +154,8 @@ def _punti(seduta):
         PuntoOdg.objects.filter(seduta=seduta)
         .annotate(versione_successiva=_versione_successiva())
         .select_related("versione_piano__piano", "votazione")
+        # Each version's HTML is the whole plan: the agenda shows its number and its PDF.
+        .defer("versione_piano__html")
         .prefetch_related(pdf_completati)
         .order_by("ordine")
     )
@@ -174,11 +176,7 @@ def _punti(seduta):
 
 def contesto_seduta(request, ambito, seduta, **extra):
     gestisce = can_manage_sedute(request.user, ambito)
-    presenti_ora = set(
-        Presenza.objects.filter(seduta=seduta, uscita_il__isnull=True).values_list(
-            "comune_id", flat=True
-        )
-    )
+    presenti_ora = services.presenti(seduta)
     presenti = len(presenti_ora)
     # The comuni the person reading speaks for, each with its own check-in button.
     mie = []

@@ -25,6 +25,7 @@ from accounts.permissions import check_access, is_sindaco_ambito
 from ambiti.models import Ambito, Comune
 from ambiti.permissions import get_ambito_for_reader
 from core.flusso import OperazioneNonAmmessa
+from core.templatetags.pdz_formati import numero
 
 from . import calcolo, services
 from .forms_voto import RicevutaForm, VotoCartaceoForm, VotoForm
@@ -53,6 +54,8 @@ def _seduta(request, slug, pk, *, gestore=False):
 def _punto(seduta, punto) -> PuntoOdg:
     punto = (
         PuntoOdg.objects.select_related("versione_piano__piano", "votazione__regola")
+        # The frozen plan's HTML is the whole plan: the vote shows its fingerprint, not its text.
+        .defer("versione_piano__html")
         .filter(seduta=seduta, pk=punto)
         .first()
     )
@@ -88,16 +91,35 @@ def _conteggio(c: calcolo.Conteggio) -> dict:
     return {"teste": c.teste, "popolazione": c.popolazione}
 
 
-def _nominali(votazione, pesi=None) -> list[Voto]:
-    """The named ballots of an open (palese) vote, each with its frozen weight."""
+def _etichette(scelte) -> dict:
+    return {valore: str(etichetta) for valore, etichetta in scelte.choices}
+
+
+def _nominali(votazione, pesi=None) -> list[dict]:
+    """The named ballots of an open (palese) vote, each with its frozen weight: plain rows with
+    their labels, since every voter polls this list and it has a row per comune."""
     if pesi is None:
         pesi = services.pesi_elettorato(votazione)
-    voti = list(
-        Voto.objects.filter(votazione=votazione).select_related("comune").order_by("comune__nome")
+    scelte, canali, qualita = _etichette(Scelta), _etichette(Voto.Canale), _etichette(Qualita)
+    righe = (
+        Voto.objects.filter(votazione=votazione)
+        .order_by("comune__nome")
+        .values_list("comune_id", "comune__nome", "scelta", "canale", "persona", "qualita")
     )
-    for voto in voti:
-        voto.peso = pesi.get(voto.comune_id)
-    return voti
+    return [
+        {
+            "comune_id": comune_id,
+            "comune": nome,
+            "peso": numero(pesi.get(comune_id)),
+            "scelta": scelta,
+            "scelta_etichetta": scelte.get(scelta, scelta),
+            "canale": canale,
+            "canale_etichetta": canali.get(canale, canale),
+            "persona": persona,
+            "qualita_etichetta": qualita.get(q, q),
+        }
+        for comune_id, nome, scelta, canale, persona, q in righe
+    ]
 
 
 def contesto_live(votazione) -> dict:
@@ -132,7 +154,7 @@ def contesto_live(votazione) -> dict:
             nominali = []
         else:
             nominali = _nominali(votazione, pesi)
-            votanti = {v.comune_id for v in nominali}
+            votanti = {v["comune_id"] for v in nominali}
     else:
         votanti, nominali = set(), []
     totale = calcolo.somma(pesi, pesi)
@@ -153,7 +175,7 @@ def contesto_live(votazione) -> dict:
                 "scelta": scelta,
                 "etichetta": Scelta(scelta).label,
                 **_conteggio(
-                    calcolo.somma(pesi, {v.comune_id for v in nominali if v.scelta == scelta})
+                    calcolo.somma(pesi, {v["comune_id"] for v in nominali if v["scelta"] == scelta})
                 ),
             }
             for scelta in ("favorevole", "contrario", "astenuto")

@@ -1,9 +1,10 @@
 """The plan of an ambito: list, creation, outline with its sections, states and versions."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,7 +16,7 @@ from core.moduli import intero_o_none
 
 from . import services
 from .forms import ScadenzaRevisioneForm
-from .models import Piano, Sezione
+from .models import Piano, Sezione, VersionePiano
 from .permissions import (
     can_comment_piano,
     can_edit_piano,
@@ -42,7 +43,10 @@ def elenco(request, slug):
     legge_versioni = can_view_versioni(request.user, ambito)
     righe = []
     for piano in (
-        Piano.objects.filter(ambito=ambito).select_related("periodo").prefetch_related("versioni")
+        Piano.objects.filter(ambito=ambito)
+        .select_related("periodo")
+        # Each version's HTML is the whole plan: the list shows numbers and outcomes.
+        .prefetch_related(Prefetch("versioni", queryset=VersionePiano.objects.defer("html")))
     ):
         leggibile = can_view_piano(request.user, piano)
         versioni = list(piano.versioni.all()) if legge_versioni else []
@@ -80,11 +84,17 @@ def crea(request, slug):
 def dettaglio(request, slug, pk):
     ambito = _ambito(request, slug)
     piano = get_piano_for_reader(request.user, ambito, pk)
-    sezioni = piano.sezioni.select_related("area", "modificata_da").annotate(
-        commenti_aperti=Count(
-            "commenti", filter=Q(commenti__risolto=False, commenti__risposta_a=None)
+    sezioni = list(
+        piano.sezioni.select_related("area", "modificata_da")
+        # The outline lists titles: the texts are read by each section's page.
+        .defer("testo")
+        .annotate(
+            commenti_aperti=Count(
+                "commenti", filter=Q(commenti__risolto=False, commenti__risposta_a=None)
+            )
         )
     )
+    _indirizzi_sezioni(ambito, piano, sezioni)
     return render(
         request,
         "piani/dettaglio.html",
@@ -92,7 +102,8 @@ def dettaglio(request, slug, pk):
             "ambito": ambito,
             "piano": piano,
             "sezioni": sezioni,
-            "versioni": piano.versioni.select_related("creata_da"),
+            # Each version's HTML is the whole plan: the page lists them, it does not show them.
+            "versioni": piano.versioni.select_related("creata_da").defer("html"),
             "transizioni": piano.transizioni.select_related("utente"),
             "rendering": piano.rendering.filter(versione=None).first(),
             "aree": AreaPolicy.objects.filter(periodo=piano.periodo),
@@ -102,6 +113,31 @@ def dettaglio(request, slug, pk):
             "puo_commentare": can_comment_piano(request.user, piano),
         },
     )
+
+
+# A section's links and forms, by their URL names (and arguments after the section's pk).
+LINK_SEZIONE = {
+    "url": ("piani:sezione",),
+    "url_commenti": ("piani:commenti",),
+    "url_revisioni": ("piani:revisioni",),
+    "url_su": ("piani:sezione-sposta", "su"),
+    "url_giu": ("piani:sezione-sposta", "giu"),
+    "url_elimina": ("piani:sezione-elimina",),
+}
+
+
+def _indirizzi_sezioni(ambito, piano, sezioni):
+    """Each section's six addresses, reversed once for the plan and not six times a section:
+    on a plan of forty sections they were a good part of the page's time."""
+    segnaposto = "/sezioni/0/"
+    modelli = {
+        attributo: reverse(nome, args=[ambito.slug, piano.pk, 0, *resto])
+        for attributo, (nome, *resto) in LINK_SEZIONE.items()
+    }
+    for sezione in sezioni:
+        proprio = f"/sezioni/{sezione.pk}/"
+        for attributo, modello in modelli.items():
+            setattr(sezione, attributo, modello.replace(segnaposto, proprio, 1))
 
 
 AZIONI = {

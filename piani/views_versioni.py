@@ -11,10 +11,14 @@ from .models import VersionePiano
 from .permissions import can_edit_piano, can_view_versione
 
 
-def _versione(request, slug, pk, numero):
+def _versione(request, slug, pk, numero, *, testo=False):
     ambito = get_ambito_for_reader(request.user, slug)
+    versioni = VersionePiano.objects.select_related("piano__ambito", "piano__periodo", "creata_da")
+    if not testo:
+        # The frozen HTML is the whole plan: only its own page (versione_testo) reads it.
+        versioni = versioni.defer("html")
     versione = get_object_or_404(
-        VersionePiano.objects.select_related("piano__ambito", "piano__periodo", "creata_da"),
+        versioni,
         piano__ambito=ambito,
         piano__pk=pk,
         numero=numero,
@@ -47,7 +51,7 @@ def versione(request, slug, pk, numero):
 @require_GET
 def versione_testo(request, slug, pk, numero):
     """The frozen HTML itself, in a sandbox: it is the document, not a page of the portal."""
-    _ambito, versione = _versione(request, slug, pk, numero)
+    _ambito, versione = _versione(request, slug, pk, numero, testo=True)
     risposta = HttpResponse(versione.html)
     risposta["Content-Security-Policy"] = (
         "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"

@@ -251,3 +251,39 @@ def test_regole_e_storia_con_le_quote(client, request, cremasco, ufficio_piano_c
     # Four versions with 48 shares each in the history (the first and three more), the
     # current one by population.
     assert len(trova(risposta, data_testid="quota")) == 4 * 48
+
+
+# --- The frozen plan's HTML is never read to list it -------------------------------------------
+
+
+def _letture_html(queries):
+    """The queries that read a frozen version's HTML: the whole plan, megabytes each."""
+    return [
+        q["sql"] for q in queries.captured_queries if '"piani_versionepiano"."html"' in q["sql"]
+    ]
+
+
+@pytest.mark.parametrize("persona", PERSONE)
+def test_le_pagine_della_seduta_non_leggono_il_testo_del_piano(
+    client, request, cremasco, ufficio_piano_crema, regola, seduta, persona
+):
+    """The session's page and the vote's show a version's number, fingerprint and PDF: none
+    of them reads the version's HTML."""
+    client.force_login(request.getfixturevalue(persona))
+    versione = crea_versione(cremasco, ufficio_piano_crema)
+    _punti(seduta, regola, versione, 3, inizio=0)
+    punto = PuntoOdg.objects.filter(seduta=seduta, votazione__isnull=False).first()
+    for indirizzo in (
+        reverse("assemblea:seduta", args=["cremasco", seduta.pk]),
+        reverse(
+            "assemblea:votazione",
+            kwargs={"slug": "cremasco", "pk": seduta.pk, "punto": punto.pk},
+        ),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            risposta = client.get(indirizzo)
+        assert risposta.status_code == 200
+        assert trova(risposta, data_testid="pdf-punto") or trova(
+            risposta, data_testid="sha256-pdf"
+        ), indirizzo
+        assert _letture_html(queries) == [], indirizzo

@@ -188,3 +188,25 @@ def test_pagina_dei_commenti(client, request, piano, persona):
     html = risposta.content.decode()
     assert "Risposta 019.2" in html
     assert "Risposta19_2 Prova" in html
+
+
+# --- What the plan's page does not read --------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", PERSONE)
+def test_pagina_del_piano_senza_i_testi(client, request, piano, persona):
+    """The outline lists sections and frozen versions: it reads neither a version's HTML (the
+    whole plan, megabytes each) nor a section's text."""
+    client.force_login(request.getfixturevalue(persona))
+    _sezioni_con_commenti(piano, 3, inizio=0)
+    with CaptureQueriesContext(connection) as queries:
+        risposta = client.get(reverse("piani:dettaglio", args=["cremasco", piano.pk]))
+    assert risposta.status_code == 200
+    assert len(trova(risposta, data_testid="sezione")) == 3
+    assert "Versione 3" in risposta.content.decode()
+    letture = [
+        q["sql"]
+        for q in queries.captured_queries
+        if '"piani_versionepiano"."html"' in q["sql"] or '"piani_sezione"."testo"' in q["sql"]
+    ]
+    assert letture == []
