@@ -5,7 +5,7 @@
                                                     [--conserva]
 
 Builds, on a dedicated PostgreSQL database that it drops and creates again at each run (default
-postgres://postgres@127.0.0.1:5432/pdz_h_obiettivi_bench, dropped at the end unless --conserva):
+postgres://postgres@127.0.0.1:5432/pdz_bench_obiettivi, dropped at the end unless --conserva):
 the real territory, the Cremasco with 40 objectives of the current plan (1-2 areas, 0-2 target
 groups, 4 actions with two partners and their euro by fund, 3 years x 3 funds of resources, 2
 indicators with targets and a measured value, proposals of its tables) and 12 of the previous
@@ -39,7 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATABASE_PREDEFINITO = "postgres://postgres@127.0.0.1:5432/pdz_h_obiettivi_bench"
+DATABASE_PREDEFINITO = "postgres://postgres@127.0.0.1:5432/pdz_bench_obiettivi"
 OBIETTIVI = 40
 AZIONI = 4
 OBIETTIVI_PRECEDENTI = 12

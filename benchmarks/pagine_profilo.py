@@ -1,6 +1,6 @@
 """What the portal's heaviest pages cost in CPU, as ratios to a /salute/ request of the same run.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pdz_h_pagine_bench \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pdz_bench_pagine \\
         .venv/bin/python benchmarks/pagine_profilo.py [--ripetizioni N] [--profilo PAGINA]
         [--ricrea]
 
