@@ -26,6 +26,7 @@ from ambiti.demo import carica_aree_policy, carica_periodo
 from ambiti.istat import nome_comune, sigla_provincia
 from ambiti.models import Ambito, Asst, Ats, Comune, Popolazione
 from ambiti.services_utenti import EsitoInvito, invita
+from assemblea.forms import CAMPI_REGOLA
 from assemblea.models import RegolaVoto
 from assemblea.services import nuova_regola, regola_corrente
 from piani.models import Piano
@@ -60,23 +61,6 @@ MODELLI = {
     },
 }
 PREFISSO_COPIA = "ambito:"
-# The fields of a rule that say how the Assemblea votes; the rest (ambito, version, author)
-# belongs to the copy.
-CAMPI_REGOLA = (
-    "peso",
-    "fonte_popolazione",
-    "data_popolazione",
-    "quorum",
-    "quorum_seconda",
-    "maggioranza",
-    "base",
-    "misura_maggioranza",
-    "minimo_comuni_favorevoli",
-    "astenuti_nel_quorum",
-    "astenuti_tra_i_votanti",
-    "scrutinio",
-    "note",
-)
 
 
 @dataclass
