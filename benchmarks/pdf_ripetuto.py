@@ -14,9 +14,12 @@ Then, in the same process and with the same Django test client, it alternates ma
   lock, the match, the stored file; a redirect to the page of the rendering found);
 - GET /salute/ (the baseline: the database, Redis and the worker's state);
 - the old path alone: the draft's HTML assembled and hashed, what each re-click used to cost;
-- the fingerprint alone (piani.impronta.impronta_bozza);
+- the fingerprint alone (piani.impronta.impronta_bozza): on PostgreSQL the kept hash of the
+  rows, checked against the log of writes in one query;
+- the POST and the fingerprint right after another ambito's objective was edited (untimed): the
+  log does not say which ambito was written, so the rows' hash is computed again in full;
 and prints p50 and p95 of each in ms and their ratios to /salute/ (target: the POST at most
-50 ms and at most 5x /salute/).
+50 ms and at most 5x /salute/; the POST after a write elsewhere at most 50 ms).
 """
 
 import argparse
@@ -289,6 +292,53 @@ def _percentili(tempi):
     return statistics.median(ordinati), ordinati[max(0, int(len(ordinati) * 0.95) - 1)]
 
 
+def _costo_del_registro(piano, ripetizioni) -> None:
+    """What the log of writes (the trigger of migration piani 0008) adds to a write: the same
+    UPDATE of a section, alone in its transaction and five in one, with the trigger on and off
+    (alternated; this session only, the trigger is switched back on at the end)."""
+    from django.db import connection, transaction
+
+    sezioni = list(piano.sezioni.order_by("pk").values_list("pk", flat=True)[:5])
+    aggiorna = "UPDATE piani_sezione SET titolo = titolo WHERE id = %s"
+
+    def una(cursor):
+        cursor.execute(aggiorna, [sezioni[0]])
+
+    def cinque(cursor):
+        with transaction.atomic():
+            for pk in sezioni:
+                cursor.execute(aggiorna, [pk])
+
+    tempi = {
+        (nome, acceso): []
+        for nome in ("1 UPDATE", "5 UPDATE in una transazione")
+        for acceso in (True, False)
+    }
+    with connection.cursor() as cursor:
+        try:
+            for ripetizione in range(ripetizioni * 5):
+                for acceso in (True, False) if ripetizione % 2 else (False, True):
+                    cursor.execute(
+                        "ALTER TABLE piani_sezione "
+                        + ("ENABLE ALWAYS" if acceso else "DISABLE")
+                        + " TRIGGER piani_modifica_fonti"
+                    )
+                    for nome, funzione in (
+                        ("1 UPDATE", una),
+                        ("5 UPDATE in una transazione", cinque),
+                    ):
+                        t = time.perf_counter()
+                        funzione(cursor)
+                        tempi[(nome, acceso)].append((time.perf_counter() - t) * 1000)
+        finally:
+            cursor.execute("ALTER TABLE piani_sezione ENABLE ALWAYS TRIGGER piani_modifica_fonti")
+    print("costo del registro delle scritture (p50 ms, con / senza il trigger):")
+    for nome in ("1 UPDATE", "5 UPDATE in una transazione"):
+        con, _ = _percentili(tempi[(nome, True)])
+        senza, _ = _percentili(tempi[(nome, False)])
+        print(f"  {nome:36} {con:8.3f} {senza:8.3f}   rapporto {con / senza:.3f}")
+
+
 def main() -> None:
     argomenti = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     argomenti.add_argument("--ripetizioni", type=int, default=200)
@@ -310,6 +360,7 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
+    from obiettivi.models import Obiettivo
     from piani import assemblaggio, impronta, rendering
     from piani.models import RenderPDF
 
@@ -338,17 +389,32 @@ def main() -> None:
     def solo_impronta():
         impronta.impronta_bozza(piano)
 
-    misure = {"POST Genera PDF": post, "GET /salute/": salute, "impronta da sola": solo_impronta}
+    altro = Obiettivo.objects.exclude(ambito=piano.ambito).order_by("pk").first()
+
+    def scrivi_altrove():
+        # Untimed: another ambito's objective is edited, as happens all day in a region. The
+        # log of writes does not say which ambito: the next request computes the rows' hash.
+        Obiettivo.objects.filter(pk=altro.pk).update(titolo=f"Modificato {time.monotonic()}")
+
+    misure = {
+        "POST Genera PDF": (None, post),
+        "GET /salute/": (None, salute),
+        "impronta da sola": (None, solo_impronta),
+        "POST dopo una scrittura altrove": (scrivi_altrove, post),
+        "impronta dopo una scrittura altrove": (scrivi_altrove, solo_impronta),
+    }
     tempi = {nome: [] for nome in misure}
     tempi_vecchi = []
-    for funzione in misure.values():  # warm-up: imports, templates, the code's hash
+    for _prima, funzione in misure.values():  # warm-up: imports, templates, the code's hash
         funzione()
     vecchio()
     for ripetizione in range(opzioni.ripetizioni):
         ordine = list(misure.items())
         if ripetizione % 2:
             ordine.reverse()
-        for nome, funzione in ordine:
+        for nome, (prima, funzione) in ordine:
+            if prima is not None:
+                prima()
             t = time.perf_counter()
             funzione()
             tempi[nome].append((time.perf_counter() - t) * 1000)
@@ -370,8 +436,12 @@ def main() -> None:
     p50_post, _ = _percentili(tempi["POST Genera PDF"])
     p50_vecchio, _ = _percentili(tempi_vecchi)
     print(f"POST / vecchio percorso: {p50_post / p50_vecchio:.3f}")
-    esito = p50_post <= 50 and p50_post <= 5 * base
-    print(f"obiettivo (POST <= 50 ms e <= 5x /salute/): {'raggiunto' if esito else 'MANCATO'}")
+    p50_altrove, _ = _percentili(tempi["POST dopo una scrittura altrove"])
+    _costo_del_registro(piano, opzioni.ripetizioni)
+    esito = p50_post <= 50 and p50_post <= 5 * base and p50_altrove <= 50
+    print(
+        f"obiettivo (POST <= 50 ms e <= 5x /salute/; dopo una scrittura altrove <= 50 ms): {'raggiunto' if esito else 'MANCATO'}"
+    )
 
 
 if __name__ == "__main__":

@@ -573,6 +573,12 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "piani.tasks.promemoria_scadenze_revisione",
             "schedule": crontab(minute=30, hour=8),
         },
+        # After midnight every draft's fingerprint has a new day: the log of the writes to
+        # its sources can be forgotten at no cost (piani.impronta.pota_registro).
+        "pota-registro-modifiche": {
+            "task": "piani.tasks.pota_registro_modifiche",
+            "schedule": crontab(minute=10, hour=0),
+        },
         "promemoria-votazioni": {
             "task": "assemblea.tasks.promemoria_votazioni",
             "schedule": timedelta(minutes=5),

@@ -21,6 +21,22 @@ comment edited in a meeting's minutes), which costs one assembly and finds the s
 its HTML's hash (rendering.richiedi_pdf). On PostgreSQL the rows are hashed by the database in
 one statement (one snapshot, nothing but 64 characters crosses the wire); elsewhere in Python,
 in one transaction.
+
+On PostgreSQL the rows' hash is also kept (ImprontaRighe) with the snapshot taken before it was
+computed, and is valid while no transaction that snapshot did not see has written any table the
+statement reads. Every such table has a statement-level trigger (migration piani 0008) that
+records the writing transaction's id in `piani_modifica_fonti`, in the same transaction as the
+write: a committed change we can see left a row we can see. So one indexed query tells whether
+the kept hash still describes the rows (`_righe_valide`); if so, the rows are exactly those the
+hash was computed on. The proof needs three more things, which the code ensures:
+- the snapshot is recorded only by a transaction that had written nothing when it was taken (a
+  transaction sees its own writes, and ids of its later ones would not be told apart);
+- transaction ids compare only within one server's history: the server's start time is kept
+  with the snapshot (a dump restored elsewhere, a promoted replica, start afresh);
+- the log is pruned (`pota_registro`) only below an xmin every later snapshot is above, and the
+  horizon it leaves refuses older snapshots.
+Any write to those tables anywhere in the region (another ambito's objective) costs the next
+request one full computation, which records a new snapshot.
 """
 
 import hashlib
@@ -30,7 +46,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -47,7 +63,7 @@ from obiettivi.models import (
 )
 from tavoli.models import Esito, Incontro, Tavolo
 
-from .models import Piano, Sezione
+from .models import ImprontaRighe, Piano, Sezione
 
 
 class Fonti:
@@ -300,13 +316,90 @@ def _righe_python(querysets) -> str:
     return h.hexdigest()
 
 
+# The kept hash, if it still holds: its snapshot is of this server, not older than the log's
+# horizon, and no transaction it did not see has logged a write.
+RIGHE_VALIDE = """
+SELECT i.righe FROM piani_improntarighe i CROSS JOIN piani_orizzonte_modifiche o
+WHERE i.piano_id = %s
+  AND i.avvio_server = pg_postmaster_start_time()
+  AND pg_snapshot_xmin(i.istantanea::pg_snapshot) >= o.xid
+  AND NOT EXISTS (
+      SELECT 1 FROM piani_modifica_fonti m
+      WHERE m.xid >= pg_snapshot_xmin(i.istantanea::pg_snapshot)
+        AND NOT pg_visible_in_snapshot(m.xid, i.istantanea::pg_snapshot)
+  )
+"""
+ISTANTANEA = (
+    "SELECT pg_current_snapshot()::text, pg_postmaster_start_time(), "
+    "pg_current_xact_id_if_assigned() IS NULL"
+)
+
+
+def _righe_valide(connessione, piano_id) -> str | None:
+    with connessione.cursor() as cursor:
+        cursor.execute(RIGHE_VALIDE, [piano_id])
+        riga = cursor.fetchone()
+    return riga[0] if riga else None
+
+
+def _conserva(connessione, piano_id, righe, istantanea, avvio) -> None:
+    try:
+        with transaction.atomic(using=connessione.alias):
+            ImprontaRighe.objects.using(connessione.alias).bulk_create(
+                [
+                    ImprontaRighe(
+                        piano_id=piano_id, righe=righe, istantanea=istantanea, avvio_server=avvio
+                    )
+                ],
+                update_conflicts=True,
+                unique_fields=["piano"],
+                update_fields=["righe", "istantanea", "avvio_server"],
+            )
+    except IntegrityError:
+        # The plan was deleted meanwhile: there is nothing to keep.
+        pass
+
+
 def impronta_righe(piano: Piano) -> str:
     """The hash of every row the assembly of this plan may read."""
-    fonti = Fonti.nel_database(piano.pk)
     connessione = connections[router.db_for_read(Piano)]
-    if connessione.vendor == "postgresql":
-        return _righe_postgresql(connessione, fonti)
-    return _righe_python(sorgenti(fonti))
+    if connessione.vendor != "postgresql":
+        return _righe_python(sorgenti(Fonti.nel_database(piano.pk)))
+    righe = _righe_valide(connessione, piano.pk)
+    if righe is not None:
+        return righe
+    # Taken before anything is read: whatever is committed after it sends the next request
+    # here again, so the hash stands for the rows every statement below saw.
+    with connessione.cursor() as cursor:
+        cursor.execute(ISTANTANEA)
+        istantanea, avvio, senza_scritture = cursor.fetchone()
+    righe = _righe_postgresql(connessione, Fonti.nel_database(piano.pk))
+    if senza_scritture:
+        _conserva(connessione, piano.pk, righe, istantanea, avvio)
+    return righe
+
+
+def pota_registro(using="default") -> int:
+    """Forget the writes every transaction now sees, and the hashes whose snapshot is older:
+    what a snapshot older than the new horizon would need is gone, so it no longer counts."""
+    connessione = connections[using]
+    if connessione.vendor != "postgresql":
+        return 0
+    with transaction.atomic(using=using), connessione.cursor() as cursor:
+        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
+        (orizzonte,) = cursor.fetchone()
+        cursor.execute("DELETE FROM piani_modifica_fonti WHERE xid < %s::xid8", [orizzonte])
+        tolte = cursor.rowcount
+        cursor.execute(
+            "UPDATE piani_orizzonte_modifiche SET xid = greatest(xid, %s::xid8) WHERE id = 1",
+            [orizzonte],
+        )
+        cursor.execute(
+            "DELETE FROM piani_improntarighe "
+            "WHERE pg_snapshot_xmin(istantanea::pg_snapshot) < %s::xid8",
+            [orizzonte],
+        )
+    return tolte
 
 
 def impronta_bozza(piano: Piano, *, data=None) -> str:

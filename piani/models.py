@@ -278,6 +278,29 @@ class VersionePiano(models.Model):
         return votato.documento_pubblicato() if votato is not None else None
 
 
+class ImprontaRighe(models.Model):
+    """The last hash of the rows a plan's draft is assembled from (piani.impronta), with the
+    PostgreSQL snapshot it holds in: while no source table has been written by a transaction
+    that snapshot does not see, the hash is still the rows' hash and need not be computed again.
+    A cache: losing a row costs one computation."""
+
+    piano = models.OneToOneField(
+        Piano, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    righe = models.TextField()
+    # pg_snapshot as text, and the start of the PostgreSQL server it was taken on: transaction
+    # ids are only comparable within one server's history (a restored dump brings another's).
+    istantanea = models.TextField()
+    avvio_server = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("impronta delle righe del piano")
+        verbose_name_plural = _("impronte delle righe dei piani")
+
+    def __str__(self):
+        return f"{self.piano_id}: {self.righe[:12]}"
+
+
 class RenderPDF(models.Model):
     """One rendering of the plan to PDF by the worker, with its progress and its outcome."""
 

@@ -37,6 +37,7 @@ from core import firma, posta
 from core.calendario import ROMA
 
 from . import pdf
+from .impronta import pota_registro
 from .models import Piano, RenderPDF
 from .rendering import html_da_rendere, impronta, metadati, nome_file, testo_congelato_integro
 
@@ -379,3 +380,10 @@ def promemoria_scadenze_revisione() -> int:
                 )
             )
     return inviati
+
+
+@shared_task
+def pota_registro_modifiche() -> int:
+    """Nightly, after the day in every draft's fingerprint has changed anyway: forget the writes
+    to the plans' sources that every transaction now sees (piani.impronta.pota_registro)."""
+    return pota_registro()
