@@ -45,18 +45,21 @@ def form_helper(*layout) -> FormHelper:
 
 
 def campi_vuoti(fabbrica, *argomenti, dipende_da=()):
-    """The crispy fields of the empty form `fabbrica(*argomenti)`, drawn once per process.
+    """The crispy fields of the unbound form `fabbrica(*argomenti)`, drawn once per process.
 
     A page that offers the same empty forms on every request (the outcomes of a meeting, an
     attachment, a new member) drew them with crispy each time, the larger part of its CPU
-    (issue 16). `fabbrica` must build the same form from the same arguments; what else its
-    fields show (the choices of a select) goes in `dipende_da`, so that a change draws it anew.
-    A bound form, with its errors, is drawn by the template as usual.
+    (issue 16). `fabbrica` must build the same form from the same arguments (which may carry
+    the initial values, as the evaluation page's do); what else its fields show (the choices of
+    a select) goes in `dipende_da` or in the arguments, so that a change draws it anew. A bound
+    form, with its errors, is drawn by the template as usual.
     """
     return _campi_vuoti(fabbrica, argomenti, dipende_da, get_language())
 
 
-@lru_cache(maxsize=256)
+# Some thousand forms at most in a process (an ambito's objectives for each ambito served):
+# a few megabytes.
+@lru_cache(maxsize=2048)
 def _campi_vuoti(fabbrica, argomenti, _dipende_da, _lingua):
     return render_crispy_form(fabbrica(*argomenti))
 

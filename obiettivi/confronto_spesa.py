@@ -1,6 +1,6 @@
 """Planned against actually spent, per fund and year, for the evaluation of a plan.
 
-Planned is an objective's Risorsa, spent its SpesaEffettiva; both prefetched by the caller, so
+Planned is an objective's Risorsa, spent its SpesaEffettiva; both read by the caller, so
 that the page computes every table without further queries. Sums stay Decimal, exact to the cent;
 the percentage spent is rounded to one decimal only for showing it, and is None where nothing was
 planned (a percentage of zero means nothing).
@@ -48,12 +48,13 @@ class Confronto:
 
 def confronto(obiettivi) -> Confronto:
     """One entry per year and fund that has something planned or spent, in year and fund order,
-    and their total."""
+    and their total. Each objective carries its Risorsa and SpesaEffettiva, with their fund, as
+    the lists `risorse_lette` and `spese_lette` (Prefetch with to_attr: no queryset per object)."""
     programmato, speso, fondi = {}, {}, {}
     for obiettivo in obiettivi:
         for voci, righe in (
-            (programmato, obiettivo.risorse.all()),
-            (speso, obiettivo.spese_effettive.all()),
+            (programmato, obiettivo.risorse_lette),
+            (speso, obiettivo.spese_lette),
         ):
             for riga in righe:
                 chiave = (riga.anno, riga.fondo_id)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ambiti.models import Periodo
 from ambiti.permissions import get_ambito_for_manager
-from core.moduli import NESSUNO
+from core.moduli import NESSUNO, campi_vuoti
 
 from .confronto_spesa import confronto
 from .forms import ValutazioneForm
@@ -33,6 +33,39 @@ def _periodi(request):
     return precedente, corrente
 
 
+def _modulo_disegnabile(prefisso, valori, scelte):
+    """The evaluation form of one objective as the page first shows it, from hashable values
+    only, for core.moduli.campi_vuoti: `valori` are the evaluation's (grado, criticita,
+    prosegue, obiettivo_successivo_id), or None where there is none yet; `scelte` the new
+    plan's objectives as (pk, label)."""
+    istanza = None
+    if valori is not None:
+        grado, criticita, prosegue, successivo = valori
+        istanza = Valutazione(
+            grado=grado, criticita=criticita, prosegue=prosegue, obiettivo_successivo_id=successivo
+        )
+    return ValutazioneForm(
+        instance=istanza,
+        successivi=Obiettivo.objects.none(),
+        scelte_successivi=[("", NESSUNO), *scelte],
+        prefix=prefisso,
+    )
+
+
+def _disegnato(obiettivo, valutazione, scelte):
+    """The unbound form's fields, drawn by crispy once per process for each state of the
+    evaluation: fifteen forms of four fields were most of the page's CPU (issue 16)."""
+    valori = None
+    if valutazione is not None:
+        valori = (
+            valutazione.grado,
+            valutazione.criticita,
+            valutazione.prosegue,
+            valutazione.obiettivo_successivo_id,
+        )
+    return campi_vuoti(_modulo_disegnabile, f"v{obiettivo.pk}", valori, scelte)
+
+
 def _righe(ambito, precedente, corrente, moduli=None):
     successivi = Obiettivo.objects.dell_ambito(ambito, corrente).order_by("codice")
     # The lines are summed by year and fund (confronto): no order needed, and Meta.ordering
@@ -41,24 +74,27 @@ def _righe(ambito, precedente, corrente, moduli=None):
         Obiettivo.objects.dell_ambito(ambito, precedente)
         .select_related("valutazione__obiettivo_successivo")
         .prefetch_related(
-            Prefetch("risorse", queryset=Risorsa.objects.select_related("fondo").order_by()),
+            # As lists (to_attr): a related manager's queryset per objective was most of the
+            # prefetch's time.
+            Prefetch(
+                "risorse",
+                queryset=Risorsa.objects.select_related("fondo").order_by(),
+                to_attr="risorse_lette",
+            ),
             Prefetch(
                 "spese_effettive",
                 queryset=SpesaEffettiva.objects.select_related("fondo").order_by(),
+                to_attr="spese_lette",
             ),
         )
         .order_by("codice")
     )
-    scelte = [("", NESSUNO), *((o.pk, str(o)) for o in successivi.only("codice", "titolo"))]
+    scelte = tuple((o.pk, str(o)) for o in successivi.only("codice", "titolo"))
     righe = []
     for obiettivo in obiettivi:
         valutazione = getattr(obiettivo, "valutazione", None)
-        form = (moduli or {}).get(obiettivo.pk) or ValutazioneForm(
-            instance=valutazione,
-            successivi=successivi,
-            scelte_successivi=scelte,
-            prefix=f"v{obiettivo.pk}",
-        )
+        # A form with errors is drawn by the template; the others come drawn.
+        form = (moduli or {}).get(obiettivo.pk) or _disegnato(obiettivo, valutazione, scelte)
         # Planned against spent, on the object: the rows stay (objective, evaluation, form).
         obiettivo.confronto_spesa = confronto([obiettivo])
         righe.append((obiettivo, valutazione, form))

@@ -920,8 +920,56 @@ def test_la_pagina_elenca_gli_obiettivi_del_piano_precedente(up, valutazione):
     assert "Valutazione del Piano di Zona 2021-2023" in html
     assert "Vecchio del Cremonese" not in html
     # The successors offered are the current plan's objectives of the ambito.
-    for _o, _v, form in risposta.context["righe"]:
-        assert list(form.fields["obiettivo_successivo"].queryset) == [valutazione.nuovo]
+    for vecchio in valutazione.vecchi:
+        select = uno(risposta, "select", name=f"v{vecchio.pk}-obiettivo_successivo")
+        offerti = [dict(o.attributes).get("value") for o in trova(select, "option")]
+        assert offerti == ["", str(valutazione.nuovo.pk)]
+
+
+def test_i_moduli_della_pagina_sono_quelli_di_crispy_anche_dopo_un_salvataggio(up, valutazione):
+    # The unbound forms come drawn once per process (issue 16): the same HTML crispy draws,
+    # and a saved evaluation shows its new values at once.
+    from crispy_forms.utils import render_crispy_form
+
+    from obiettivi.forms import ValutazioneForm
+
+    def attesi():
+        successivi = Obiettivo.objects.dell_ambito(
+            valutazione.nuovo.ambito, valutazione.nuovo.periodo
+        )
+        return [
+            render_crispy_form(
+                ValutazioneForm(
+                    instance=Valutazione.objects.filter(obiettivo=vecchio).first(),
+                    successivi=successivi,
+                    prefix=f"v{vecchio.pk}",
+                )
+            )
+            for vecchio in valutazione.vecchi
+        ]
+
+    html = up.get(_url("valutazione")).content.decode()
+    assert all(modulo in html for modulo in attesi())
+    vecchio = valutazione.vecchi[0]
+    dati = _dati_valutazione(
+        vecchio,
+        grado=Valutazione.Grado.PARZIALE,
+        criticita="Pochi <volontari>",
+        prosegue="on",
+        obiettivo_successivo=valutazione.nuovo.pk,
+    )
+    assert up.post(_url("valutazione-salva", vecchio.pk), dati).status_code == 302
+    risposta = up.get(_url("valutazione"))
+    html = risposta.content.decode()
+    assert all(modulo in html for modulo in attesi())
+    testo = uno(risposta, "textarea", name=f"v{vecchio.pk}-criticita")
+    assert _testo(testo) == "Pochi <volontari>"
+    scelto = uno(risposta, "select", name=f"v{vecchio.pk}-obiettivo_successivo")
+    assert [
+        dict(o.attributes).get("value")
+        for o in trova(scelto, "option")
+        if "selected" in dict(o.attributes)
+    ] == [str(valutazione.nuovo.pk)]
 
 
 def test_salvare_la_valutazione(up, valutazione, ufficio_piano_crema):
