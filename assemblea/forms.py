@@ -26,6 +26,7 @@ from .models import (
     Seduta,
     Votazione,
 )
+from .presenze_html import righe_modulo
 from .widgets import SelectRapido
 
 Misura = RegolaVoto.Misura
@@ -431,7 +432,9 @@ class PresenzeForm(forms.Form):
         )
         self.righe = []
         # Two fields per comune, copies of one pair: building a ChoiceField anew normalises its
-        # choices and its widget's, which for 250 comuni was most of the page's time.
+        # choices and its widget's, which for 250 comuni was most of the page's time. Shallow
+        # copies: only the label differs, and nothing changes a field's widget, choices or
+        # validators after this (the rows are written by presenze_html, not by the widgets).
         modello_qualita = forms.ChoiceField(
             choices=Qualita.choices, initial=Qualita.SINDACO, required=False
         )
@@ -443,9 +446,9 @@ class PresenzeForm(forms.Form):
         for comune in comuni:
             qualita = f"qualita_{comune.pk}"
             persona = f"persona_{comune.pk}"
-            self.fields[qualita] = copy.deepcopy(modello_qualita)
+            self.fields[qualita] = copy.copy(modello_qualita)
             self.fields[qualita].label = etichetta_qualita % {"c": comune.nome}
-            self.fields[persona] = copy.deepcopy(modello_persona)
+            self.fields[persona] = copy.copy(modello_persona)
             self.fields[persona].label = etichetta_persona % {"c": comune.nome}
             self.righe.append(
                 {
@@ -459,6 +462,10 @@ class PresenzeForm(forms.Form):
                 }
             )
         self.scelti: list[services.Rappresentanza] = []
+
+    def righe_html(self):
+        """The rows of the form as the page shows them (assemblea.presenze_html)."""
+        return righe_modulo(self)
 
     def _spuntato(self, comune) -> bool:
         if not self.is_bound:

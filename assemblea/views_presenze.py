@@ -10,6 +10,7 @@ Once the session is closed the register is read-only.
 from django.contrib import messages
 from django.db import IntegrityError
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,6 +26,7 @@ from . import services
 from .forms import DelegaForm, PresenzeForm
 from .models import Delega, Presenza, Qualita, Seduta
 from .permissions import can_manage_sedute
+from .presenze_html import righe_registro
 from .views_sedute import seduta_gestore, seduta_lettore, vai_alla_seduta
 
 Stato = Seduta.Stato
@@ -98,6 +100,11 @@ def contesto_registro(request, ambito, seduta, *, con_modulo=True, **extra):
         "seduta": seduta,
         "regola": regola,
         "righe": righe,
+        "righe_html": righe_registro(
+            righe,
+            modificabile=modificabile,
+            csrf_token=get_token(request) if modificabile else "",
+        ),
         "presenti_teste": sum(1 for r in righe if r["presente"]),
         "presenti_popolazione": sum(r["popolazione"] for r in righe if r["presente"]),
         "totale_teste": len(righe),

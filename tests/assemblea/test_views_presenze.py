@@ -95,6 +95,92 @@ def test_tutto_o_niente_con_errori_per_riga(up, seduta, sindaco_crema):
     assert "correggi le righe segnalate" in leggi(uno(risposta, data_testid="errori-presenze"))
 
 
+def test_le_righe_del_modulo_tengono_quanto_scritto_accanto_agli_errori(up, seduta):
+    # The rows are written in Python (assemblea.presenze_html): what a template gave for free,
+    # escaping, labels, the error tied to its field, must hold there too.
+    crema, offanengo, pandino = _comuni("Crema", "Offanengo", "Pandino")
+    risposta = up.post(
+        url("presenze", seduta),
+        {
+            "comuni": [offanengo.pk, pandino.pk],
+            f"persona_{crema.pk}": 'Anna "la <vice>" Rossi',
+            f"qualita_{crema.pk}": "delegato",
+            f"qualita_{pandino.pk}": "delegato",
+        },
+    )
+    assert risposta.status_code == 200
+    riga = uno(risposta, "tr", data_testid="riga-modulo-presenza", data_comune="Crema")
+    nome = uno(riga, "input", name=f"persona_{crema.pk}")
+    assert dict(nome.attributes)["value"] == 'Anna "la <vice>" Rossi'
+    assert "<vice>" not in risposta.content.decode()
+    scelta = uno(riga, "select", name=f"qualita_{crema.pk}")
+    assert [
+        dict(o.attributes)["value"]
+        for o in trova(scelta, "option")
+        if "selected" in dict(o.attributes)
+    ] == ["delegato"]
+    for campo in (nome, scelta):
+        attributi = dict(campo.attributes)
+        assert leggi(uno(riga, "label", **{"for": attributi["id"]})) in {
+            "Nome e cognome, per Crema",
+            "In qualità di, per Crema",
+        }
+    assert "aria-invalid" not in dict(scelta.attributes)
+    assert dict(uno(riga, "input", type="checkbox").attributes).get("checked") is None
+    # Pandino, ticked as delegato with no delegation: the error next to its select.
+    riga = uno(risposta, "tr", data_testid="riga-modulo-presenza", data_comune="Pandino")
+    scelta = uno(riga, "select", name=f"qualita_{pandino.pk}")
+    attributi = dict(scelta.attributes)
+    assert attributi["aria-invalid"] == "true" and "is-invalid" in attributi["class"]
+    errore = uno(riga, id=attributi["aria-describedby"])
+    assert leggi(errore).startswith("Per Pandino non è registrata una delega")
+    assert "checked" in dict(uno(riga, "input", type="checkbox").attributes)
+
+
+def test_il_registro_scritto_in_python_mostra_chi_quando_e_l_uscita_con_il_suo_token(
+    ufficio_piano_crema, seduta
+):
+    # The register's rows are written in Python (assemblea.presenze_html): escaping, the local
+    # time, and an exit button whose form passes the CSRF check.
+    import datetime
+
+    from django.test import Client
+
+    crema, offanengo = _comuni("Crema", "Offanengo")
+    entrata = datetime.datetime(2026, 3, 2, 17, 5, tzinfo=datetime.UTC)
+    Presenza.objects.create(
+        seduta=seduta,
+        comune=crema,
+        persona="Anna <b>Rossi</b>",
+        qualita="sindaco",
+        via="segreteria",
+    )
+    Presenza.objects.create(
+        seduta=seduta, comune=offanengo, persona="Gianni", qualita="delegato", via="online"
+    )
+    # The times are set by the database on entry: put them where the test can read them.
+    Presenza.objects.filter(comune=crema).update(entrata_il=entrata)
+    Presenza.objects.filter(comune=offanengo).update(
+        entrata_il=entrata, uscita_il=entrata + datetime.timedelta(minutes=40)
+    )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(ufficio_piano_crema)
+    pagina = client.get(url("presenze", seduta))
+    assert "<b>Rossi</b>" not in pagina.content.decode()
+    riga = uno(pagina, "tr", data_testid="riga-presenza", data_comune="Crema")
+    # 17:05 UTC is 18:05 in Rome in March.
+    assert "18:05" in leggi(riga)
+    assert "Anna <b>Rossi</b>" in leggi(riga)
+    uscito = uno(pagina, "tr", data_testid="riga-presenza", data_comune="Offanengo")
+    assert "uscito" in leggi(uscito) and "18:05 – uscita 18:45" in leggi(uscito)
+    assert not trova(uscito, "form")
+    [modulo] = trova(riga, "form")
+    token = dict(uno(modulo, "input", name="csrfmiddlewaretoken").attributes)["value"]
+    risposta = client.post(dict(modulo.attributes)["action"], {"csrfmiddlewaretoken": token})
+    assert risposta.status_code == 302
+    assert Presenza.objects.get(comune=crema).uscita_il is not None
+
+
 def test_nessun_comune_spuntato(up, seduta):
     risposta = up.post(url("presenze", seduta), {})
     assert _errori(risposta, "comuni") == ["Spunta almeno un comune presente in sala."]
