@@ -343,8 +343,14 @@ def _righe_valide(connessione, piano_id) -> str | None:
 
 
 def _conserva(connessione, piano_id, righe, istantanea, avvio) -> None:
+    propria = not connessione.in_atomic_block
     try:
         with transaction.atomic(using=connessione.alias):
+            if propria:
+                # A cache, in a transaction of its own: a crash may lose it, which costs one
+                # computation, so its commit need not wait for the disk.
+                with connessione.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
             ImprontaRighe.objects.using(connessione.alias).bulk_create(
                 [
                     ImprontaRighe(

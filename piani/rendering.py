@@ -155,13 +155,18 @@ def _blocca(piano: Piano) -> None:
     segna_bloccati(RenderPDF.objects.filter(piano=piano))
 
 
-def _riusabile(stessi) -> RenderPDF | None:
-    """Among renderings of the same content, the one done (with its file still there), or the
-    one under way. A failed one is not reused."""
+def _completato(stessi) -> RenderPDF | None:
+    """Among renderings of the same content, the one done, with its file still there."""
     fatto = stessi.filter(stato=Stato.COMPLETATO).exclude(file="").first()
     if fatto is not None and fatto.file.storage.exists(fatto.file.name):
         return fatto
-    return stessi.filter(stato__in=IN_LAVORAZIONE).first()
+    return None
+
+
+def _riusabile(stessi) -> RenderPDF | None:
+    """Among renderings of the same content, the one done (with its file still there), or the
+    one under way. A failed one is not reused."""
+    return _completato(stessi) or stessi.filter(stato__in=IN_LAVORAZIONE).first()
 
 
 def richiedi_pdf(*, piano: Piano, utente, versione: VersionePiano | None = None) -> RenderPDF:
@@ -174,7 +179,7 @@ def richiedi_pdf(*, piano: Piano, utente, versione: VersionePiano | None = None)
 
     The draft is first looked up by the fingerprint of its data (impronta.impronta_bozza), which
     one query computes: equal fingerprints mean equal HTML, so an unchanged draft finds its PDF
-    without being assembled. Only when no rendering has it is the HTML assembled and hashed, as
+    without being assembled, and a completed one without taking the plan's lock. Only when no rendering has it is the HTML assembled and hashed, as
     before, and the fingerprint recorded on the rendering it leads to.
     """
     if versione is not None and versione.piano_id != piano.pk:
@@ -182,6 +187,15 @@ def richiedi_pdf(*, piano: Piano, utente, versione: VersionePiano | None = None)
     dati = ""
     if versione is None:
         dati = impronta_bozza(piano)
+        # A completed rendering of this very content is returned as it is: nothing is queued,
+        # so neither the plan's lock (a write, and a wait for the disk at commit) is needed.
+        fatto = _completato(
+            RenderPDF.objects.filter(
+                piano=piano, versione=None, impronta_dati=dati, sha256_html=F("impronta_dati_html")
+            )
+        )
+        if fatto is not None:
+            return fatto
         with transaction.atomic():
             _blocca(piano)
             trovato = _riusabile(

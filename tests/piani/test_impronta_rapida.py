@@ -313,5 +313,6 @@ def test_genera_pdf_su_un_piano_invariato_e_una_query_per_l_impronta(
     sql = [q["sql"] for q in catturate.captured_queries]
     assert not [s for s in sql if "string_agg" in s]
     assert RenderPDF.objects.filter(piano=piano).count() == 1
-    # The kept hash, the lock, the lost renderings' check, the match.
-    assert len(sql) <= 7, sql
+    # The kept hash and the completed rendering: no lock, no write.
+    assert len(sql) == 2, sql
+    assert not [s for s in sql if "FOR UPDATE" in s or s.startswith("UPDATE")]
