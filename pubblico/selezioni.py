@@ -22,7 +22,7 @@ from django.db.models import Prefetch, QuerySet
 
 from ambiti.models import Ambito, Comune, Ente, Iscrizione
 from assemblea.models import PuntoOdg, Recepimento, RegolaVoto, Seduta, Votazione, Voto
-from obiettivi.models import Azione, Indicatore, Obiettivo, Risorsa
+from obiettivi.models import Azione, Indicatore, Obiettivo, Risorsa, ValoreIndicatore
 from piani.models import Piano, RenderPDF, VersionePiano
 from tavoli.models import Incontro, Tavolo
 
@@ -118,7 +118,11 @@ def recepimenti(versione) -> list[tuple[Comune, Recepimento | None]]:
 
 
 def obiettivi(ambito, periodo) -> list[Obiettivo]:
-    """The objectives of a period past their proposal, with what the public pages show of them."""
+    """The objectives of a period past their proposal, with what the public pages show of them.
+
+    Each prefetch orders on its own columns, as Obiettivo.objects.con_dettagli() does: the
+    models' orderings start from the objective, and would join every prefetch to the region's
+    objectives (issue 16)."""
     return list(
         Obiettivo.objects.dell_ambito(ambito, periodo)
         .exclude(stato=Obiettivo.Stato.PROPOSTO)
@@ -142,10 +146,21 @@ def obiettivi(ambito, periodo) -> list[Obiettivo]:
                 )
                 .prefetch_related(
                     Prefetch("partner", queryset=Ente.objects.only("denominazione")),
+                )
+                .order_by("ordine", "pk"),
+            ),
+            Prefetch(
+                "risorse",
+                queryset=Risorsa.objects.select_related("fondo").order_by(
+                    "anno", "fondo__ordine", "fondo__nome"
                 ),
             ),
-            Prefetch("risorse", queryset=Risorsa.objects.select_related("fondo")),
-            Prefetch("indicatori", queryset=Indicatore.objects.prefetch_related("valori")),
+            Prefetch(
+                "indicatori",
+                queryset=Indicatore.objects.order_by("pk").prefetch_related(
+                    Prefetch("valori", queryset=ValoreIndicatore.objects.order_by("tipo", "anno"))
+                ),
+            ),
         )
     )
 

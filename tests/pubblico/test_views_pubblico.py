@@ -184,3 +184,46 @@ def test_si_legge_soltanto(client, pubblicato):
     # A link checker's HEAD is a read; anything else is refused.
     assert client.head(url).status_code == 200
     assert client.post(url).status_code == 405
+
+
+def test_gli_obiettivi_pubblici_si_leggono_senza_unire_gli_obiettivi_della_regione(pubblicato):
+    # The prefetches order on their own columns (issue 16): the models' orderings start from the
+    # objective and joined every prefetch to the whole region's objectives. The order a
+    # reader sees stays the one those orderings gave within an objective.
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from obiettivi.models import Azione, Obiettivo, Risorsa
+    from pubblico import selezioni
+
+    obiettivo = Obiettivo.objects.get(ambito=pubblicato.ambito, titolo=PUBBLICI["obiettivo"])
+    prima = Azione.objects.get(obiettivo=obiettivo)
+    Azione.objects.filter(pk=prima.pk).update(ordine=5)
+    seconda = Azione.objects.create(obiettivo=obiettivo, descrizione="Viene prima", ordine=1)
+    risorsa = Risorsa.objects.get(obiettivo=obiettivo)
+    Risorsa.objects.create(
+        obiettivo=obiettivo, anno=2025 + 1, fondo=risorsa.fondo, importo=Decimal("10")
+    )
+    with CaptureQueriesContext(connection) as catturate:
+        [letto] = [
+            o for o in selezioni.obiettivi(pubblicato.ambito, obiettivo.periodo) if o == obiettivo
+        ]
+    assert [a.pk for a in letto.azioni.all()] == [seconda.pk, prima.pk]
+    assert [r.anno for r in letto.risorse.all()] == [2025, 2026]
+    prefetch = [
+        q["sql"]
+        for q in catturate.captured_queries
+        if any(
+            f'FROM "{t}"' in q["sql"]
+            for t in (
+                "obiettivi_azione",
+                "obiettivi_risorsa",
+                "obiettivi_indicatore",
+                "obiettivi_valoreindicatore",
+            )
+        )
+    ]
+    assert len(prefetch) == 4
+    assert not [sql for sql in prefetch if 'JOIN "obiettivi_obiettivo"' in sql]
